@@ -1,0 +1,115 @@
+"""Database engine, migrations and the one upsert helper every stage uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import mysql, sqlite
+from sqlalchemy.engine import make_url
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class DatabaseError(RuntimeError):
+    """The database cannot be reached or is not migrated; the message says which."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for SQLite (the zero-setup default) or MariaDB (production)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url)
+    if parsed.get_backend_name() in ("mysql", "mariadb"):
+        if "charset" not in parsed.query:
+            parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+        return create_engine(parsed, pool_pre_ping=True, pool_recycle=3600, pool_size=5)
+    raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r} in DATABASE_URL")
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Apply the versioned migrations up to `revision`; returns the revision now in force."""
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), revision)
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def require_schema(engine: Engine) -> None:
+    """Fail with a clear message unless the database is reachable and fully migrated."""
+    try:
+        current = current_revision(engine)
+    except Exception as exc:  # the driver's own errors vary; the message is what matters
+        raise DatabaseError(f"database unreachable: {_one_line(exc)}") from exc
+    if current != head_revision():
+        raise DatabaseError(
+            f"database schema is at {current or 'nothing'}, not {head_revision()}: "
+            "run `hallofshame db upgrade`"
+        )
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return " ".join(text.split())[:300]
+
+
+def upsert(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    update: Iterable[str],
+) -> None:
+    """Insert rows, or update the named columns where the primary key exists (one statement)."""
+    if not rows:
+        return
+    update = list(update)
+    if conn.dialect.name == "sqlite":
+        stmt = sqlite.insert(table)
+        keys = [c.name for c in table.primary_key.columns]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={c: stmt.excluded[c] for c in update}
+        )
+    elif conn.dialect.name in ("mysql", "mariadb"):
+        stmt = mysql.insert(table)
+        stmt = stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in update})
+    else:  # pragma: no cover - make_engine refuses other databases
+        raise DatabaseError(f"no upsert for {conn.dialect.name}")
+    conn.execute(stmt, list(rows))
