@@ -78,7 +78,7 @@ def require_schema(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except Exception as exc:  # the driver's own errors vary; the message is what matters
-        raise DatabaseError(f"database unreachable: {_one_line(exc)}") from exc
+        raise DatabaseError(f"database unreachable: {one_line(exc)}") from exc
     if current != head_revision():
         raise DatabaseError(
             f"database schema is at {current or 'nothing'}, not {head_revision()}: "
@@ -86,7 +86,7 @@ def require_schema(engine: Engine) -> None:
         )
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return " ".join(text.split())[:300]
 

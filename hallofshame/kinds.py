@@ -52,7 +52,8 @@ def read_overrides(path: str | Path, column: str, allowed: set[str]) -> dict[tup
                 key = (int(row["park_id"]), int(row["ride_id"]))
                 value = row[column].strip()
             except (KeyError, TypeError, ValueError, AttributeError):
-                raise OverrideFileError(f"{path}:{number}: expected park_id,ride_id,{column}")
+                message = f"{path}:{number}: expected park_id,ride_id,{column}"
+                raise OverrideFileError(message) from None
             if value not in allowed:
                 raise OverrideFileError(f"{path}:{number}: {column} must be one of {allowed}")
             overrides[key] = value

@@ -8,7 +8,8 @@ constant below and is explained on the site's "How we measure" page.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from hallofshame.clock import as_utc
 
@@ -24,6 +25,19 @@ ACTIVE_WINDOW_DAYS = 7  # open at least once in the 7 days up to and including t
 
 # --- When a park is open ---------------------------------------------------------------------
 PARK_OPEN_SHARE = 0.25  # at least max(1, ceil(25 % of active rides)) open
+
+
+def local_day(instant: datetime, timezone: str) -> date:
+    """The park's operating day an instant belongs to: its local calendar day."""
+    return as_utc(instant).astimezone(ZoneInfo(timezone)).date()
+
+
+def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
+    """[start, end) of a local day in UTC: 23 or 25 hours long on DST changes."""
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    return as_utc(start), as_utc(end)
 
 
 def cycle_time(now: datetime) -> datetime:

@@ -1,0 +1,189 @@
+"""One collection cycle: fetch every park concurrently, write it all in one transaction."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+
+from collector import store
+from collector.client import FetchError, QueueTimesClient
+from collector.feed import Parsed
+from hallofshame import metrics, schema
+from hallofshame.clock import iso, to_db, utcnow
+from hallofshame.db import require_schema
+from hallofshame.kinds import KindRules
+from hallofshame.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class CollectError(RuntimeError):
+    """The cycle could not be collected at all; the message is one line for the operator."""
+
+
+@dataclass
+class CycleSummary:
+    cycle_at: datetime
+    parks_ok: int = 0
+    parks_failed: int = 0
+    rides_seen: int = 0
+    snapshots_written: int = 0
+    duration_s: float = 0.0
+    write_s: float = 0.0
+    already_collected: bool = False
+    parks_refreshed: bool = False
+    failures: list[tuple[int | None, str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["cycle_at"] = iso(self.cycle_at)
+        data["duration_s"] = round(self.duration_s, 3)
+        data["write_s"] = round(self.write_s, 3)
+        data["failures"] = [
+            {"park_id": park, "kind": kind, "detail": detail}
+            for park, kind, detail in self.failures
+        ]
+        return data
+
+    def line(self) -> str:
+        if self.already_collected:
+            return f"cycle {iso(self.cycle_at)} was already collected: nothing written"
+        return (
+            f"cycle {iso(self.cycle_at)}: {self.parks_ok} parks ok, {self.parks_failed} failed, "
+            f"{self.rides_seen} rides, {self.snapshots_written} snapshots written "
+            f"in {self.duration_s:.2f} s"
+        )
+
+
+def collect(
+    engine: Engine,
+    settings: Settings,
+    now: datetime | None = None,
+    on_fetched: Callable[[], None] | None = None,
+) -> CycleSummary:
+    """Collect one cycle at `now` (default: the clock). Idempotent per `cycle_at`.
+
+    `on_fetched` runs between fetching and writing (tests use it to break the database there).
+    """
+    started = utcnow()
+    clock_start = time.monotonic()
+    summary = CycleSummary(cycle_at=metrics.cycle_time(now or started))
+    require_schema(engine)
+    if _already_collected(engine, summary.cycle_at):
+        summary.already_collected = True
+        return summary
+    deadline = clock_start + settings.cycle_deadline_s
+    with QueueTimesClient(settings, deadline=deadline) as client:
+        park_list = _refresh_parks(engine, client, settings, summary)
+        park_ids = [p.id for p in park_list.items] if park_list else _park_ids(engine)
+        results = _fetch_all(client, sorted(park_ids), settings, deadline)
+    if on_fetched:
+        on_fetched()
+    write_start = time.monotonic()
+    _write(engine, settings, summary, park_list, results, started)
+    summary.write_s = time.monotonic() - write_start
+    summary.duration_s = time.monotonic() - clock_start
+    log.info(summary.line())
+    return summary
+
+
+def _already_collected(engine: Engine, cycle_at: datetime) -> bool:
+    query = select(func.count()).where(schema.collection_cycles.c.cycle_at == to_db(cycle_at))
+    with engine.connect() as conn:
+        return bool(conn.scalar(query))
+
+
+def _refresh_parks(
+    engine: Engine, client: QueueTimesClient, settings: Settings, summary: CycleSummary
+) -> Parsed | None:
+    """parks.json, when the list is missing or older than PARKS_REFRESH_HOURS; else None."""
+    with engine.connect() as conn:
+        listed = conn.scalar(select(func.max(schema.parks.c.listed_at)))
+    age_hours = (
+        None if listed is None else (to_db(summary.cycle_at) - listed).total_seconds() / 3600
+    )
+    if age_hours is not None and 0 <= age_hours < settings.parks_refresh_hours:
+        return None
+    try:
+        parsed = client.parks()
+    except FetchError as exc:
+        if listed is None:
+            raise CollectError(f"cannot read the park list: {exc}") from None
+        summary.failures.append((None, exc.kind, f"parks.json: {exc.detail}"))
+        log.warning("parks.json failed (%s); keeping the park list we have", exc)
+        return None
+    if not parsed.items:
+        raise CollectError("parks.json listed no usable park")
+    summary.parks_refreshed = True
+    return parsed
+
+
+def _park_ids(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        return list(conn.scalars(select(schema.parks.c.id).order_by(schema.parks.c.id)))
+
+
+def _fetch_all(
+    client: QueueTimesClient, park_ids: list[int], settings: Settings, deadline: float
+) -> dict[int, Parsed | FetchError]:
+    """Every park's queue_times.json at once (bounded); one park's failure is only its own."""
+    results: dict[int, Parsed | FetchError] = {}
+    if not park_ids:
+        return results
+    pool = ThreadPoolExecutor(max_workers=settings.collect_concurrency, thread_name_prefix="fetch")
+    futures = {pool.submit(client.queue_times, park_id): park_id for park_id in park_ids}
+    done, _ = wait(futures, timeout=max(0.0, deadline - time.monotonic()))
+    for future, park_id in futures.items():
+        if future not in done:
+            future.cancel()
+            results[park_id] = FetchError("deadline", "no answer before the cycle deadline")
+            continue
+        try:
+            results[park_id] = future.result()
+        except FetchError as exc:
+            results[park_id] = exc
+        except Exception as exc:  # a bug in parsing must not lose the other parks
+            log.exception("park %s: unexpected error", park_id)
+            results[park_id] = FetchError("error", f"{type(exc).__name__}: {exc}")
+    pool.shutdown(wait=False, cancel_futures=True)
+    return results
+
+
+def _write(
+    engine: Engine,
+    settings: Settings,
+    summary: CycleSummary,
+    park_list: Parsed | None,
+    results: dict[int, Parsed | FetchError],
+    started: datetime,
+) -> None:
+    """The whole cycle in one transaction: a failure anywhere leaves no part of it behind."""
+    ok = {park: parsed for park, parsed in results.items() if isinstance(parsed, Parsed)}
+    for park, result in results.items():
+        if isinstance(result, FetchError):
+            summary.failures.append((park, result.kind, result.detail))
+    summary.parks_ok = len(ok)
+    summary.parks_failed = len(results) - len(ok)
+    summary.rides_seen = sum(len(parsed.items) for parsed in ok.values())
+    rules = KindRules.from_file(settings.kind_overrides_file)
+    try:
+        with engine.begin() as conn:
+            if park_list is not None:
+                store.save_park_list(conn, park_list.items, summary.cycle_at)
+            written = store.save_cycle(conn, summary.cycle_at, ok, rules)
+            store.save_failures(conn, summary.cycle_at, summary.failures)
+            summary.snapshots_written = written
+            store.save_cycle_row(conn, summary, started, utcnow())
+    except IntegrityError:
+        if _already_collected(engine, summary.cycle_at):  # another run wrote it meanwhile
+            summary.already_collected = True
+            summary.snapshots_written = 0
+            return
+        raise
