@@ -61,6 +61,7 @@ def cli(ctx: click.Context, env_file: str, verbose: bool, **overrides: Any) -> N
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # not every schema check, please
     ctx.obj = settings
 
 
@@ -136,6 +137,7 @@ def collect(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
-    from hallofshame import commands  # noqa: F401  (registers the other subcommands)
+    from aggregator import commands as _aggregator  # noqa: F401  (registers subcommands)
+    from hallofshame import commands as _commands  # noqa: F401
 
     cli.main(args=argv, prog_name="hallofshame")

@@ -199,6 +199,7 @@ class Simulator:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # stop() must not wait for a handler sleeping in a "timeout" fault
+    request_queue_size = 256  # the default backlog of 5 drops a concurrent cycle's connections
     simulator: Simulator
 
 

@@ -1,0 +1,1 @@
+"""The aggregator's subcommands (`aggregate`, `stats`), registered on the `hallofshame` group."""

@@ -1,0 +1,134 @@
+"""The demo: a simulated Queue-Times, collected cycle by cycle through the production code path.
+
+`replay` drives any span of simulated time (the demo, benchmarks, backfills in tests): it sets
+the simulator's clock to each cycle time and runs the ordinary collector with `now` = that time.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, func, select
+
+from collector.cycle import CycleSummary, collect
+from hallofshame import db, metrics, schema
+from hallofshame.clock import iso
+from hallofshame.settings import Settings
+from simulator import SimConfig, Simulator
+
+
+@dataclass
+class ReplaySummary:
+    first: datetime
+    last: datetime
+    cycles: int = 0
+    cycles_skipped: int = 0
+    snapshots_written: int = 0
+    parks_failed: int = 0
+    duration_s: float = 0.0
+    cycle_summaries: list[CycleSummary] = field(default_factory=list, repr=False)
+
+    def line(self) -> str:
+        return (
+            f"collected {self.cycles} cycles from {iso(self.first)} to {iso(self.last)} "
+            f"({self.cycles_skipped} already there): {self.snapshots_written} snapshots, "
+            f"{self.parks_failed} park failures, in {self.duration_s:.1f} s"
+        )
+
+
+def cycle_times(start: datetime, end: datetime, interval_minutes: int) -> Iterator[datetime]:
+    """Cycle times from `start` to `end` inclusive, `interval_minutes` apart."""
+    at = metrics.cycle_time(start)
+    while at <= end:
+        yield at
+        at += timedelta(minutes=interval_minutes)
+
+
+def replay(
+    engine: Engine,
+    settings: Settings,
+    simulator: Simulator,
+    start: datetime,
+    end: datetime,
+    after_cycle: Callable[[datetime], None] | None = None,
+    progress: Callable[[int, int, datetime], None] | None = None,
+) -> ReplaySummary:
+    """Collect every cycle of [start, end] from a running simulator."""
+    times = list(cycle_times(start, end, settings.collect_interval_minutes))
+    summary = ReplaySummary(first=times[0], last=times[-1])
+    began = time.monotonic()
+    settings = settings.with_overrides(queue_times_url=simulator.url)
+    for number, at in enumerate(times, 1):
+        simulator.set_now(at, speed=0)
+        cycle = collect(engine, settings, now=at)
+        summary.cycles += 1
+        summary.cycles_skipped += cycle.already_collected
+        summary.snapshots_written += cycle.snapshots_written
+        summary.parks_failed += cycle.parks_failed
+        if after_cycle:
+            after_cycle(at)
+        if progress:
+            progress(number, len(times), at)
+    summary.duration_s = time.monotonic() - began
+    return summary
+
+
+def terminal_progress(label: str) -> Callable[[int, int, datetime], None] | None:
+    """A one-line progress display on a terminal; nothing under cron (no terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, at: datetime) -> None:
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r{label}: {done}/{total} cycles, at {iso(at)}{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+@dataclass
+class WorldCounts:
+    parks: int
+    rides: int
+    snapshots: int
+    cycles: int
+    failures: int
+
+    def line(self) -> str:
+        return (
+            f"the database now holds {self.parks} parks, {self.rides} rides, "
+            f"{self.cycles} cycles, {self.snapshots} ride snapshots, {self.failures} fetch failures"
+        )
+
+
+def world_counts(engine: Engine) -> WorldCounts:
+    tables = (
+        schema.parks,
+        schema.rides,
+        schema.ride_snapshots,
+        schema.collection_cycles,
+        schema.fetch_failures,
+    )
+    with engine.connect() as conn:
+        values = [conn.scalar(select(func.count()).select_from(t)) or 0 for t in tables]
+    return WorldCounts(*values)
+
+
+def simulated_days(
+    settings: Settings, config: SimConfig, days: float, end: datetime
+) -> tuple[ReplaySummary, WorldCounts]:
+    """The demo's collection: `days` of simulated time ending at `end`, into DATABASE_URL."""
+    engine = db.make_engine(settings.database_url)
+    db.upgrade(engine)
+    start = end - timedelta(days=days)
+    logging.getLogger("collector").setLevel(logging.WARNING)  # the progress line says it all
+    with Simulator(config, now=start, speed=0) as simulator:
+        summary = replay(
+            engine, settings, simulator, start, end, progress=terminal_progress("collecting")
+        )
+    return summary, world_counts(engine)
