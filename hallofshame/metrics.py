@@ -73,3 +73,203 @@ def is_active(last_open_at: datetime | None, day_end: datetime) -> bool:
         return False
     start = as_utc(day_end) - timedelta(days=ACTIVE_WINDOW_DAYS)
     return start <= as_utc(last_open_at) < as_utc(day_end)
+
+
+# =============================================================================================
+# Aggregation rules (the aggregator, publisher and web app read these; none restates them).
+# =============================================================================================
+
+# --- Time, not counts ------------------------------------------------------------------------
+GAP_CAP_INTERVALS = 2  # a cycle's state holds until the park's next cycle, at most 2 intervals
+
+
+def gap_cap(interval_minutes: int) -> timedelta:
+    """How long one cycle's state may hold; beyond it the time is unknown (a gap of ours)."""
+    return timedelta(minutes=GAP_CAP_INTERVALS * interval_minutes)
+
+
+def known_and_unknown(
+    cycle_at: datetime, next_at: datetime | None, day_end: datetime, cap: timedelta
+) -> tuple[timedelta, timedelta]:
+    """(time the cycle's state holds, unknown time after it) within its operating day.
+
+    The state holds until the park's next cycle, capped at `cap` and at the end of the local
+    day (the next day's first cycle starts that day's time). Without a next cycle the day's end
+    stands in for it. Reference implementation: the aggregator applies the same rule set-wise.
+    """
+    stop = min(next_at or day_end, day_end)
+    held = min(stop - cycle_at, cap)
+    return held, stop - cycle_at - held
+
+
+# Design choice: a cycle's minutes belong to the local hour and day of its `cycle_at` (cycles fall
+# on whole minutes, so with 10-minute cycles nothing straddles an hour). A cycle counts once its
+# duration is known, i.e. once the park's next cycle (or the end of its day) is there: the latest
+# cycle of "today" is pending and shows only in `live`.
+
+# --- Which rides count -----------------------------------------------------------------------
+TIER_HEADLINER, TIER_MAJOR, TIER_MINOR = 1, 2, 3
+TIERS = (TIER_HEADLINER, TIER_MAJOR, TIER_MINOR)
+TIER_WEIGHTS = {TIER_HEADLINER: 3, TIER_MAJOR: 2, TIER_MINOR: 1}
+NEW_RIDE_TIER = TIER_MAJOR  # no posted wait in the window yet
+TIER_WINDOW_DAYS = 30
+TIER_HEADLINER_WAIT = 30  # median posted wait (minutes) for tier 1
+TIER_MAJOR_WAIT = 10  # ... for tier 2
+# Design choice: raw snapshots live 48 hours, so the 30-day median wait is the median of the
+# ride's daily median waits (days it posted waits while open) over the 30 local days before
+# the day. The tier of a day is fixed from the days before it, so a day's weights never move.
+
+
+def tier_from_wait(median_wait: float | None) -> int:
+    """Tier 1 at a 30-minute median posted wait, tier 2 at 10, else 3; no data: a new ride."""
+    if median_wait is None or math.isnan(median_wait):
+        return NEW_RIDE_TIER
+    if median_wait >= TIER_HEADLINER_WAIT:
+        return TIER_HEADLINER
+    if median_wait >= TIER_MAJOR_WAIT:
+        return TIER_MAJOR
+    return TIER_MINOR
+
+
+def tier_weight(tier: int) -> int:
+    return TIER_WEIGHTS[tier]
+
+
+def active_window(day: date) -> tuple[date, date]:
+    """Local days a ride must have been open on (at least once) to be active on `day`."""
+    return day - timedelta(days=ACTIVE_WINDOW_DAYS - 1), day
+
+
+# --- Downtime ----------------------------------------------------------------------------------
+END_OF_DAY_WINDOW = timedelta(minutes=60)
+# A ride is counted on a day when it is active and of the ranked kind. At a cycle it is:
+COUNTED_OPEN, COUNTED_DOWN = "open", "down"  # else neutral: not counted either way
+
+
+def closing_for_the_night(outage_start: datetime, span_end: datetime, reopened: bool) -> bool:
+    """End of day (finished days only): a closure that starts within the last 60 minutes of the
+    park's open span and lasts until it ends is the ride closing, not a breakdown."""
+    return not reopened and outage_start >= span_end - END_OF_DAY_WINDOW
+
+
+# --- Numbers ---------------------------------------------------------------------------------
+SHAME_SCALE = 10.0
+WAIT_PERCENTILE = 0.9  # the "p90" of posted waits, linear interpolation (pandas default)
+
+
+def shame_score(weighted_down: float, weighted_time: float) -> float | None:
+    """10 * Σ w·down / Σ w·(open + down): a ratio of sums; None when nothing was measured."""
+    return SHAME_SCALE * weighted_down / weighted_time if weighted_time else None
+
+
+def live_shame_score(weighted_down_now: float, weighted_active: float) -> float | None:
+    """Live: 10 * Σ w over rides down now / Σ w over active rides (open parks only)."""
+    return SHAME_SCALE * weighted_down_now / weighted_active if weighted_active else None
+
+
+def uptime_pct(open_minutes: float, down_minutes: float) -> float | None:
+    total = open_minutes + down_minutes
+    return 100.0 * open_minutes / total if total else None
+
+
+def downtime_hours(down_minutes: float) -> float:
+    return down_minutes / 60.0
+
+
+def mean_time_to_repair(down_minutes: float, breakdowns: int) -> float | None:
+    """Minutes of downtime per breakdown; None without a breakdown."""
+    return down_minutes / breakdowns if breakdowns else None
+
+
+# Published precision: scores one decimal, hours two, percentages one, minutes whole.
+DISPLAY_DECIMALS = {
+    "shame_score": 1,
+    "live_shame_score": 1,
+    "downtime_hours": 2,
+    "uptime_pct": 1,
+    "mean_time_to_repair_minutes": 1,
+    "wait_mean": 1,
+    "wait_median": 1,
+    "wait_p90": 1,
+}
+
+
+def for_display(name: str, value: float | None) -> float | None:
+    """A published number rounded to its precision; None (no data) stays None."""
+    if value is None or name not in DISPLAY_DECIMALS:
+        return value
+    return round(value, DISPLAY_DECIMALS[name])
+
+
+# --- Periods -----------------------------------------------------------------------------------
+LIVE = "live"
+LIVE_MAX_AGE = timedelta(minutes=30)  # live is published only from a cycle this fresh
+
+
+def _previous_iso_week(today: date) -> tuple[date, date]:
+    monday = today - timedelta(days=today.weekday() + 7)
+    return monday, monday + timedelta(days=6)
+
+
+def _previous_month(today: date) -> tuple[date, date]:
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+# Period name -> park-local today -> (first day, last day), inclusive. `live` has no days: it is
+# the latest cycle. An empty span (this-year on January 1st) has first > last: no data.
+PERIODS: dict[str, object] = {
+    LIVE: None,
+    "today": lambda t: (t, t),
+    "yesterday": lambda t: (t - timedelta(days=1), t - timedelta(days=1)),
+    "last-7-days": lambda t: (t - timedelta(days=7), t - timedelta(days=1)),
+    "last-30-days": lambda t: (t - timedelta(days=30), t - timedelta(days=1)),
+    "last-week": _previous_iso_week,
+    "last-month": _previous_month,
+    "this-year": lambda t: (t.replace(month=1, day=1), t - timedelta(days=1)),
+}
+PROVISIONAL_PERIODS = ("live", "today")  # the others end yesterday: made of final days only
+
+
+def period_span(period: str, today: date) -> tuple[date, date]:
+    """The local days of a period for a park whose local date is `today`."""
+    span = PERIODS.get(period)
+    if span is None:
+        raise ValueError(f"period {period!r} has no span of days (known: {', '.join(PERIODS)})")
+    return span(today)  # type: ignore[operator]
+
+
+# --- Filters -----------------------------------------------------------------------------------
+DISNEY_UNIVERSAL = ("Disney", "Universal")
+
+
+def slug(text: str) -> str:
+    """`North America` -> `north-america`: continent filter names as parks.json spells them."""
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+# Filter name -> predicate over (operator group name, continent). Continent filters are added
+# per continent present in the data by `filter_names`.
+FILTERS: dict[str, object] = {
+    "all": lambda group, continent: True,
+    "disney-universal": lambda group, continent: any(
+        name.lower() in (group or "").lower() for name in DISNEY_UNIVERSAL
+    ),
+}
+
+
+def filter_names(continents: list[str | None]) -> list[str]:
+    """Every filter: the fixed ones, then one per continent (sorted)."""
+    return list(FILTERS) + sorted({slug(c) for c in continents if c})
+
+
+def park_matches(filter_name: str, group_name: str | None, continent: str | None) -> bool:
+    """Whether a park (by its operator group and continent) belongs under a filter."""
+    if filter_name in FILTERS:
+        return bool(FILTERS[filter_name](group_name, continent))  # type: ignore[operator]
+    return bool(continent) and slug(continent) == filter_name
+
+
+# --- Retention -----------------------------------------------------------------------------------
+# Raw per-cycle rows (ride and park snapshots) are deleted once their park's local day is final
+# and aggregated and they are older than RAW_RETENTION_HOURS (settings). Nothing else is deleted.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -60,6 +61,10 @@ rides = Table(
     Column("first_seen_at", DateTime, nullable=False),
     Column("last_seen_at", DateTime, nullable=False),
     Column("last_open_at", DateTime, nullable=True),
+    # Set by the aggregator (migration 0002): as of the latest aggregated day of the ride.
+    Column("tier", Integer, nullable=True),
+    Column("tier_source", String(8), nullable=True),  # data | override | new
+    Column("active", Boolean, nullable=True),
     **MYSQL,
 )
 
@@ -112,5 +117,140 @@ fetch_failures = Table(
     Column("park_id", Integer, nullable=True),  # NULL: the failure was parks.json
     Column("kind", String(32), nullable=False),
     Column("detail", String(1000), nullable=False),
+    **MYSQL,
+)
+
+
+# --- Aggregates (migration 0002). Minutes are whole minutes (cycles fall on whole minutes). ---
+
+
+def _minutes() -> list[Column]:
+    """The additive columns every hourly and daily row has (sums over a span stay exact)."""
+    return [
+        Column("open_minutes", Integer, nullable=False),
+        Column("down_minutes", Integer, nullable=False),
+        Column("unknown_minutes", Integer, nullable=False),
+        Column("breakdowns", Integer, nullable=False),
+        Column("weighted_down", Integer, nullable=False),  # Σ w·down: shame numerator / 10
+        Column("weighted_time", Integer, nullable=False),  # Σ w·(open + down): denominator
+        Column("wait_count", Integer, nullable=False),  # open cycles with a posted wait
+        Column("wait_sum", Integer, nullable=False),
+        Column("wait_median", Float, nullable=True),
+        Column("wait_p90", Float, nullable=True),
+        Column("wait_max", Integer, nullable=True),
+    ]
+
+
+ride_hourly = Table(
+    "ride_hourly",
+    metadata,
+    Column("ride_id", Integer, primary_key=True, autoincrement=False),
+    Column("hour_start", DateTime, primary_key=True),  # UTC start of the park-local hour
+    Column("park_id", Integer, nullable=False),
+    Column("day", Date, nullable=False),  # park-local day
+    Column("local_hour", Integer, nullable=False),
+    *_minutes(),
+    Index("ix_ride_hourly_park_day", "park_id", "day"),
+    **MYSQL,
+)
+
+park_hourly = Table(
+    "park_hourly",
+    metadata,
+    Column("park_id", Integer, primary_key=True, autoincrement=False),
+    Column("hour_start", DateTime, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("local_hour", Integer, nullable=False),
+    Column("park_open_minutes", Integer, nullable=False),
+    *_minutes(),
+    Index("ix_park_hourly_day", "day"),
+    **MYSQL,
+)
+
+ride_daily = Table(
+    "ride_daily",
+    metadata,
+    Column("ride_id", Integer, primary_key=True, autoincrement=False),
+    Column("day", Date, primary_key=True),
+    Column("park_id", Integer, nullable=False),
+    Column("final", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("counted", Boolean, nullable=False),  # active and of the ranked kind
+    Column("tier", Integer, nullable=False),
+    Column("weight", Integer, nullable=False),
+    Column("first_open_at", DateTime, nullable=True),  # first observed open that day
+    Column("longest_outage_minutes", Integer, nullable=True),
+    *_minutes(),
+    # Running state of a provisional day, carried into the next after-cycle run:
+    Column("last_counted", String(8), nullable=True),  # open | down | NULL: not counted yet
+    Column("outage_start", DateTime, nullable=True),  # start of the latest outage
+    Column("outage_minutes", Integer, nullable=False),  # its down minutes so far
+    Index("ix_ride_daily_park_day", "park_id", "day"),
+    Index("ix_ride_daily_day", "day"),
+    **MYSQL,
+)
+
+park_daily = Table(
+    "park_daily",
+    metadata,
+    Column("park_id", Integer, primary_key=True, autoincrement=False),
+    Column("day", Date, primary_key=True),
+    Column("final", Boolean, nullable=False),
+    Column("rides_counted", Integer, nullable=False),  # A: active `ride`-kind rides that day
+    Column("park_open_minutes", Integer, nullable=False),
+    Column("span_start", DateTime, nullable=True),  # open span; NULL: never open ("no data")
+    Column("span_end", DateTime, nullable=True),
+    Column("longest_outage_minutes", Integer, nullable=True),
+    *_minutes(),
+    Column("processed_through", DateTime, nullable=True),  # last cycle whose minutes count
+    Column("raw_purged", Boolean, nullable=False),  # raw rows deleted: the day cannot be redone
+    Column("computed_at", DateTime, nullable=False),
+    Index("ix_park_daily_day", "day"),
+    **MYSQL,
+)
+
+outage_events = Table(
+    "outage_events",
+    metadata,
+    Column("ride_id", Integer, primary_key=True, autoincrement=False),
+    Column("start_at", DateTime, primary_key=True),  # the first down cycle
+    Column("park_id", Integer, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("end_at", DateTime, nullable=False),  # end of the last down cycle's time
+    Column("minutes", Integer, nullable=False),  # down minutes (unknown time inside not counted)
+    Index("ix_outage_events_park_day", "park_id", "day"),
+    **MYSQL,
+)
+
+park_live = Table(
+    "park_live",
+    metadata,
+    Column("park_id", Integer, primary_key=True, autoincrement=False),
+    Column("cycle_at", DateTime, nullable=False),
+    Column("is_open", Boolean, nullable=False),
+    Column("rides_counted", Integer, nullable=False),
+    Column("rides_open", Integer, nullable=False),
+    Column("rides_down", Integer, nullable=False),
+    Column("weighted_down", Integer, nullable=False),
+    Column("weighted_counted", Integer, nullable=False),
+    **MYSQL,
+)
+
+ride_live = Table(
+    "ride_live",
+    metadata,
+    Column("ride_id", Integer, primary_key=True, autoincrement=False),
+    Column("park_id", Integer, nullable=False, index=True),
+    Column("cycle_at", DateTime, nullable=False),
+    Column("status", String(8), nullable=False),  # open | down | closed | unknown
+    Column("wait_time", Integer, nullable=True),
+    **MYSQL,
+)
+
+aggregated_cycles = Table(
+    "aggregated_cycles",
+    metadata,
+    Column("cycle_at", DateTime, primary_key=True),
+    Column("aggregated_at", DateTime, nullable=False),
     **MYSQL,
 )
