@@ -52,3 +52,30 @@ def demo(
         fail(f"demo failed: {db.one_line(exc)}")
     click.echo(summary.line())
     click.echo(counts.line())
+
+
+@cli.command("settings")
+@click.pass_context
+def show_settings(ctx: click.Context) -> None:
+    """Print every setting with its value in force (secrets masked).
+
+    Example: hallofshame --env-file /etc/hallofshame.env settings
+    """
+    from dataclasses import fields
+
+    settings = settings_of(ctx)
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        shown = mask_secret(str(value)) if f.metadata["secret"] else value
+        click.echo(f"{f.name.upper()}={shown}")
+
+
+def mask_secret(value: str) -> str:
+    """A URL keeps its shape, its password becomes ***; any other secret is hidden whole."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(value).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "***" if value else ""

@@ -1,0 +1,148 @@
+"""The `hallofshame` command line: collect against the simulator, clear failures."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+import aggregator.commands  # noqa: F401  (registers subcommands)
+import hallofshame.commands  # noqa: F401
+from collector.cycle import collect
+from hallofshame import db, schema
+from hallofshame.cli import cli
+from hallofshame.settings import load_settings
+from simulator import SimConfig, Simulator
+from tests.conftest import empty_tables
+from tests.tcp_proxy import TcpProxy
+
+NOW = datetime(2026, 7, 4, 18, 0, tzinfo=UTC)  # 14:00 in New York, evening in Europe
+
+
+@pytest.fixture(scope="module")
+def simulator():
+    with Simulator(SimConfig(seed=7, parks=6, rides=150), now=NOW, speed=0) as sim:
+        yield sim
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, ["--env-file", "/nonexistent", *args])
+
+
+def test_collect_json_summary(database_url, simulator):
+    result = run(
+        "--database-url",
+        database_url,
+        "--queue-times-url",
+        simulator.url,
+        "collect",
+        "--now",
+        "2026-07-04T18:00:41Z",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["cycle_at"] == "2026-07-04T18:00:00Z"
+    assert summary["parks_ok"] == 6 and summary["parks_failed"] == 0
+    assert summary["rides_seen"] == summary["snapshots_written"] == simulator.world.ride_count
+    assert summary["duration_s"] > 0
+
+
+def test_collect_prints_one_line_without_json(database_url, simulator):
+    result = run(
+        "--database-url",
+        database_url,
+        "--queue-times-url",
+        simulator.url,
+        "collect",
+        "--now",
+        "2026-07-04T18:00:00Z",
+    )
+    assert result.exit_code == 0
+    assert result.output.startswith("cycle 2026-07-04T18:00:00Z: 6 parks ok, 0 failed")
+
+
+def test_a_bad_now_is_a_usage_error():
+    result = run("collect", "--now", "yesterday-ish")
+    assert result.exit_code == 2
+    assert "is not an ISO 8601 time" in result.output
+
+
+def test_a_bad_setting_is_a_usage_error(monkeypatch):
+    monkeypatch.setenv("COLLECT_CONCURRENCY", "lots")
+    result = run("collect")
+    assert result.exit_code == 2 and "COLLECT_CONCURRENCY" in result.output
+
+
+def test_an_unmigrated_database_says_what_to_run(tmp_path, simulator):
+    url = f"sqlite:///{tmp_path}/fresh.sqlite3"
+    result = run("--database-url", url, "--queue-times-url", simulator.url, "collect")
+    assert result.exit_code == 1
+    assert "run `hallofshame db upgrade`" in result.output
+    assert simulator.requests_served >= 0  # nothing fetched is asserted below
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_an_unreachable_database_is_one_line_and_nonzero(simulator):
+    url = "mysql+mysqldb://root@127.0.0.1:9/nothing"  # the discard port: nothing listens
+    before = simulator.requests_served
+    result = run("--database-url", url, "--queue-times-url", simulator.url, "collect")
+    assert result.exit_code == 1
+    assert "database unreachable" in result.output
+    assert simulator.requests_served == before  # no fetching for a database we cannot write
+
+
+def test_every_park_failing_exits_nonzero(database_url, simulator):
+    for park in simulator.world.parks:
+        simulator.set_fault(park.id, "500")
+    try:
+        result = run(
+            "--database-url",
+            database_url,
+            "--queue-times-url",
+            simulator.url,
+            "--env-file",
+            "/nonexistent",
+            "collect",
+            "--now",
+            "2026-07-04T18:10:00Z",
+        )
+    finally:
+        simulator.clear_faults()
+    assert result.exit_code == 1
+    assert "every park failed (6)" in result.output
+
+
+def test_db_upgrade_and_current(tmp_path):
+    url = f"sqlite:///{tmp_path}/new.sqlite3"
+    assert run("--database-url", url, "db", "upgrade").output.startswith("database at revision")
+    assert run("--database-url", url, "db", "current").output.strip() == db.head_revision()
+
+
+def test_database_stopped_before_the_write_leaves_nothing(mariadb_url, simulator):
+    """The MariaDB connection goes away after fetching: no partial cycle, a clear error."""
+    url = make_url(mariadb_url)
+    engine = db.make_engine(mariadb_url)
+    empty_tables(engine)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 3306)
+    proxied = db.make_engine(url.set(host="127.0.0.1", port=proxy.port).render_as_string(False))
+    settings = load_settings(
+        {"database_url": mariadb_url, "queue_times_url": simulator.url}, env_file=None, environ={}
+    )
+    with pytest.raises(Exception, match=r"(?i)lost connection|gone away|can't connect|refused"):
+        collect(proxied, settings, now=NOW, on_fetched=proxy.cut)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(schema.ride_snapshots)) == 0
+        assert conn.scalar(select(func.count()).select_from(schema.collection_cycles)) == 0
+    proxied.dispose()
+    engine.dispose()
+
+
+def test_settings_masks_the_database_password():
+    result = run("--database-url", "mysql+mysqldb://hos:s3cret@db/hos", "settings")
+    assert "s3cret" not in result.output
+    assert "DATABASE_URL=mysql+mysqldb://hos:***@db/hos" in result.output
