@@ -109,8 +109,8 @@ def _refresh_parks(
     age_hours = (
         None if listed is None else (to_db(summary.cycle_at) - listed).total_seconds() / 3600
     )
-    if age_hours is not None and 0 <= age_hours < settings.parks_refresh_hours:
-        return None
+    if age_hours is not None and age_hours < settings.parks_refresh_hours:
+        return None  # fresh enough (a replay of an older cycle finds a newer list: fresh too)
     try:
         parsed = client.parks()
     except FetchError as exc:
