@@ -1,1 +1,80 @@
 """The aggregator's subcommands (`aggregate`, `stats`), registered on the `hallofshame` group."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from hallofshame import db, metrics
+from hallofshame.cli import INSTANT, cli, engine_for, fail, settings_of
+from hallofshame.clock import utcnow
+
+
+@cli.command()
+@click.option("--now", type=INSTANT, help="The time to aggregate as of (replay, tests).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.pass_context
+def aggregate(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
+    """Turn new snapshots into hourly and daily stats, outages and tiers; finalise ended days.
+
+    Example: hallofshame aggregate --now 2026-07-04T15:01:00Z
+    """
+    from aggregator import aggregate as run_aggregate
+
+    settings = settings_of(ctx)
+    try:
+        summary = run_aggregate(engine_for(settings), settings, now=now)
+    except db.DatabaseError as exc:
+        fail(f"aggregate failed: {exc}")
+    except SQLAlchemyError as exc:
+        fail(f"aggregate failed, nothing written for the day at fault: {db.one_line(exc)}")
+    click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
+
+
+@cli.command()
+@click.option("--park", "park_id", type=int, help="A park's Queue-Times id.")
+@click.option("--ride", "ride_id", type=int, help="A ride's Queue-Times id.")
+@click.option(
+    "--period", type=click.Choice(list(metrics.PERIODS)), default="today", show_default=True
+)
+@click.option("--now", type=INSTANT, help="The time the period is taken at (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def stats(
+    ctx: click.Context,
+    park_id: int | None,
+    ride_id: int | None,
+    period: str,
+    now: datetime | None,
+    as_json: bool,
+) -> None:
+    """Print one park's or ride's numbers for a period (the same numbers the rankings show).
+
+    Example: hallofshame stats --park 16 --period last-7-days --json
+    """
+    from aggregator.spans import PARK, RIDE, period_stats
+
+    if (park_id is None) == (ride_id is None):
+        raise click.UsageError("give exactly one of --park ID and --ride ID")
+    level, id_ = (PARK, park_id) if park_id is not None else (RIDE, ride_id)
+    settings = settings_of(ctx)
+    try:
+        engine = engine_for(settings)
+        db.require_schema(engine)
+        with engine.connect() as conn:
+            found = period_stats(conn, level, [id_], period, now or utcnow())
+    except db.DatabaseError as exc:
+        fail(str(exc))
+    except SQLAlchemyError as exc:
+        fail(f"stats failed: {db.one_line(exc)}")
+    if id_ not in found:
+        fail(f"no {level} with id {id_}")
+    data = {"period": period, **found[id_].as_json()}
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    for name, value in data.items():
+        click.echo(f"{name}: {'no data' if value is None else value}")

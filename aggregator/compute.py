@@ -1,0 +1,355 @@
+"""From snapshots to minutes: the rules of METRICS.md applied to a whole day at once (pandas).
+
+Input is a `Frames`: the ride snapshots of some parks' local days (or of the part of today not
+yet counted), the parks' cycles, and each ride's standing for the day (counted, weight, and the
+running state carried from earlier runs). Output is a `Result`: per-cycle minutes rolled up into
+hourly rows, daily rows and outage events, plus each park's live status at its latest cycle.
+Every rule is a function of `hallofshame.metrics` applied to whole columns; nothing loops over
+rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from hallofshame import metrics
+
+MINUTE = pd.Timedelta(minutes=1)
+ADDITIVE = [
+    "open_minutes",
+    "down_minutes",
+    "unknown_minutes",
+    "breakdowns",
+    "weighted_down",
+    "weighted_time",
+]
+WAITS = ["wait_count", "wait_sum", "wait_median", "wait_p90", "wait_max"]
+
+
+@dataclass
+class Frames:
+    """What one computation reads.
+
+    rows: ride_id, park_id, cycle_at, state, wait_time (snapshots after `since`, to the latest).
+    cycles: park_id, cycle_at (the same parks' cycles over the same span).
+    parks: park_id, day, timezone, day_end, final, after (the park's first cycle at or after
+        day_end, NaT if none yet), since (last cycle already counted, NaT: none), rides_counted.
+    rides: ride_id, counted, active, tier, weight and the carried state: first_open_at,
+        last_counted, breakdowns_before, outage_start, outage_minutes.
+    """
+
+    rows: pd.DataFrame
+    cycles: pd.DataFrame
+    parks: pd.DataFrame
+    rides: pd.DataFrame
+
+
+@dataclass
+class Result:
+    """What one computation yields (the writer stores it)."""
+
+    ride_hourly: pd.DataFrame
+    park_hourly: pd.DataFrame
+    ride_daily: pd.DataFrame
+    park_daily: pd.DataFrame
+    events: pd.DataFrame
+    live: pd.DataFrame  # rows of each park's latest (pending) cycle, classified
+
+
+def compute(frames: Frames, cap_minutes: int) -> Result:
+    """Classify every snapshot, apply the end-of-day rule to final days, roll up.
+
+    Snapshots at or before a park's `since` (already counted by an earlier run) are context:
+    they only complete the wait statistics of the local hour the new cycles fall in.
+    """
+    cycles = cycle_times(frames.cycles, frames.parks, cap_minutes)
+    rows = attach(frames.rows, cycles, frames.rides)
+    is_open = park_openness(rows, frames.parks)
+    cycle_keys = pd.MultiIndex.from_frame(cycles[["park_id", "cycle_at"]])
+    cycles["park_open"] = cycle_keys.map(is_open).fillna(False).astype(bool)
+    since = frames.parks.set_index("park_id")["since"]
+    cycles = cycles[~(cycles["cycle_at"] <= cycles["park_id"].map(since))]
+    in_context = rows["cycle_at"] <= rows["park_id"].map(since)
+    context, rows = rows[in_context], classify(rows[~in_context].copy(), cycles)
+    done = rows[~rows["pending"]].copy()
+    mark_breakdowns(done)
+    events = outage_events(done)
+    events = end_of_day(done, events, cycles, frames.parks)
+    waits = open_waits(done)
+    hour_waits = open_waits(pd.concat([context, done]))
+    return Result(
+        ride_hourly=ride_hourly(done, hour_waits),
+        park_hourly=park_hourly(done, hour_waits, cycles),
+        ride_daily=ride_daily(rows, done, waits, events, frames),
+        park_daily=park_daily(done, waits, events, cycles, frames.parks),
+        events=events,
+        live=rows[rows["pending"]],
+    )
+
+
+def open_waits(rows: pd.DataFrame) -> pd.DataFrame:
+    """Cycles a wait statistic is taken over: observed open, with a posted wait."""
+    return rows[(rows["state"] == metrics.OPEN) & rows["wait_time"].notna()]
+
+
+def cycle_times(cycles: pd.DataFrame, parks: pd.DataFrame, cap_minutes: int) -> pd.DataFrame:
+    """Per park cycle: minutes its state holds, unknown minutes after it, its local hour.
+
+    The latest cycle of a provisional day has no next cycle yet: it is pending (counts nothing).
+    """
+    c = cycles.sort_values(["park_id", "cycle_at"]).reset_index(drop=True)
+    c["next_at"] = c.groupby("park_id")["cycle_at"].shift(-1)
+    c = c.merge(parks[["park_id", "day", "timezone", "day_end", "final", "after"]], on="park_id")
+    following = c["next_at"].fillna(c["after"])
+    c["pending"] = following.isna() & ~c["final"].astype(bool)
+    gap = ((following - c["cycle_at"]) / MINUTE).fillna(np.inf)
+    held, unknown = metrics.split_gap(gap, (c["day_end"] - c["cycle_at"]) / MINUTE, cap_minutes)
+    c["held"] = np.where(c["pending"], 0, held).astype("int64")
+    c["unknown_after"] = np.where(c["pending"], 0, unknown).astype("int64")
+    return add_local_hours(c)
+
+
+def add_local_hours(c: pd.DataFrame) -> pd.DataFrame:
+    """UTC start and number of each cycle's park-local hour (distinct on a 25-hour day)."""
+    c["hour_start"] = pd.Series(pd.NaT, index=c.index, dtype=c["cycle_at"].dtype)
+    c["local_hour"] = 0
+    for zone, index in c.groupby("timezone").groups.items():
+        utc = c.loc[index, "cycle_at"]
+        local = utc.dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None)
+        c.loc[index, "hour_start"] = local.dt.floor("h") - (local - utc)
+        c.loc[index, "local_hour"] = local.dt.hour
+    return c
+
+
+def attach(rows: pd.DataFrame, cycles: pd.DataFrame, rides: pd.DataFrame) -> pd.DataFrame:
+    """Snapshots with their cycle's times and their ride's standing, in ride-time order."""
+    keep = ["park_id", "cycle_at", "day", "held", "unknown_after", "pending", "hour_start"]
+    r = rows.merge(cycles[[*keep, "local_hour"]], on=["park_id", "cycle_at"])
+    r = r.merge(rides, on="ride_id", how="left")
+    r["counted"] = r["counted"].fillna(False).astype(bool)
+    return r.sort_values(["ride_id", "cycle_at"]).reset_index(drop=True)
+
+
+def classify(r: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
+    """Each ride-cycle: open, down or neutral, with its open, down and unknown minutes."""
+    keys = pd.MultiIndex.from_frame(r[["park_id", "cycle_at"]])
+    r["park_open"] = keys.map(cycles.set_index(["park_id", "cycle_at"])["park_open"])
+    r["park_open"] = r["park_open"].fillna(False).astype(bool)
+    r["seen_open"] = (r["state"] == metrics.OPEN).astype("int64")
+    earlier = r.groupby("ride_id")["seen_open"].cumsum() - r["seen_open"]
+    carried = r["first_open_at"].notna() & (r["first_open_at"] < r["cycle_at"])
+    r["opened_before"] = (earlier > 0) | carried
+    r["cls"] = metrics.counted_state(r["state"], r["counted"], r["park_open"], r["opened_before"])
+    measured = r["counted"] & r["park_open"]
+    minutes = metrics.minutes_by_state(
+        r["cls"], r["state"], r["held"], r["unknown_after"], measured
+    )
+    for name, values in zip(("open_m", "down_m", "unknown_m"), minutes, strict=True):
+        r[name] = np.asarray(values, dtype="int64")
+    weight = r["weight"].fillna(0).astype("int64")
+    r["weighted_down"] = weight * r["down_m"]
+    r["weighted_time"] = weight * (r["open_m"] + r["down_m"])
+    return r
+
+
+def park_openness(r: pd.DataFrame, parks: pd.DataFrame) -> pd.Series:
+    """(park_id, cycle_at) -> open: enough of the day's counted rides observed open."""
+    threshold = parks.set_index("park_id")["rides_counted"].map(metrics.park_open_threshold)
+    opened = r["counted"] & (r["state"] == metrics.OPEN)
+    counts = opened.groupby([r["park_id"], r["cycle_at"]]).sum()
+    levels = counts.index.get_level_values("park_id")
+    return pd.Series(counts.to_numpy() >= threshold.reindex(levels).to_numpy(), counts.index)
+
+
+def mark_breakdowns(done: pd.DataFrame) -> None:
+    """Breakdowns (open->down transitions, neutral time skipped) and each down row's outage."""
+    counted_only = done["cls"].where(done["cls"] != metrics.NEUTRAL)
+    last_seen = counted_only.groupby(done["ride_id"]).ffill()
+    previous = last_seen.groupby(done["ride_id"]).shift(1)
+    previous = previous.fillna(done["last_counted"]).fillna(metrics.NEUTRAL)
+    done["breakdown"] = np.asarray(metrics.is_breakdown(done["cls"], previous), dtype=bool)
+    counter = done.groupby("ride_id")["breakdown"].cumsum()
+    done["outage_no"] = done["breakdowns_before"].fillna(0).astype("int64") + counter
+    done["last_state"] = last_seen
+
+
+def outage_events(done: pd.DataFrame) -> pd.DataFrame:
+    """One row per outage: start, end, down minutes; an outage carried in from an earlier run
+    keeps its start and adds its minutes so far."""
+    down = done[done["cls"] == metrics.COUNTED_DOWN]
+    ends = down["cycle_at"] + down["held"] * MINUTE
+    ev = (
+        down.assign(end_at=ends)
+        .groupby(["ride_id", "outage_no"])
+        .agg(
+            park_id=("park_id", "first"),
+            day=("day", "first"),
+            start_at=("cycle_at", "min"),
+            end_at=("end_at", "max"),
+            minutes=("down_m", "sum"),
+            carried_no=("breakdowns_before", "first"),
+            carried_start=("outage_start", "first"),
+            carried_minutes=("outage_minutes", "first"),
+        )
+        .reset_index()
+    )
+    carried = (ev["outage_no"] == ev["carried_no"]) & ev["carried_start"].notna()
+    ev.loc[carried, "start_at"] = ev.loc[carried, "carried_start"]
+    ev.loc[carried, "minutes"] += ev.loc[carried, "carried_minutes"].astype("int64")
+    return ev.drop(columns=["carried_no", "carried_start", "carried_minutes"])
+
+
+def end_of_day(
+    done: pd.DataFrame, events: pd.DataFrame, cycles: pd.DataFrame, parks: pd.DataFrame
+) -> pd.DataFrame:
+    """Finished days: a ride's last outage, starting in the last hour of the park's open span and
+    never ended by the ride reopening, is its closing for the night: not downtime."""
+    final = parks.loc[parks["final"].astype(bool), "park_id"]
+    if events.empty or final.empty:
+        return events
+    spans = open_spans(cycles)["span_end"]
+    last = done.groupby("ride_id")["last_state"].last()
+    ev = events.copy()
+    is_last = ev["outage_no"] == ev.groupby("ride_id")["outage_no"].transform("max")
+    reopened = ev["ride_id"].map(last) != metrics.COUNTED_DOWN
+    span_end = ev["park_id"].map(spans)
+    closing = metrics.closing_for_the_night(ev["start_at"], span_end, reopened)
+    drop = ev[is_last & ev["park_id"].isin(final) & np.asarray(closing, dtype=bool)]
+    if drop.empty:
+        return events
+    keys = pd.MultiIndex.from_frame(drop[["ride_id", "outage_no"]])
+    hit = pd.MultiIndex.from_frame(done[["ride_id", "outage_no"]]).isin(keys)
+    hit &= (done["cls"] == metrics.COUNTED_DOWN).to_numpy()
+    done.loc[hit, ["down_m", "weighted_down", "weighted_time"]] = 0
+    done.loc[hit, "breakdown"] = False
+    done.loc[hit, "cls"] = metrics.NEUTRAL
+    return ev.drop(index=drop.index)
+
+
+def open_spans(cycles: pd.DataFrame) -> pd.DataFrame:
+    """Per park: first open cycle, end of the last open cycle's time, open minutes."""
+    c = cycles[cycles["park_open"] & ~cycles["pending"]]
+    ends = c["cycle_at"] + c["held"] * MINUTE
+    return (
+        c.assign(end=ends)
+        .groupby("park_id")
+        .agg(
+            span_start=("cycle_at", "min"),
+            span_end=("end", "max"),
+            park_open_minutes=("held", "sum"),
+        )
+    )
+
+
+def wait_stats(waits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Posted waits over open cycles: count, sum, median, 90th percentile, maximum."""
+    g = waits.groupby(keys)["wait_time"]
+    return pd.DataFrame(
+        {
+            "wait_count": g.size(),
+            "wait_sum": g.sum(),
+            "wait_median": g.median(),
+            "wait_p90": g.quantile(metrics.WAIT_PERCENTILE),
+            "wait_max": g.max(),
+        }
+    )
+
+
+def sums(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The additive columns of hourly and daily rows, summed by `keys`."""
+    renamed = frame.rename(
+        columns={
+            "open_m": "open_minutes",
+            "down_m": "down_minutes",
+            "unknown_m": "unknown_minutes",
+            "breakdown": "breakdowns",
+        }
+    )
+    return renamed.groupby(keys)[ADDITIVE].sum()
+
+
+def with_waits(base: pd.DataFrame, waits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    joined = base.join(wait_stats(waits, keys), how="left")
+    joined[["wait_count", "wait_sum"]] = joined[["wait_count", "wait_sum"]].fillna(0)
+    return joined
+
+
+def ride_hourly(done: pd.DataFrame, waits: pd.DataFrame) -> pd.DataFrame:
+    counted = done[done["counted"]]
+    keys = ["ride_id", "hour_start"]
+    base = sums(counted, keys).join(counted.groupby(keys)[["park_id", "day", "local_hour"]].first())
+    return with_waits(base, waits[waits["counted"]], keys).reset_index()
+
+
+def park_hourly(done: pd.DataFrame, waits: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
+    keys = ["park_id", "hour_start"]
+    done_cycles = cycles[~cycles["pending"]]
+    open_time = done_cycles["held"].where(done_cycles["park_open"], 0)
+    base = (
+        done_cycles.assign(park_open_minutes=open_time)
+        .groupby(keys)
+        .agg(
+            day=("day", "first"),
+            local_hour=("local_hour", "first"),
+            park_open_minutes=("park_open_minutes", "sum"),
+        )
+    )
+    base = base.join(sums(done[done["counted"]], keys), how="left")
+    base[ADDITIVE] = base[ADDITIVE].fillna(0)
+    return with_waits(base, waits[waits["counted"]], keys).reset_index()
+
+
+def ride_daily(
+    rows: pd.DataFrame,
+    done: pd.DataFrame,
+    waits: pd.DataFrame,
+    events: pd.DataFrame,
+    frames: Frames,
+) -> pd.DataFrame:
+    """Every ride seen that day (counted or not: first openings decide tomorrow's active set)."""
+    base = rows.groupby("ride_id").agg(park_id=("park_id", "first"), day=("day", "first"))
+    base["first_open_at"] = rows[rows["state"] == metrics.OPEN].groupby("ride_id")["cycle_at"].min()
+    base = base.join(sums(done, ["ride_id"]), how="left")
+    base[ADDITIVE] = base[ADDITIVE].fillna(0)
+    base = day_waits(base, waits, "ride_id", frames.parks)
+    base["longest_outage_minutes"] = events.groupby("ride_id")["minutes"].max()
+    latest = events.sort_values("outage_no").groupby("ride_id").last()
+    base["outage_start"] = latest["start_at"]
+    base["outage_minutes"] = latest["minutes"].reindex(base.index).fillna(0)
+    base["final"] = base["park_id"].map(frames.parks.set_index("park_id")["final"])
+    base["last_counted"] = done.groupby("ride_id")["last_state"].last()
+    standing = frames.rides.set_index("ride_id")[["active", "counted", "tier", "weight"]]
+    return base.join(standing).reset_index()
+
+
+def day_waits(base: pd.DataFrame, waits: pd.DataFrame, key: str, parks: pd.DataFrame):
+    """Wait statistics of a day. Median and p90 are not additive: they are kept for final days
+    only (computed from the whole day at once); today's are in the hourly rows."""
+    base = base.join(wait_stats(waits, [key]), how="left")
+    base[["wait_count", "wait_sum"]] = base[["wait_count", "wait_sum"]].fillna(0)
+    final = base["park_id"].map(parks.set_index("park_id")["final"]).astype(bool)
+    base.loc[~final, ["wait_median", "wait_p90"]] = np.nan
+    return base
+
+
+def park_daily(
+    done: pd.DataFrame,
+    waits: pd.DataFrame,
+    events: pd.DataFrame,
+    cycles: pd.DataFrame,
+    parks: pd.DataFrame,
+) -> pd.DataFrame:
+    """Each park-day: sums over its counted rides, its open span, its counted rides."""
+    base = parks.set_index("park_id")[["day", "final", "rides_counted"]].copy()
+    base = base.join(open_spans(cycles))
+    base["park_open_minutes"] = base["park_open_minutes"].fillna(0)
+    base = base.join(sums(done[done["counted"]], ["park_id"]), how="left")
+    base[ADDITIVE] = base[ADDITIVE].fillna(0)
+    base["park_id"] = base.index
+    base = day_waits(base, waits[waits["counted"]], "park_id", parks).drop(columns="park_id")
+    base["longest_outage_minutes"] = events.groupby("park_id")["minutes"].max()
+    base["processed_through"] = cycles[~cycles["pending"]].groupby("park_id")["cycle_at"].max()
+    return base.reset_index()

@@ -1,0 +1,242 @@
+"""Stats of a park or ride over any span of local days: the one place every view reads them.
+
+Periods are ratios of sums: one GROUP BY sums the daily rows of each park (or ride) over its
+span, and the formulas of `hallofshame.metrics` turn the sums into numbers. Rankings, the stats
+command, the publisher and the web app all come through `span_stats`, so a ranking and a detail
+view cannot disagree. `live` is read from the latest cycle's status instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from hallofshame import metrics, schema
+from hallofshame.clock import as_utc, iso
+
+PARK, RIDE = "park", "ride"
+SUMMED = [
+    "open_minutes",
+    "down_minutes",
+    "unknown_minutes",
+    "breakdowns",
+    "weighted_down",
+    "weighted_time",
+    "wait_count",
+    "wait_sum",
+]
+
+
+@dataclass
+class Stats:
+    """One park's (or ride's) sums over a span, and the published numbers derived from them."""
+
+    level: str
+    id: int
+    first_day: date | None = None
+    last_day: date | None = None
+    days: int = 0
+    open_minutes: int = 0
+    down_minutes: int = 0
+    unknown_minutes: int = 0
+    breakdowns: int = 0
+    weighted_down: int = 0
+    weighted_time: int = 0
+    wait_count: int = 0
+    wait_sum: int = 0
+    wait_max: int | None = None
+    longest_outage_minutes: int | None = None
+    park_open_minutes: int = 0  # parks: minutes the park was open
+    tier: int | None = None  # rides: current tier
+    live_status: str | None = None  # live: open / closed / down / unknown / stale
+    live_at: datetime | None = None
+
+    @property
+    def has_data(self) -> bool:
+        """A park with no open span (a ride never measured) in the span is "no data"."""
+        if self.level == PARK:
+            return self.park_open_minutes > 0
+        return self.open_minutes + self.down_minutes > 0
+
+    @property
+    def shame_score(self) -> float | None:
+        if not self.has_data:
+            return None
+        return metrics.shame_score(self.weighted_down, self.weighted_time)
+
+    def numbers(self) -> dict[str, Any]:
+        """The published numbers, unrounded (None: no data)."""
+        if self.live_status is not None:
+            return self.live_numbers()
+        data = self.has_data
+        return {
+            "shame_score": self.shame_score,
+            "downtime_hours": metrics.downtime_hours(self.down_minutes) if data else None,
+            "uptime_pct": metrics.uptime_pct(self.open_minutes, self.down_minutes),
+            "breakdowns": self.breakdowns if data else None,
+            "longest_outage_minutes": (self.longest_outage_minutes or 0) if data else None,
+            "mean_time_to_repair_minutes": metrics.mean_time_to_repair(
+                self.down_minutes, self.breakdowns
+            ),
+            "open_minutes": self.open_minutes if data else None,
+            "down_minutes": self.down_minutes if data else None,
+            "unknown_minutes": self.unknown_minutes if data else None,
+            "wait_mean": self.wait_sum / self.wait_count if self.wait_count else None,
+            "wait_max": self.wait_max,
+        }
+
+    def live_numbers(self) -> dict[str, Any]:
+        """`live`: the score of an open park at a fresh cycle; rides down now."""
+        score = live_score(self) if self.level == PARK else None
+        live = self.live_status in ("open", "closed", "down", "unknown")
+        return {
+            "shame_score": score,
+            "downtime_hours": None,
+            "uptime_pct": None,
+            "breakdowns": None,
+            "longest_outage_minutes": None,
+            "rides_down": self.breakdowns if self.level == PARK and live else None,
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        """One object for JSON outputs: published precision, null where there is no data."""
+        out: dict[str, Any] = {f"{self.level}_id": self.id}
+        out.update({k: metrics.for_display(k, v) for k, v in self.numbers().items()})
+        out["first_day"] = self.first_day.isoformat() if self.first_day else None
+        out["last_day"] = self.last_day.isoformat() if self.last_day else None
+        if self.level == RIDE:
+            out["tier"] = self.tier
+        if self.live_status is not None:
+            out["live_status"] = self.live_status
+            out["live_at"] = iso(self.live_at)
+        return out
+
+
+def span_stats(
+    conn: Connection, level: str, spans: Mapping[int, tuple[date, date]]
+) -> dict[int, Stats]:
+    """Stats of each park (or ride) id over its own span of local days (first, last inclusive),
+    all at once: one GROUP BY per distinct span over the daily rows."""
+    table = schema.park_daily if level == PARK else schema.ride_daily
+    key = table.c.park_id if level == PARK else table.c.ride_id
+    found = {
+        id_: Stats(level, id_, first_day=first, last_day=last)
+        for id_, (first, last) in spans.items()
+    }
+    for (first, last), ids in _by_span(spans).items():
+        columns = [func.sum(table.c[name]).label(name) for name in SUMMED]
+        if level == PARK:
+            columns.append(func.sum(table.c.park_open_minutes).label("park_open_minutes"))
+        query = (
+            select(
+                key.label("id"),
+                func.count().label("days"),
+                func.max(table.c.wait_max).label("wait_max"),
+                func.max(table.c.longest_outage_minutes).label("longest_outage_minutes"),
+                *columns,
+            )
+            .where(key.in_(ids), table.c.day >= first, table.c.day <= last)
+            .group_by(key)
+        )
+        for row in conn.execute(query).mappings():
+            stats = found[row["id"]]
+            for name, value in row.items():
+                if name != "id" and value is not None:
+                    setattr(stats, name, int(value))
+    if level == RIDE:
+        _add_tiers(conn, found)
+    return found
+
+
+def _by_span(spans: Mapping[int, tuple[date, date]]) -> dict[tuple[date, date], list[int]]:
+    groups: dict[tuple[date, date], list[int]] = defaultdict(list)
+    for id_, span in spans.items():
+        if span[0] <= span[1]:
+            groups[span].append(id_)
+    return groups
+
+
+def _add_tiers(conn: Connection, found: dict[int, Stats]) -> None:
+    r = schema.rides.c
+    query = select(r.id, r.tier).where(r.id.in_(list(found)))
+    for ride_id, tier in conn.execute(query):
+        found[ride_id].tier = tier
+
+
+def period_stats(
+    conn: Connection, level: str, ids: list[int] | None, period: str, now: datetime
+) -> dict[int, Stats]:
+    """Stats of parks (or rides) for a named period of METRICS.md, each in its park's own
+    local days as of `now`. `ids` None: every park (or ride)."""
+    zones = _zones(conn, level, ids)
+    if period == metrics.LIVE:
+        return live_stats(conn, level, list(zones), now)
+    spans = {
+        id_: metrics.period_span(period, metrics.local_day(now, zone))
+        for id_, zone in zones.items()
+    }
+    return span_stats(conn, level, spans)
+
+
+def _zones(conn: Connection, level: str, ids: list[int] | None) -> dict[int, str]:
+    """Each id's time zone (a ride's is its park's)."""
+    p, r = schema.parks.c, schema.rides.c
+    if level == PARK:
+        query = select(p.id, p.timezone)
+        if ids is not None:
+            query = query.where(p.id.in_(ids))
+    else:
+        query = select(r.id, p.timezone).join(schema.parks, p.id == r.park_id)
+        if ids is not None:
+            query = query.where(r.id.in_(ids))
+    return dict(conn.execute(query).all())
+
+
+def live_stats(conn: Connection, level: str, ids: list[int], now: datetime) -> dict[int, Stats]:
+    """`live`: the latest cycle, if under LIVE_MAX_AGE old. A park's score: 10 * weighted rides
+    down now / weighted counted rides, for open parks; closed parks are "closed"."""
+    found = {id_: Stats(level, id_, live_status="no data") for id_ in ids}
+    table = schema.park_live if level == PARK else schema.ride_live
+    key = table.c.park_id if level == PARK else table.c.ride_id
+    for row in conn.execute(select(table).where(key.in_(ids))).mappings():
+        stats = found[row[key.name]]
+        stats.live_at = as_utc(row["cycle_at"])
+        if as_utc(now) - stats.live_at > metrics.LIVE_MAX_AGE:
+            stats.live_status = "stale"
+        elif level == RIDE:
+            stats.live_status = row["status"]
+        else:
+            stats.live_status = "open" if row["is_open"] else "closed"
+            stats.breakdowns = row["rides_down"]  # rides down now (see live_numbers)
+            stats.weighted_down = row["weighted_down"]
+            stats.weighted_time = row["weighted_counted"]
+    if level == RIDE:
+        _add_tiers(conn, found)
+    return found
+
+
+def live_score(stats: Stats) -> float | None:
+    """The live shame score of a park: only for an open park with a fresh cycle."""
+    if stats.live_status != "open":
+        return None
+    return metrics.live_shame_score(stats.weighted_down, stats.weighted_time)
+
+
+def rank_parks(conn: Connection, period: str, now: datetime, filter_name: str) -> list[Stats]:
+    """Parks under a filter with data for the period, worst shame score first ("no data" parks
+    are left out, never ranked with a zero)."""
+    p, g = schema.parks.c, schema.operator_groups.c
+    rows = conn.execute(
+        select(p.id, g.name, p.continent).outerjoin(schema.operator_groups, g.id == p.group_id)
+    ).all()
+    ids = [
+        pid for pid, group, continent in rows if metrics.park_matches(filter_name, group, continent)
+    ]
+    stats = period_stats(conn, PARK, ids, period, now)
+    scored = [s for s in stats.values() if s.shame_score is not None]
+    return sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))
