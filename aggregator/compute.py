@@ -68,8 +68,8 @@ def compute(frames: Frames, cap_minutes: int) -> Result:
     cycles = cycle_times(frames.cycles, frames.parks, cap_minutes)
     rows = attach(frames.rows, cycles, frames.rides)
     is_open = park_openness(rows, frames.parks)
-    cycle_keys = pd.MultiIndex.from_frame(cycles[["park_id", "cycle_at"]])
-    cycles["park_open"] = cycle_keys.map(is_open).fillna(False).astype(bool)
+    cycles = cycles.merge(is_open, on=["park_id", "cycle_at"], how="left")
+    cycles["park_open"] = cycles["park_open"].fillna(False).astype(bool)
     since = frames.parks.set_index("park_id")["since"]
     cycles = cycles[~(cycles["cycle_at"] <= cycles["park_id"].map(since))]
     in_context = rows["cycle_at"] <= rows["park_id"].map(since)
@@ -135,9 +135,7 @@ def attach(rows: pd.DataFrame, cycles: pd.DataFrame, rides: pd.DataFrame) -> pd.
 
 def classify(r: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
     """Each ride-cycle: open, down or neutral, with its open, down and unknown minutes."""
-    keys = pd.MultiIndex.from_frame(r[["park_id", "cycle_at"]])
-    r["park_open"] = keys.map(cycles.set_index(["park_id", "cycle_at"])["park_open"])
-    r["park_open"] = r["park_open"].fillna(False).astype(bool)
+    r = r.merge(cycles[["park_id", "cycle_at", "park_open"]], on=["park_id", "cycle_at"])
     r["seen_open"] = (r["state"] == metrics.OPEN).astype("int64")
     earlier = r.groupby("ride_id")["seen_open"].cumsum() - r["seen_open"]
     carried = r["first_open_at"].notna() & (r["first_open_at"] < r["cycle_at"])
@@ -155,13 +153,13 @@ def classify(r: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
     return r
 
 
-def park_openness(r: pd.DataFrame, parks: pd.DataFrame) -> pd.Series:
-    """(park_id, cycle_at) -> open: enough of the day's counted rides observed open."""
+def park_openness(r: pd.DataFrame, parks: pd.DataFrame) -> pd.DataFrame:
+    """park_id, cycle_at, park_open: enough of the day's counted rides observed open."""
     threshold = parks.set_index("park_id")["rides_counted"].map(metrics.park_open_threshold)
-    opened = r["counted"] & (r["state"] == metrics.OPEN)
-    counts = opened.groupby([r["park_id"], r["cycle_at"]]).sum()
-    levels = counts.index.get_level_values("park_id")
-    return pd.Series(counts.to_numpy() >= threshold.reindex(levels).to_numpy(), counts.index)
+    opened = (r["counted"] & (r["state"] == metrics.OPEN)).rename("opened")
+    counts = opened.groupby([r["park_id"], r["cycle_at"]]).sum().reset_index()
+    counts["park_open"] = counts["opened"] >= counts["park_id"].map(threshold)
+    return counts[["park_id", "cycle_at", "park_open"]]
 
 
 def mark_breakdowns(done: pd.DataFrame) -> None:
@@ -251,8 +249,8 @@ def wait_stats(waits: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         {
             "wait_count": g.size(),
             "wait_sum": g.sum(),
-            "wait_median": g.median(),
-            "wait_p90": g.quantile(metrics.WAIT_PERCENTILE),
+            "wait_median": g.median().round(metrics.WAIT_STORED_DECIMALS),
+            "wait_p90": g.quantile(metrics.WAIT_PERCENTILE).round(metrics.WAIT_STORED_DECIMALS),
             "wait_max": g.max(),
         }
     )
@@ -278,10 +276,13 @@ def with_waits(base: pd.DataFrame, waits: pd.DataFrame, keys: list[str]) -> pd.D
 
 
 def ride_hourly(done: pd.DataFrame, waits: pd.DataFrame) -> pd.DataFrame:
+    """Counted rides' hours with something in them (minutes or waits): heatmap cells."""
     counted = done[done["counted"]]
     keys = ["ride_id", "hour_start"]
-    base = sums(counted, keys).join(counted.groupby(keys)[["park_id", "day", "local_hour"]].first())
-    return with_waits(base, waits[waits["counted"]], keys).reset_index()
+    where = counted.groupby(keys)[["park_id", "day", "local_hour"]].first()
+    rows = with_waits(sums(counted, keys).join(where), waits[waits["counted"]], keys)
+    content = rows[["open_minutes", "down_minutes", "unknown_minutes", "wait_count"]].sum(axis=1)
+    return rows[content > 0].reset_index()
 
 
 def park_hourly(done: pd.DataFrame, waits: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:

@@ -113,23 +113,17 @@ def standing_of(daily: pd.DataFrame) -> pd.DataFrame:
 
 def merge(conn: Connection, result: Result, daily: pd.DataFrame) -> None:
     """Add the new minutes to today's rows; the touched hours' waits are taken over whole."""
-    hourly_keys = ["ride_id", "hour_start"]
+    rides = ["ride_id", "hour_start"]
     old = existing_hours(conn, schema.ride_hourly, result.ride_hourly, "ride_id")
-    store.replace_rows(
-        conn, schema.ride_hourly, hourly_keys, add_hours(old, result.ride_hourly, hourly_keys)
-    )
-    park_keys = ["park_id", "hour_start"]
+    store.replace_rows(conn, schema.ride_hourly, add_hours(old, result.ride_hourly, rides))
+    parks = ["park_id", "hour_start"]
     old = existing_hours(conn, schema.park_hourly, result.park_hourly, "park_id")
-    added = add_hours(old, result.park_hourly, park_keys, extra=["park_open_minutes"])
-    store.replace_rows(conn, schema.park_hourly, park_keys, added)
-    store.replace_rows(
-        conn, schema.ride_daily, ["ride_id", "day"], add_ride_days(daily, result.ride_daily)
-    )
+    added = add_hours(old, result.park_hourly, parks, extra=["park_open_minutes"])
+    store.replace_rows(conn, schema.park_hourly, added)
+    store.replace_rows(conn, schema.ride_daily, add_ride_days(daily, result.ride_daily))
     old_parks = existing_park_days(conn, result.park_daily)
-    store.replace_rows(
-        conn, schema.park_daily, ["park_id", "day"], add_park_days(old_parks, result.park_daily)
-    )
-    store.replace_rows(conn, schema.outage_events, ["ride_id", "start_at"], result.events)
+    store.replace_rows(conn, schema.park_daily, add_park_days(old_parks, result.park_daily))
+    store.replace_rows(conn, schema.outage_events, result.events)
 
 
 def existing_hours(conn: Connection, table, new: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -154,8 +154,8 @@ def new_cycles(conn: Connection, now: datetime) -> list[datetime]:
 def touched_days(
     conn: Connection, cycles: list[datetime], zones: dict[int, str], cap: timedelta
 ) -> set[tuple[int, date]]:
-    """Each park's local days from (first new cycle - gap cap) to its last new cycle: a new
-    cycle also settles the time of the cycle before it, which may be yesterday's last."""
+    """Each park's local days from its first to its last new cycle, and the day before when a
+    new cycle settles the time of that day's last cycle (if that day has rows to update)."""
     if not cycles:
         return set()
     p, a = schema.park_snapshots.c, schema.aggregated_cycles.c
@@ -165,14 +165,14 @@ def touched_days(
         .where(a.cycle_at.is_(None), p.cycle_at >= cycles[0], p.cycle_at <= cycles[-1])
         .group_by(p.park_id)
     )
-    days = set()
+    days, before = set(), set()
     for park_id, first, last in conn.execute(query):
-        day = metrics.local_day(first - cap, zones[park_id])
-        stop = metrics.local_day(last, zones[park_id])
+        day, stop = (metrics.local_day(t, zones[park_id]) for t in (first, last))
         while day <= stop:
             days.add((park_id, day))
             day += timedelta(days=1)
-    return days
+        before.add((park_id, metrics.local_day(first - cap, zones[park_id])))
+    return days | (before & set(day_states(conn, before - days)))
 
 
 def ended_days(conn: Connection, now: datetime, zones: dict[int, str]) -> set[tuple[int, date]]:

@@ -1,12 +1,11 @@
 """The aggregator's writes: "replace these park-days" for rollups, upserts for live status.
 
-Set-based: one DELETE per table and day group, one bulk INSERT per table.
+Set-based: a few statements per table and day group, bulk INSERTs.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -26,34 +25,27 @@ DAY_TABLES = (
     schema.outage_events,
 )
 CHUNK = 5000
+IGNORED = {"computed_at"}  # bookkeeping, not content: a re-run that changes nothing keeps it
 
 
-def plain(value: Any) -> Any:
-    """A value the database drivers take: no numpy scalars, NaN/NaT as NULL."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
+def column_values(series: pd.Series, kind: type) -> list[Any]:
+    """A column as plain Python values the drivers take: NaN/NaT as NULL, no numpy scalars."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return [None if v is pd.NaT else v.to_pydatetime() for v in series.tolist()]
+    values = series.tolist()
+    if kind is int or kind is bool:
+        return [None if v is None or v != v else kind(v) for v in values]
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values]
 
 
 def records(df: pd.DataFrame, table: Table, **constant: Any) -> list[dict[str, Any]]:
     """Rows for `table` from a frame (its columns by name) plus constant columns."""
     names = [c.name for c in table.columns if c.name not in constant]
-    columns = {name: [plain(v) for v in df[name].tolist()] for name in names}
-    integer = {c.name for c in table.columns if c.type.python_type is int and c.name in names}
-    for name in integer:
-        columns[name] = [None if v is None else int(v) for v in columns[name]]
-    boolean = {c.name for c in table.columns if c.type.python_type is bool and c.name in names}
-    for name in boolean:
-        columns[name] = [None if v is None else bool(v) for v in columns[name]]
+    kinds = {c.name: c.type.python_type for c in table.columns}
+    columns = [column_values(df[name], kinds[name]) for name in names]
     return [
         {**dict(zip(names, values, strict=True)), **constant}
-        for values in zip(*columns.values(), strict=True)
+        for values in zip(*columns, strict=True)
     ]
 
 
@@ -62,39 +54,61 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         conn.execute(insert(table), rows[start : start + CHUNK])
 
 
-def delete_days(conn: Connection, items: Iterable[ParkDay]) -> None:
-    """Remove every rollup row of these park-days (they are about to be written again)."""
-    for day, group in by_day(items).items():
-        ids = [i.park_id for i in group]
-        for table in DAY_TABLES:
-            conn.execute(delete(table).where(table.c.park_id.in_(ids), table.c.day == day))
-
-
 def replace_days(
     conn: Connection, items: list[ParkDay], result: Result, computed_at: datetime
-) -> None:
-    """The park-days' rows, replaced whole: re-running a day gives the same rows."""
-    delete_days(conn, items)
-    bulk_insert(conn, schema.ride_hourly, records(result.ride_hourly, schema.ride_hourly))
-    bulk_insert(conn, schema.park_hourly, records(result.park_hourly, schema.park_hourly))
-    bulk_insert(conn, schema.ride_daily, records(result.ride_daily, schema.ride_daily))
+) -> int:
+    """The park-days' rows, replaced whole: re-running a day gives the same rows. Rows equal
+    to those already stored are left in place (a finished day mostly is what today was), so
+    only what changed is written. Returns rows written."""
     parks = records(result.park_daily, schema.park_daily, raw_purged=False, computed_at=computed_at)
-    bulk_insert(conn, schema.park_daily, parks)
-    bulk_insert(conn, schema.outage_events, records(result.events, schema.outage_events))
+    new = {
+        schema.ride_hourly: records(result.ride_hourly, schema.ride_hourly),
+        schema.park_hourly: records(result.park_hourly, schema.park_hourly),
+        schema.ride_daily: records(result.ride_daily, schema.ride_daily),
+        schema.park_daily: parks,
+        schema.outage_events: records(result.events, schema.outage_events),
+    }
+    return sum(sync_days(conn, table, items, rows) for table, rows in new.items())
 
 
-def replace_rows(conn: Connection, table: Table, keys: list[str], frame: pd.DataFrame) -> None:
-    """Delete the rows with these keys, insert the new ones (the after-cycle merge)."""
-    if frame.empty:
-        return
-    rows = records(frame, table)
-    columns = [table.c[k] for k in keys]
+def sync_days(
+    conn: Connection, table: Table, items: list[ParkDay], rows: list[dict[str, Any]]
+) -> int:
+    """Make the table's rows of these park-days equal `rows`: delete what is gone or changed,
+    write what is new or changed."""
+    keys = [c.name for c in table.primary_key.columns]
+    compared = [c.name for c in table.columns if c.name not in IGNORED]
+    at = [compared.index(k) for k in keys]
+    stored = {}
+    for day, group in by_day(items).items():
+        where = (table.c.park_id.in_([i.park_id for i in group]), table.c.day == day)
+        for row in conn.execute(select(*[table.c[n] for n in compared]).where(*where)):
+            stored[tuple(row[i] for i in at)] = tuple(row)
+    wanted = {tuple(r[k] for k in keys): r for r in rows}
+    changed = {
+        key: r for key, r in wanted.items() if stored.get(key) != tuple(r[n] for n in compared)
+    }
+    delete_keys(conn, table, keys, [key for key in stored if key not in wanted])
+    upsert_all(conn, table, list(changed.values()))
+    return len(changed)
+
+
+def delete_keys(conn: Connection, table: Table, keys: list[str], values: list[tuple]) -> None:
+    columns = tuple_(*[table.c[k] for k in keys])
+    for start in range(0, len(values), CHUNK):
+        conn.execute(delete(table).where(columns.in_(values[start : start + CHUNK])))
+
+
+def replace_rows(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
+    """Write these rows whole, over any row with the same key (the after-cycle merge)."""
+    upsert_all(conn, table, records(frame, table) if not frame.empty else [])
+
+
+def upsert_all(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    keys = {c.name for c in table.primary_key.columns}
+    columns = [c.name for c in table.columns if c.name not in keys]
     for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        conn.execute(
-            delete(table).where(tuple_(*columns).in_([tuple(r[k] for k in keys) for r in chunk]))
-        )
-        conn.execute(insert(table), chunk)
+        upsert(conn, table, rows[start : start + CHUNK], update=columns)
 
 
 def save_live(conn: Connection, live: pd.DataFrame, parks: pd.DataFrame) -> None:
@@ -128,7 +142,8 @@ def save_live(conn: Connection, live: pd.DataFrame, parks: pd.DataFrame) -> None
 
 def live_status(live: pd.DataFrame) -> pd.Series:
     """open / down / closed / unknown (stale) of each ride at its park's latest cycle."""
-    status = live["state"].where(live["state"] != metrics.STALE, "unknown")
+    state = live["state"].astype(str)
+    status = state.where(state != metrics.STALE, "unknown")
     return status.where(live["cls"] != metrics.COUNTED_DOWN, "down")
 
 

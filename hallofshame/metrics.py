@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from hallofshame.clock import as_utc
 
@@ -88,18 +91,17 @@ def gap_cap(interval_minutes: int) -> timedelta:
     return timedelta(minutes=GAP_CAP_INTERVALS * interval_minutes)
 
 
-def known_and_unknown(
-    cycle_at: datetime, next_at: datetime | None, day_end: datetime, cap: timedelta
-) -> tuple[timedelta, timedelta]:
-    """(time the cycle's state holds, unknown time after it) within its operating day.
+def split_gap(gap: Any, to_day_end: Any, cap: Any) -> tuple[Any, Any]:
+    """(minutes the cycle's state holds, unknown minutes after it), in its operating day.
 
-    The state holds until the park's next cycle, capped at `cap` and at the end of the local
-    day (the next day's first cycle starts that day's time). Without a next cycle the day's end
-    stands in for it. Reference implementation: the aggregator applies the same rule set-wise.
+    `gap` is the time to the park's next cycle (infinite without one), `to_day_end` the time to
+    the end of the local day (the next day's first cycle starts that day's time), `cap` the gap
+    cap. Works on numbers and on numpy/pandas arrays alike, so the aggregator applies this very
+    rule to a whole day at once.
     """
-    stop = min(next_at or day_end, day_end)
-    held = min(stop - cycle_at, cap)
-    return held, stop - cycle_at - held
+    span = np.minimum(gap, to_day_end)
+    held = np.minimum(span, cap)
+    return held, span - held
 
 
 # Design choice: a cycle's minutes belong to the local hour and day of its `cycle_at` (cycles fall
@@ -142,19 +144,49 @@ def active_window(day: date) -> tuple[date, date]:
 
 # --- Downtime ----------------------------------------------------------------------------------
 END_OF_DAY_WINDOW = timedelta(minutes=60)
-# A ride is counted on a day when it is active and of the ranked kind. At a cycle it is:
-COUNTED_OPEN, COUNTED_DOWN = "open", "down"  # else neutral: not counted either way
+# A ride is *counted* on a day when it is active and of the ranked kind. At a cycle it is:
+COUNTED_OPEN, COUNTED_DOWN, NEUTRAL = "open", "down", ""  # neutral: neither up nor down
+# The functions below take numbers/strings or numpy/pandas arrays alike (the aggregator applies
+# them to a whole day of snapshots at once); booleans combine with & and |.
 
 
-def closing_for_the_night(outage_start: datetime, span_end: datetime, reopened: bool) -> bool:
+def counted_state(state: Any, counted: Any, park_open: Any, opened_before: Any) -> Any:
+    """open: a counted ride observed open while its park is open; down: observed closed (not
+    stale) while the park is open, after it has been open earlier that operating day (before
+    that it is late, not broken); anything else is neutral."""
+    measured = np.asarray(counted & park_open, dtype=bool)
+    is_open = measured & np.asarray(state == OPEN, dtype=bool)
+    is_down = measured & np.asarray((state == CLOSED) & opened_before, dtype=bool)
+    return np.select([is_open, is_down], [COUNTED_OPEN, COUNTED_DOWN], default=NEUTRAL)
+
+
+def minutes_by_state(
+    cls: Any, state: Any, held: Any, unknown_after: Any, measured: Any
+) -> tuple[Any, Any, Any]:
+    """(open, down, unknown) minutes of one ride-cycle. Unknown: a counted ride's stale time
+    and the gap beyond the cap, while its park is open (`measured`)."""
+    open_m = np.where(cls == COUNTED_OPEN, held, 0)
+    down_m = np.where(cls == COUNTED_DOWN, held, 0)
+    unknown_m = np.where(measured, np.where(state == STALE, held, 0) + unknown_after, 0)
+    return open_m, down_m, unknown_m
+
+
+def is_breakdown(cls: Any, previous_counted: Any) -> Any:
+    """An open->down transition: down now, and the last counted state before was not down.
+    Neutral time (unknown, stale, park closed) in between neither ends nor starts an outage."""
+    return (cls == COUNTED_DOWN) & (previous_counted != COUNTED_DOWN)
+
+
+def closing_for_the_night(outage_start: Any, span_end: Any, reopened: Any) -> Any:
     """End of day (finished days only): a closure that starts within the last 60 minutes of the
     park's open span and lasts until it ends is the ride closing, not a breakdown."""
-    return not reopened and outage_start >= span_end - END_OF_DAY_WINDOW
+    return np.logical_not(reopened) & (outage_start >= span_end - END_OF_DAY_WINDOW)
 
 
 # --- Numbers ---------------------------------------------------------------------------------
 SHAME_SCALE = 10.0
 WAIT_PERCENTILE = 0.9  # the "p90" of posted waits, linear interpolation (pandas default)
+WAIT_STORED_DECIMALS = 2  # wait median / p90 are stored rounded: the same on every database
 
 
 def shame_score(weighted_down: float, weighted_time: float) -> float | None:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Double,
     Float,
     ForeignKey,
     Index,
@@ -135,8 +136,8 @@ def _minutes() -> list[Column]:
         Column("weighted_time", Integer, nullable=False),  # Σ w·(open + down): denominator
         Column("wait_count", Integer, nullable=False),  # open cycles with a posted wait
         Column("wait_sum", Integer, nullable=False),
-        Column("wait_median", Float, nullable=True),
-        Column("wait_p90", Float, nullable=True),
+        Column("wait_median", Double, nullable=True),
+        Column("wait_p90", Double, nullable=True),
         Column("wait_max", Integer, nullable=True),
     ]
 
