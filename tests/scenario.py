@@ -4,6 +4,7 @@ A scenario is a park, a first cycle time, an interval, and one timeline string p
 character per cycle:
 
     o  open (is_open, wait `WAIT`)          c  closed (not open, no wait)
+    O  open, wait `LONG_WAIT`               l  open, wait `SHORT_WAIT`
     w  closed but posting a wait (open)     s  stale (last updated 45 minutes before the cycle)
     -  missing from the feed                .  no cycle at all (a gap in our collection)
 
@@ -12,10 +13,11 @@ Every ride's name is plain ("Ride 1"), so the name patterns make it a `ride`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 
 from pytest_httpserver import HTTPServer
+from sqlalchemy import select
 
 from aggregator import aggregate
 from collector.cycle import collect
@@ -23,16 +25,19 @@ from hallofshame.settings import Settings
 from tests import feeds
 
 WAIT = 20
+LONG_WAIT = 45
+SHORT_WAIT = 5
 POSTED_WHILE_CLOSED = 15
 STALE_AGE = timedelta(minutes=45)
 PARKS = (10, 20, 30)
+WAITS = {"o": WAIT, "O": LONG_WAIT, "l": SHORT_WAIT}
 
 
 def reading(ride_id: int, mark: str, at: datetime) -> dict | None:
     """One ride's entry in the feed at a cycle, from its timeline character."""
     name = f"Ride {ride_id}"
-    if mark == "o":
-        return feeds.ride(ride_id, name, True, WAIT, at)
+    if mark in WAITS:
+        return feeds.ride(ride_id, name, True, WAITS[mark], at)
     if mark == "c":
         return feeds.ride(ride_id, name, False, 0, at)
     if mark == "w":
@@ -88,3 +93,24 @@ class Scenario:
 
     def aggregate(self, now: datetime):
         return aggregate(self.engine, self.settings, now=now)
+
+
+def local_server() -> Iterator[HTTPServer]:
+    """A threaded local server, for a module-scoped fixture (one per test costs 0.5 s)."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+def rows(engine, table, *where, order_by=None) -> list[dict]:
+    """A table's rows (as dicts), optionally filtered, in key order."""
+    keys = order_by or list(table.primary_key.columns)
+    with engine.connect() as conn:
+        result = conn.execute(select(table).where(*where).order_by(*keys))
+        return [dict(row) for row in result.mappings()]
+
+
+def one(engine, table, *where) -> dict:
+    (row,) = rows(engine, table, *where)
+    return row
