@@ -1,0 +1,132 @@
+"""The rules of METRICS.md as functions: each checked on numbers worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from hallofshame import metrics
+
+
+def test_a_cycle_holds_until_the_next_one_capped_then_time_is_unknown():
+    """Next cycle 10 min later: 10 held. 40 min later (cap 20): 20 held, 20 unknown. No next
+    cycle, 15 min before the day ends: 15 held. Arrays give the same answers."""
+    assert metrics.split_gap(10, 600, 20) == (10, 0)
+    assert metrics.split_gap(40, 600, 20) == (20, 20)
+    assert metrics.split_gap(float("inf"), 15, 20) == (15, 0)
+    held, unknown = metrics.split_gap(np.array([10, 40, np.inf]), np.array([600, 600, 15]), 20)
+    assert held.tolist() == [10, 20, 15] and unknown.tolist() == [0, 20, 0]
+    assert metrics.gap_cap(10) == timedelta(minutes=20)
+
+
+def test_counted_state_open_down_or_neutral():
+    """Down needs: counted, park open, observed closed (not stale), opened before that day."""
+    state = np.array(["open", "closed", "closed", "stale", "closed", "open"])
+    counted = np.array([True, True, True, True, True, False])
+    park_open = np.array([True, True, True, True, False, True])
+    opened_before = np.array([False, True, False, True, True, True])
+    found = metrics.counted_state(state, counted, park_open, opened_before)
+    assert found.tolist() == ["open", "down", "", "", "", ""]
+
+
+def test_minutes_by_state():
+    """Unknown: stale time and the gap beyond the cap, only while the park is open."""
+    cls = np.array(["open", "down", "", ""])
+    state = np.array(["open", "closed", "stale", "closed"])
+    measured = np.array([True, True, True, False])
+    open_m, down_m, unknown_m = metrics.minutes_by_state(
+        cls, state, np.array([10, 20, 10, 10]), np.array([0, 20, 0, 30]), measured
+    )
+    assert (open_m.tolist(), down_m.tolist(), unknown_m.tolist()) == (
+        [10, 0, 0, 0],
+        [0, 20, 0, 0],
+        [0, 20, 10, 0],
+    )
+
+
+def test_breakdowns_are_open_to_down_transitions():
+    """open, down, (neutral), down, open, down: two breakdowns; a first counted state of down
+    (opened while the park was still closed) starts one too."""
+    cls = np.array(["down", "down", "open"])
+    previous = np.array(["open", "down", "down"])
+    assert metrics.is_breakdown(cls, previous).tolist() == [True, False, False]
+    assert bool(metrics.is_breakdown("down", ""))
+
+
+def test_end_of_day_rule():
+    """Span ends 22:00: a closure from 21:10 that never reopens is closing; from 20:50, or one
+    that reopened, is downtime."""
+    end = datetime(2026, 7, 4, 22, 0)
+    assert metrics.closing_for_the_night(datetime(2026, 7, 4, 21, 10), end, False)
+    assert metrics.closing_for_the_night(datetime(2026, 7, 4, 21, 0), end, False)
+    assert not metrics.closing_for_the_night(datetime(2026, 7, 4, 20, 50), end, False)
+    assert not metrics.closing_for_the_night(datetime(2026, 7, 4, 21, 30), end, True)
+
+
+@pytest.mark.parametrize(
+    ("wait", "tier"), [(None, 2), (float("nan"), 2), (45, 1), (30, 1), (29.5, 2), (10, 2), (9, 3)]
+)
+def test_tiers_from_the_median_wait(wait, tier):
+    assert metrics.tier_from_wait(wait) == tier
+
+
+def test_weights_and_numbers():
+    """Weights 3/2/1. Shame 10 x 100 / 480 = 2.083; uptime 70 / 120 = 58.33 %; MTTR 50 / 2."""
+    assert [metrics.tier_weight(t) for t in metrics.TIERS] == [3, 2, 1]
+    assert metrics.shame_score(100, 480) == pytest.approx(2.0833, abs=1e-4)
+    assert metrics.shame_score(0, 0) is None
+    assert metrics.live_shame_score(2, 4) == 5.0
+    assert metrics.uptime_pct(70, 50) == pytest.approx(58.333, abs=1e-3)
+    assert metrics.uptime_pct(0, 0) is None
+    assert metrics.mean_time_to_repair(50, 2) == 25.0
+    assert metrics.mean_time_to_repair(50, 0) is None
+    assert metrics.downtime_hours(50) == pytest.approx(0.8333, abs=1e-4)
+    assert metrics.for_display("shame_score", 2.0833) == 2.1
+    assert metrics.for_display("downtime_hours", 50 / 60) == 0.83
+    assert metrics.for_display("uptime_pct", 58.333) == 58.3
+    assert metrics.for_display("shame_score", None) is None
+
+
+def test_periods_are_one_table():
+    """Local today Wednesday 2026-03-04."""
+    today = date(2026, 3, 4)
+    spans = {name: metrics.period_span(name, today) for name in metrics.PERIODS if name != "live"}
+    assert spans == {
+        "today": (today, today),
+        "yesterday": (date(2026, 3, 3), date(2026, 3, 3)),
+        "last-7-days": (date(2026, 2, 25), date(2026, 3, 3)),
+        "last-30-days": (date(2026, 2, 2), date(2026, 3, 3)),
+        "last-week": (date(2026, 2, 23), date(2026, 3, 1)),  # Monday to Sunday
+        "last-month": (date(2026, 2, 1), date(2026, 2, 28)),
+        "this-year": (date(2026, 1, 1), date(2026, 3, 3)),
+    }
+    first, last = metrics.period_span("this-year", date(2026, 1, 1))
+    assert first > last  # empty on January 1st: no data
+    assert metrics.period_span("last-month", date(2026, 1, 15)) == (
+        date(2025, 12, 1),
+        date(2025, 12, 31),
+    )
+    with pytest.raises(ValueError, match="live"):
+        metrics.period_span("live", today)
+
+
+def test_filters_are_data():
+    assert metrics.slug("North America") == "north-america"
+    assert metrics.filter_names(["Europe", "North America", None, "Europe"]) == [
+        "all",
+        "disney-universal",
+        "europe",
+        "north-america",
+    ]
+    assert metrics.park_matches("disney-universal", "Walt Disney Attractions", "Europe")
+    assert metrics.park_matches("disney-universal", "Universal Parks & Resorts", "Asia")
+    assert not metrics.park_matches("disney-universal", "Six Flags", "North America")
+    assert metrics.park_matches("north-america", "Six Flags", "North America")
+    assert not metrics.park_matches("europe", "Six Flags", "North America")
+    assert metrics.park_matches("all", None, None)
+
+
+def test_active_window_is_seven_local_days():
+    assert metrics.active_window(date(2026, 7, 10)) == (date(2026, 7, 4), date(2026, 7, 10))
