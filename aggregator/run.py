@@ -98,7 +98,7 @@ def run_day(
 ) -> None:
     """One local day of some parks, in one transaction: after-cycle updates, then whole days.
     `latest`: parks for which this is the newest day (their rides' current tier comes from it)."""
-    cap = metrics.GAP_CAP_INTERVALS * settings.collect_interval_minutes
+    cap = metrics.gap_cap(settings.collect_interval_minutes) // timedelta(minutes=1)
     with engine.begin() as conn:
         quick = [i for i in items if i.since is not None]
         redo = increment.update(conn, quick, cap, summary) if quick else []
@@ -124,7 +124,8 @@ def plan(
     """New cycles, and the park-days to compute (how: whole, or from `since`)."""
     cycles = new_cycles(conn, now)
     zones = dict(conn.execute(select(schema.parks.c.id, schema.parks.c.timezone)).all())
-    touched = touched_days(conn, cycles, zones, cap) | ended_days(conn, now, zones) | redo
+    touched, first_new = touched_days(conn, cycles, zones, cap)
+    touched |= ended_days(conn, now, zones) | redo
     states = day_states(conn, touched)
     items = []
     for park_id, day in sorted(touched):
@@ -136,6 +137,8 @@ def plan(
         since = None
         if state is not None and not (final or state.final) and (park_id, day) not in redo:
             since = state.processed_through
+        if since is not None and park_id in first_new and first_new[park_id] <= since:
+            since = None  # a replayed cycle older than what was counted: redo the day whole
         items.append(ParkDay(park_id, day, zones[park_id], to_db(start), to_db(end), final, since))
     return cycles, items
 
@@ -153,11 +156,12 @@ def new_cycles(conn: Connection, now: datetime) -> list[datetime]:
 
 def touched_days(
     conn: Connection, cycles: list[datetime], zones: dict[int, str], cap: timedelta
-) -> set[tuple[int, date]]:
+) -> tuple[set[tuple[int, date]], dict[int, datetime]]:
     """Each park's local days from its first to its last new cycle, and the day before when a
-    new cycle settles the time of that day's last cycle (if that day has rows to update)."""
+    new cycle settles the time of that day's last cycle (if that day has rows to update);
+    and each park's first new cycle."""
     if not cycles:
-        return set()
+        return set(), {}
     p, a = schema.park_snapshots.c, schema.aggregated_cycles.c
     query = (
         select(p.park_id, func.min(p.cycle_at), func.max(p.cycle_at))
@@ -165,14 +169,15 @@ def touched_days(
         .where(a.cycle_at.is_(None), p.cycle_at >= cycles[0], p.cycle_at <= cycles[-1])
         .group_by(p.park_id)
     )
-    days, before = set(), set()
+    days, before, first_new = set(), set(), {}
     for park_id, first, last in conn.execute(query):
+        first_new[park_id] = first
         day, stop = (metrics.local_day(t, zones[park_id]) for t in (first, last))
         while day <= stop:
             days.add((park_id, day))
             day += timedelta(days=1)
         before.add((park_id, metrics.local_day(first - cap, zones[park_id])))
-    return days | (before & set(day_states(conn, before - days)))
+    return days | (before & set(day_states(conn, before - days))), first_new
 
 
 def ended_days(conn: Connection, now: datetime, zones: dict[int, str]) -> set[tuple[int, date]]:

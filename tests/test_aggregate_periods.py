@@ -216,3 +216,28 @@ def test_retention_deletes_exactly_the_rows_it_may(engine, scenario):
         assert [{k: v for k, v in r.items() if k != "raw_purged"} for r in found] == [
             {k: v for k, v in r.items() if k != "raw_purged"} for r in expected
         ]
+
+
+def test_a_replayed_older_cycle_redoes_the_day(engine, scenario):
+    """Cycles 10:00, 10:10, (10:20 missing), 10:30, 10:40, 10:50, aggregated after each:
+
+        ride 1: o o . o o c
+        ride 2: o o . c o c     10:10 holds 20 minutes: open 40, down 10 (10:30)
+
+    Then the 10:20 cycle is collected late (ride 2 closed): the day is recomputed whole, and
+    ride 2 has open 30 (10:00, 10:10, 10:40), down 20 (10:20, 10:30), one outage 10:20-10:40.
+    """
+    scenario.play(30, TEN1, {1: "oo.ooc", 2: "oo.coc"}, aggregate_each=True)
+    ride = one(engine, schema.ride_daily, schema.ride_daily.c.ride_id == 2)
+    assert (ride["open_minutes"], ride["down_minutes"]) == (40, 10)
+    replay = datetime(2026, 7, 4, 8, 20, tzinfo=UTC)
+    scenario.play(30, replay, {1: "o", 2: "c"})
+    summary = scenario.aggregate(datetime(2026, 7, 4, 8, 52, tzinfo=UTC))
+    assert summary.days == [(30, "2026-07-04", "provisional")]
+    ride = one(engine, schema.ride_daily, schema.ride_daily.c.ride_id == 2)
+    assert (ride["open_minutes"], ride["down_minutes"], ride["breakdowns"]) == (30, 20, 1)
+    (outage,) = rows(engine, schema.outage_events, schema.outage_events.c.ride_id == 2)
+    assert (outage["start_at"], outage["end_at"]) == (
+        datetime(2026, 7, 4, 8, 20),
+        datetime(2026, 7, 4, 8, 40),
+    )
