@@ -26,7 +26,6 @@ ADDITIVE = [
     "weighted_down",
     "weighted_time",
 ]
-WAITS = ["wait_count", "wait_sum", "wait_median", "wait_p90", "wait_max"]
 
 
 @dataclass

@@ -240,3 +240,23 @@ def rank_parks(conn: Connection, period: str, now: datetime, filter_name: str) -
     stats = period_stats(conn, PARK, ids, period, now)
     scored = [s for s in stats.values() if s.shame_score is not None]
     return sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))
+
+
+def rank_rides(conn: Connection, period: str, now: datetime, filter_name: str) -> list[Stats]:
+    """Ranked-kind rides of the parks under a filter with data for the period, worst shame
+    score first; their numbers are the ones `span_stats` gives the ride's own page."""
+    p, g, r = schema.parks.c, schema.operator_groups.c, schema.rides.c
+    query = (
+        select(r.id, g.name, p.continent)
+        .join(schema.parks, p.id == r.park_id)
+        .outerjoin(schema.operator_groups, g.id == p.group_id)
+        .where(r.kind == metrics.RANKED_KIND)
+    )
+    ids = [
+        rid
+        for rid, group, continent in conn.execute(query)
+        if metrics.park_matches(filter_name, group, continent)
+    ]
+    stats = period_stats(conn, RIDE, ids, period, now)
+    scored = [s for s in stats.values() if s.shame_score is not None]
+    return sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))

@@ -8,6 +8,7 @@ constant below and is explained on the site's "How we measure" page.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -104,6 +105,23 @@ def split_gap(gap: Any, to_day_end: Any, cap: Any) -> tuple[Any, Any]:
     return held, span - held
 
 
+# Design choices where METRICS.md leaves room (the "How we measure" page explains them):
+# - A park's A (active `ride`-kind rides, for the open threshold) is the day's whole active set:
+#   rides open at least once in the 7 local days up to and including that day (`active_window`),
+#   whether or not the feed listed them at a given cycle. In a finished day a ride first opening
+#   at 15:00 is active all day, so openness is recomputed per day, not read from park_snapshots.
+# - A ride missing from its park's document at a cycle gets no time that cycle (neither up, down
+#   nor unknown); a park missing from a cycle (failed fetch) leaves a gap: see `split_gap`.
+# - An outage runs from its first down cycle to the end of its last down cycle's time; its length
+#   is its down minutes (unknown or neutral time inside it is not counted, and does not end it:
+#   only the ride being observed open again does). Outages do not cross midnight: a ride must
+#   open again on a new day before it can be down.
+# - Wait statistics are over cycles where the ride is observed open with a posted wait (a wait
+#   posted while "closed" counts, as does a posted 0). A day's median and p90 are kept once the
+#   day is final; today's are in the hourly rows (percentiles cannot be summed).
+# - A ride with no open or down minutes in a span is "no data" for that span, like a park with
+#   no open span.
+# - Live: the denominator is every counted ride of the park that day, listed at the cycle or not.
 # Design choice: a cycle's minutes belong to the local hour and day of its `cycle_at` (cycles fall
 # on whole minutes, so with 10-minute cycles nothing straddles an hour). A cycle counts once its
 # duration is known, i.e. once the park's next cycle (or the end of its day) is there: the latest
@@ -250,7 +268,7 @@ def _previous_month(today: date) -> tuple[date, date]:
 
 # Period name -> park-local today -> (first day, last day), inclusive. `live` has no days: it is
 # the latest cycle. An empty span (this-year on January 1st) has first > last: no data.
-PERIODS: dict[str, object] = {
+PERIODS: dict[str, Callable[[date], tuple[date, date]] | None] = {
     LIVE: None,
     "today": lambda t: (t, t),
     "yesterday": lambda t: (t - timedelta(days=1), t - timedelta(days=1)),
@@ -268,7 +286,7 @@ def period_span(period: str, today: date) -> tuple[date, date]:
     span = PERIODS.get(period)
     if span is None:
         raise ValueError(f"period {period!r} has no span of days (known: {', '.join(PERIODS)})")
-    return span(today)  # type: ignore[operator]
+    return span(today)
 
 
 # --- Filters -----------------------------------------------------------------------------------
@@ -282,7 +300,7 @@ def slug(text: str) -> str:
 
 # Filter name -> predicate over (operator group name, continent). Continent filters are added
 # per continent present in the data by `filter_names`.
-FILTERS: dict[str, object] = {
+FILTERS: dict[str, Callable[[str | None, str | None], bool]] = {
     "all": lambda group, continent: True,
     "disney-universal": lambda group, continent: any(
         name.lower() in (group or "").lower() for name in DISNEY_UNIVERSAL
@@ -298,7 +316,7 @@ def filter_names(continents: list[str | None]) -> list[str]:
 def park_matches(filter_name: str, group_name: str | None, continent: str | None) -> bool:
     """Whether a park (by its operator group and continent) belongs under a filter."""
     if filter_name in FILTERS:
-        return bool(FILTERS[filter_name](group_name, continent))  # type: ignore[operator]
+        return FILTERS[filter_name](group_name, continent)
     return bool(continent) and slug(continent) == filter_name
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from aggregator import aggregate
-from aggregator.spans import PARK, RIDE, live_score, period_stats, rank_parks
+from aggregator.spans import PARK, RIDE, live_score, period_stats, rank_parks, rank_rides
 from hallofshame import schema
 from tests.scenario import Scenario, local_server, one, rows
 
@@ -74,6 +74,11 @@ def test_period_totals_are_ratios_of_summed_daily_rows(engine, scenario):
         assert (ranked.id, ranked.shame_score) == (30, 0.9375)
         assert [s.id for s in rank_parks(conn, "last-7-days", AFTER_DAY2, "europe")] == [30]
         assert rank_parks(conn, "last-7-days", AFTER_DAY2, "disney-universal") == []
+        rides = rank_rides(conn, "last-7-days", AFTER_DAY2, "all")
+        ride2 = period_stats(conn, RIDE, [2], "last-7-days", AFTER_DAY2)[2]
+    # Ride 2: down 20 + 10, open 30 + 100: 10 x 2*30 / 2*160 = 1.875; ride 1 never down.
+    assert [(s.id, s.shame_score) for s in rides] == [(2, 1.875), (1, 0.0)]
+    assert ride2.shame_score == rides[0].shame_score
 
 
 def test_a_park_with_no_open_span_is_no_data(engine, scenario):
