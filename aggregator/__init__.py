@@ -1,9 +1,32 @@
 """The aggregator: snapshots -> hourly and daily stats, outage events, tiers, live status.
 
-Entry function: `aggregate(engine, settings, now=None) -> AggregateSummary`. Reading the
-results for any span goes through `span_stats` (and `period_stats` for a named period).
+Entry function: `aggregate(engine, settings, now=None) -> AggregateSummary`. Every reader of
+the results (stats command, publisher, web app) goes through `span_stats` (a park's or ride's
+numbers over any span of local days), `period_stats` (a named period of METRICS.md) and the
+rankings built on them, so no view restates a formula.
 """
 
 from aggregator.run import AggregateSummary, aggregate
+from aggregator.spans import (
+    PARK,
+    RIDE,
+    Stats,
+    live_score,
+    period_stats,
+    rank_parks,
+    rank_rides,
+    span_stats,
+)
 
-__all__ = ["AggregateSummary", "aggregate"]
+__all__ = [
+    "PARK",
+    "RIDE",
+    "AggregateSummary",
+    "Stats",
+    "aggregate",
+    "live_score",
+    "period_stats",
+    "rank_parks",
+    "rank_rides",
+    "span_stats",
+]

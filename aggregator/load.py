@@ -22,10 +22,8 @@ from hallofshame import metrics, schema
 from hallofshame.kinds import read_overrides
 
 TIER_VALUES = {str(tier) for tier in metrics.TIERS}
-CONTEXT = timedelta(hours=1)
-STATES = pd.CategoricalDtype(
-    [metrics.OPEN, metrics.CLOSED, metrics.STALE]
-)  # before `since`: completes the waits of the hour a cycle is in
+CONTEXT = timedelta(hours=1)  # read before `since`: completes the waits of the touched hour
+STATES = pd.CategoricalDtype([metrics.OPEN, metrics.CLOSED, metrics.STALE])
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,9 @@ class Stats:
 
     @property
     def shame_score(self) -> float | None:
+        """The period's score; for `live`, the live score (open parks at a fresh cycle)."""
+        if self.live_status is not None:
+            return live_score(self) if self.level == PARK else None
         if not self.has_data:
             return None
         return metrics.shame_score(self.weighted_down, self.weighted_time)
@@ -92,10 +95,9 @@ class Stats:
 
     def live_numbers(self) -> dict[str, Any]:
         """`live`: the score of an open park at a fresh cycle; rides down now."""
-        score = live_score(self) if self.level == PARK else None
         live = self.live_status in ("open", "closed", "down", "unknown")
         return {
-            "shame_score": score,
+            "shame_score": self.shame_score,
             "downtime_hours": None,
             "uptime_pct": None,
             "breakdowns": None,
@@ -229,7 +231,7 @@ def live_score(stats: Stats) -> float | None:
 
 def rank_parks(conn: Connection, period: str, now: datetime, filter_name: str) -> list[Stats]:
     """Parks under a filter with data for the period, worst shame score first ("no data" parks
-    are left out, never ranked with a zero)."""
+    are left out, never ranked with a zero; for `live`, closed parks are left out)."""
     p, g = schema.parks.c, schema.operator_groups.c
     rows = conn.execute(
         select(p.id, g.name, p.continent).outerjoin(schema.operator_groups, g.id == p.group_id)

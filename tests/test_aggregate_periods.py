@@ -150,6 +150,9 @@ def test_live_is_the_latest_cycle_while_it_is_fresh(engine, scenario):
     assert park_stats(engine, "live", now)["shame_score"] == 5.0
     assert park_stats(engine, "live", now)["rides_down"] == 1
     with engine.connect() as conn:
+        (ranked,) = rank_parks(conn, "live", now, "all")
+    assert (ranked.id, ranked.shame_score) == (30, 5.0)
+    with engine.connect() as conn:
         ride = period_stats(conn, RIDE, [2], "live", now)[2]
         assert ride.live_status == "down"
         late = period_stats(conn, PARK, [30], "live", datetime(2026, 7, 4, 9, 5, tzinfo=UTC))[30]
