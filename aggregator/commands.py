@@ -23,11 +23,12 @@ def aggregate(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
     Example: hallofshame aggregate --now 2026-07-04T15:01:00Z
     """
     from aggregator import aggregate as run_aggregate
+    from hallofshame.kinds import OverrideFileError
 
     settings = settings_of(ctx)
     try:
         summary = run_aggregate(engine_for(settings), settings, now=now)
-    except db.DatabaseError as exc:
+    except (db.DatabaseError, OverrideFileError) as exc:
         fail(f"aggregate failed: {exc}")
     except SQLAlchemyError as exc:
         fail(f"aggregate failed, nothing written for the day at fault: {db.one_line(exc)}")

@@ -97,3 +97,13 @@ def test_stats_needs_exactly_one_of_park_and_ride(invoke, settings, tmp_path):
         cli, ["--env-file", str(tmp_path / "x"), "--database-url", settings.database_url, "stats"]
     )
     assert result.exit_code == 2 and "exactly one of --park" in result.output
+
+
+def test_a_bad_tier_override_file_is_one_clear_line(invoke, settings, tmp_path):
+    """Tier 7 does not exist: the run stops with one line naming the file and line."""
+    bad = tmp_path / "tiers.csv"
+    bad.write_text("park_id,ride_id,tier\n30,1,7\n")
+    args = ["--env-file", str(tmp_path / "x"), "--database-url", settings.database_url]
+    result = CliRunner().invoke(cli, [*args, "aggregate"], env={"TIER_OVERRIDES_FILE": str(bad)})
+    assert result.exit_code == 1
+    assert "aggregate failed:" in result.output and "tier must be one of" in result.output
