@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import click
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from hallofshame import db, metrics
+from hallofshame import db, metrics, schema
 from hallofshame.cli import INSTANT, cli, engine_for, fail, settings_of
 from hallofshame.clock import utcnow
 
 
 @cli.command()
 @click.option("--now", type=INSTANT, help="The time to aggregate as of (replay, tests).")
+@click.option(
+    "--redo-day",
+    "redo_days",
+    type=click.DateTime(["%Y-%m-%d"]),
+    multiple=True,
+    help="Also recompute this local day of every park that has it (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.pass_context
-def aggregate(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
+def aggregate(
+    ctx: click.Context, now: datetime | None, redo_days: tuple[datetime, ...], as_json: bool
+) -> None:
     """Turn new snapshots into hourly and daily stats, outages and tiers; finalise ended days.
 
     Example: hallofshame aggregate --now 2026-07-04T15:01:00Z
@@ -27,7 +37,9 @@ def aggregate(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
 
     settings = settings_of(ctx)
     try:
-        summary = run_aggregate(engine_for(settings), settings, now=now)
+        engine = engine_for(settings)
+        redo = days_of_every_park(engine, [d.date() for d in redo_days])
+        summary = run_aggregate(engine, settings, now=now, redo=redo)
     except (db.DatabaseError, OverrideFileError) as exc:
         fail(f"aggregate failed: {exc}")
     except SQLAlchemyError as exc:
@@ -79,3 +91,12 @@ def stats(
         return
     for name, value in data.items():
         click.echo(f"{name}: {'no data' if value is None else value}")
+
+
+def days_of_every_park(engine, days: list[date]) -> list[tuple[int, date]]:
+    """(park, day) for every park with rows on these local days."""
+    if not days:
+        return []
+    d = schema.park_daily.c
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(select(d.park_id, d.day).where(d.day.in_(days)))]

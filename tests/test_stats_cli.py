@@ -107,3 +107,10 @@ def test_a_bad_tier_override_file_is_one_clear_line(invoke, settings, tmp_path):
     result = CliRunner().invoke(cli, [*args, "aggregate"], env={"TIER_OVERRIDES_FILE": str(bad)})
     assert result.exit_code == 1
     assert "aggregate failed:" in result.output and "tier must be one of" in result.output
+
+
+def test_redo_day_recomputes_that_day_of_every_park(invoke):
+    invoke("aggregate", "--now", "2026-07-04T22:01:00Z")
+    args = ("aggregate", "--now", "2026-07-05T09:00:00Z", "--redo-day", "2026-07-04", "--json")
+    summary = json.loads(invoke(*args))
+    assert summary["days"] == [{"park_id": 30, "day": "2026-07-04", "how": "final"}]
