@@ -8,7 +8,7 @@ character per cycle:
     w  closed but posting a wait (open)     s  stale (last updated 45 minutes before the cycle)
     -  missing from the feed                .  no cycle at all (a gap in our collection)
 
-Every ride's name is plain ("Ride 1"), so the name patterns make it a `ride`.
+A ride's name is plain ("Ride 1", so the name patterns make it a `ride`) unless given.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ PARKS = (10, 20, 30)
 WAITS = {"o": WAIT, "O": LONG_WAIT, "l": SHORT_WAIT}
 
 
-def reading(ride_id: int, mark: str, at: datetime) -> dict | None:
+def reading(ride_id: int, mark: str, at: datetime, name: str | None = None) -> dict | None:
     """One ride's entry in the feed at a cycle, from its timeline character."""
-    name = f"Ride {ride_id}"
+    name = name or f"Ride {ride_id}"
     if mark in WAITS:
         return feeds.ride(ride_id, name, True, WAITS[mark], at)
     if mark == "c":
@@ -65,6 +65,7 @@ class Scenario:
         timelines: Mapping[int, str],
         interval: timedelta = timedelta(minutes=10),
         aggregate_each: bool = False,
+        names: Mapping[int, str] | None = None,
     ) -> list[datetime]:
         """Collect one cycle per timeline position (skipping `.`); returns the cycle times."""
         length = {len(line) for line in timelines.values()}
@@ -75,17 +76,19 @@ class Scenario:
             if set(marks.values()) == {"."}:
                 continue
             at = first + i * interval
-            self.serve(park_id, marks, at)
+            self.serve(park_id, marks, at, names or {})
             collect(self.engine, self.settings, now=at)
             if aggregate_each:
                 aggregate(self.engine, self.settings, now=at + timedelta(seconds=30))
             times.append(at)
         return times
 
-    def serve(self, park_id: int, marks: Mapping[int, str], at: datetime) -> None:
+    def serve(
+        self, park_id: int, marks: Mapping[int, str], at: datetime, names: Mapping[int, str]
+    ) -> None:
         self.server.clear()
         self.server.expect_request("/parks.json").respond_with_json(feeds.parks_document())
-        entries = [reading(ride, mark, at) for ride, mark in sorted(marks.items())]
+        entries = [reading(r, mark, at, names.get(r)) for r, mark in sorted(marks.items())]
         document = feeds.queue_times([e for e in entries if e is not None])
         for park in PARKS:
             body = document if park == park_id else feeds.queue_times([])

@@ -115,6 +115,27 @@ def test_a_ride_that_never_opens_and_one_that_opens_late(engine, scenario):
     assert never_stats["shame_score"] is None and never_stats["downtime_hours"] is None
 
 
+def test_only_ride_kind_rides_count(engine, scenario):
+    """Cycles 10:00..10:40. A meet-and-greet and a single-rider line are open, then closed:
+    by their names they are `other` and `single_rider`, never counted (no downtime, and not
+    in the park's open threshold).
+
+        ride 1 "Ride 1":                     o o o o c     open 40
+        ride 2 "Meet Mickey Mouse":          o c c c c     other: not counted
+        ride 3 "Space Coaster Single Rider": o c c o c     single rider: not counted
+
+    Park: A = 1, open 40, down 0.
+    """
+    names = {2: "Meet Mickey Mouse", 3: "Space Coaster Single Rider"}
+    scenario.play(30, TEN_LOCAL, {1: "ooooc", 2: "occcc", 3: "occoc"}, names=names)
+    scenario.aggregate(FINAL)
+    for ride_id in (2, 3):
+        ride = ride_day(engine, ride_id)
+        assert (ride["active"], ride["counted"], minutes(ride)) == (True, False, (0, 0, 0))
+    park = park_day(engine)
+    assert (park["rides_counted"], minutes(park), park["breakdowns"]) == (1, (40, 0, 0), 0)
+
+
 def test_rides_closing_in_the_last_hour_are_not_down(engine, scenario):
     """Cycles 10:00..12:40 (17); ride 1 keeps the park open until 12:30, all closed at 12:40,
     so the open span is 10:00-12:40 and its last hour starts at 11:40.
