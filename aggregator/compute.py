@@ -309,8 +309,10 @@ def ride_daily(
     events: pd.DataFrame,
     frames: Frames,
 ) -> pd.DataFrame:
-    """Every ride seen that day (counted or not: first openings decide tomorrow's active set)."""
+    """Every ride seen that day (counted or not: first openings decide tomorrow's active set),
+    and every counted ride even if the feed never listed it that day (it is in the park's A)."""
     base = rows.groupby("ride_id").agg(park_id=("park_id", "first"), day=("day", "first"))
+    base = with_absent_rides(base, frames)
     base["first_open_at"] = rows[rows["state"] == metrics.OPEN].groupby("ride_id")["cycle_at"].min()
     base = base.join(sums(done, ["ride_id"]), how="left")
     base[ADDITIVE] = base[ADDITIVE].fillna(0)
@@ -323,6 +325,20 @@ def ride_daily(
     base["last_counted"] = done.groupby("ride_id")["last_state"].last()
     standing = frames.rides.set_index("ride_id")[["active", "counted", "tier", "weight"]]
     return base.join(standing).reset_index()
+
+
+def with_absent_rides(base: pd.DataFrame, frames: Frames) -> pd.DataFrame:
+    """Add counted rides without a snapshot in the frames (the whole-day path: nothing was
+    carried for them) so that the day's rows hold the park's whole counted set."""
+    standing = frames.rides.set_index("ride_id")
+    whole_day = frames.parks.loc[frames.parks["since"].isna(), "park_id"]
+    absent = standing[standing["counted"] & standing["home_park_id"].isin(whole_day)]
+    absent = absent[~absent.index.isin(base.index)]
+    if absent.empty:
+        return base
+    days = absent["home_park_id"].map(frames.parks.set_index("park_id")["day"])
+    extra = pd.DataFrame({"park_id": absent["home_park_id"], "day": days})
+    return pd.concat([base, extra])
 
 
 def day_waits(base: pd.DataFrame, waits: pd.DataFrame, key: str, parks: pd.DataFrame):

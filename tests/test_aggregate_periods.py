@@ -249,3 +249,33 @@ def test_a_replayed_older_cycle_redoes_the_day(engine, scenario):
         datetime(2026, 7, 4, 8, 20),
         datetime(2026, 7, 4, 8, 40),
     )
+
+
+def test_active_rides_missing_from_the_feed_still_set_the_open_threshold(engine, scenario):
+    """Day 1: five rides open (all active for a week). Day 2: rides 4 and 5 are not in the feed
+    at all, yet still active: A = 5, threshold max(1, ceil(1.25)) = 2. Cycles 10:00..10:50:
+
+        ride 1: o o o o o c      open counts 3, 2, 1, 2, 3, 0: the park is open at
+        ride 2: o o c c o c      10:00, 10:10, 10:30, 10:40 (not at 10:20: only one open)
+        ride 3: o c c o o c
+
+    Ride 1 open 40; ride 2 open 30, down 10 (10:30; 10:20 is neutral); ride 3 open 30, down
+    10 (10:10). Park: open 100, down 20, open 40 minutes. The after-cycle path (aggregating
+    after each cycle) and a whole recompute agree, and rides 4 and 5 have (empty) rows."""
+    scenario.play(30, TEN1, {r: "oooc" for r in range(1, 6)})
+    scenario.aggregate(datetime(2026, 7, 4, 22, 1, tzinfo=UTC))
+    day2 = {1: "oooooc", 2: "ooccoc", 3: "occooc", 4: "------", 5: "------"}
+    scenario.play(30, TEN2, day2, aggregate_each=True)
+    updated = contents(engine)
+    park = one(engine, schema.park_daily, schema.park_daily.c.day == DAY2)
+    assert (park["rides_counted"], park["open_minutes"], park["down_minutes"]) == (5, 100, 20)
+    assert park["park_open_minutes"] == 40
+    absent = rows(engine, schema.ride_daily, schema.ride_daily.c.day == DAY2)[3:]
+    assert [(r["ride_id"], r["counted"], r["open_minutes"]) for r in absent] == [
+        (4, True, 0),
+        (5, True, 0),
+    ]
+    aggregate(
+        engine, scenario.settings, now=datetime(2026, 7, 5, 9, 0, tzinfo=UTC), redo=[(30, DAY2)]
+    )
+    assert contents(engine) == updated
