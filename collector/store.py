@@ -143,12 +143,13 @@ def _save_park_rows(
         by_park.setdefault(row["park_id"], []).append(row)
     rows = []
     for park_id, park_rows in by_park.items():
-        _, day_end = metrics.day_bounds(metrics.local_day(cycle_at, zones[park_id]), zones[park_id])
+        zone = zones[park_id]
+        day = metrics.local_day(cycle_at, zone)
         active = [
             row
             for row in park_rows
             if kinds[row["ride_id"]] == metrics.RANKED_KIND
-            and metrics.is_active(last_open.get(row["ride_id"]), day_end)
+            and metrics.is_active(last_open.get(row["ride_id"]), day, zone)
         ]
         open_count = sum(row["state"] == metrics.OPEN for row in active)
         rows.append(

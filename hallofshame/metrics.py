@@ -70,13 +70,13 @@ def park_is_open(open_rides: int, active_rides: int) -> bool:
     return open_rides >= park_open_threshold(active_rides)
 
 
-def is_active(last_open_at: datetime | None, day_end: datetime) -> bool:
-    """Active on a day: open at least once in the ACTIVE_WINDOW_DAYS local days up to and
-    including it. `day_end` is the end of that local day (exclusive), in UTC."""
+def is_active(last_open_at: datetime | None, day: date, timezone: str) -> bool:
+    """Active on a local day: open at least once in `active_window(day)` (the collector's live
+    view; the aggregator applies the same window to a whole day's history)."""
     if last_open_at is None:
         return False
-    start = as_utc(day_end) - timedelta(days=ACTIVE_WINDOW_DAYS)
-    return start <= as_utc(last_open_at) < as_utc(day_end)
+    first, last = active_window(day)
+    return first <= local_day(last_open_at, timezone) <= last
 
 
 # =============================================================================================

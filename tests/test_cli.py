@@ -45,7 +45,7 @@ def test_collect_json_summary(database_url, simulator):
         "--json",
     )
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
+    summary = json.loads(result.stdout)
     assert summary["cycle_at"] == "2026-07-04T18:00:00Z"
     assert summary["parks_ok"] == 6 and summary["parks_failed"] == 0
     assert summary["rides_seen"] == summary["snapshots_written"] == simulator.world.ride_count
@@ -63,7 +63,7 @@ def test_collect_prints_one_line_without_json(database_url, simulator):
         "2026-07-04T18:00:00Z",
     )
     assert result.exit_code == 0
-    assert result.output.startswith("cycle 2026-07-04T18:00:00Z: 6 parks ok, 0 failed")
+    assert result.stdout.startswith("cycle 2026-07-04T18:00:00Z: 6 parks ok, 0 failed")
 
 
 def test_a_bad_now_is_a_usage_error():
@@ -80,11 +80,12 @@ def test_a_bad_setting_is_a_usage_error(monkeypatch):
 
 def test_an_unmigrated_database_says_what_to_run(tmp_path, simulator):
     url = f"sqlite:///{tmp_path}/fresh.sqlite3"
+    before = simulator.requests_served
     result = run("--database-url", url, "--queue-times-url", simulator.url, "collect")
     assert result.exit_code == 1
-    assert "run `hallofshame db upgrade`" in result.output
-    assert simulator.requests_served >= 0  # nothing fetched is asserted below
-    assert len(result.output.strip().splitlines()) == 1
+    assert "run `hallofshame db upgrade`" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert simulator.requests_served == before  # nothing fetched for a cycle it cannot write
 
 
 def test_an_unreachable_database_is_one_line_and_nonzero(simulator):
@@ -92,7 +93,7 @@ def test_an_unreachable_database_is_one_line_and_nonzero(simulator):
     before = simulator.requests_served
     result = run("--database-url", url, "--queue-times-url", simulator.url, "collect")
     assert result.exit_code == 1
-    assert "database unreachable" in result.output
+    assert "database unreachable" in result.stderr
     assert simulator.requests_served == before  # no fetching for a database we cannot write
 
 
@@ -114,7 +115,7 @@ def test_every_park_failing_exits_nonzero(database_url, simulator):
     finally:
         simulator.clear_faults()
     assert result.exit_code == 1
-    assert "every park failed (6)" in result.output
+    assert "every park failed (6)" in result.stderr
 
 
 def test_db_upgrade_and_current(tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -130,3 +130,12 @@ def test_filters_are_data():
 
 def test_active_window_is_seven_local_days():
     assert metrics.active_window(date(2026, 7, 10)) == (date(2026, 7, 4), date(2026, 7, 10))
+
+
+def test_is_active_uses_the_same_local_day_window_as_the_aggregator():
+    """Tokyo: 2026-07-03 23:30 local is 14:30 UTC; the window of 07-10 is 07-04 .. 07-10."""
+    zone = "Asia/Tokyo"
+    assert not metrics.is_active(datetime(2026, 7, 3, 14, 30, tzinfo=UTC), date(2026, 7, 10), zone)
+    assert metrics.is_active(datetime(2026, 7, 3, 15, 30, tzinfo=UTC), date(2026, 7, 10), zone)
+    assert metrics.is_active(datetime(2026, 7, 10, 14, 59, tzinfo=UTC), date(2026, 7, 10), zone)
+    assert not metrics.is_active(None, date(2026, 7, 10), zone)
