@@ -6,11 +6,11 @@ import json
 from datetime import date, datetime
 
 import click
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, select
 
+from aggregator.spans import Stats, period_stats
 from hallofshame import db, metrics, schema
-from hallofshame.cli import INSTANT, cli, engine_for, fail, settings_of
+from hallofshame.cli import INSTANT, cli, engine_for, fail, run_stage, settings_of
 from hallofshame.clock import utcnow
 
 
@@ -33,17 +33,11 @@ def aggregate(
     Example: hallofshame aggregate --now 2026-07-04T15:01:00Z
     """
     from aggregator import aggregate as run_aggregate
-    from hallofshame.kinds import OverrideFileError
 
     settings = settings_of(ctx)
-    try:
-        engine = engine_for(settings)
-        redo = days_of_every_park(engine, [d.date() for d in redo_days])
-        summary = run_aggregate(engine, settings, now=now, redo=redo)
-    except (db.DatabaseError, OverrideFileError) as exc:
-        fail(f"aggregate failed: {exc}")
-    except SQLAlchemyError as exc:
-        fail(f"aggregate failed, nothing written for the day at fault: {db.one_line(exc)}")
+    engine = engine_for(settings)
+    redo = run_stage("aggregate", days_of_every_park, engine, [d.date() for d in redo_days])
+    summary = run_stage("aggregate", run_aggregate, engine, settings, now=now, redo=redo)
     click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
 
 
@@ -68,21 +62,14 @@ def stats(
 
     Example: hallofshame stats --park 16 --period last-7-days --json
     """
-    from aggregator.spans import PARK, RIDE, period_stats
+    from aggregator.spans import PARK, RIDE
 
     if (park_id is None) == (ride_id is None):
         raise click.UsageError("give exactly one of --park ID and --ride ID")
     level, id_ = (PARK, park_id) if park_id is not None else (RIDE, ride_id)
     settings = settings_of(ctx)
-    try:
-        engine = engine_for(settings)
-        db.require_schema(engine)
-        with engine.connect() as conn:
-            found = period_stats(conn, level, [id_], period, now or utcnow())
-    except db.DatabaseError as exc:
-        fail(str(exc))
-    except SQLAlchemyError as exc:
-        fail(f"stats failed: {db.one_line(exc)}")
+    engine = engine_for(settings)
+    found = run_stage("stats", read_period_stats, engine, level, id_, period, now or utcnow())
     if id_ not in found:
         fail(f"no {level} with id {id_}")
     data = {"period": period, **found[id_].as_json()}
@@ -91,6 +78,14 @@ def stats(
         return
     for name, value in data.items():
         click.echo(f"{name}: {'no data' if value is None else value}")
+
+
+def read_period_stats(
+    engine: Engine, level: str, id_: int, period: str, now: datetime
+) -> dict[int, Stats]:
+    db.require_schema(engine)
+    with engine.connect() as conn:
+        return period_stats(conn, level, [id_], period, now)
 
 
 def days_of_every_park(engine, days: list[date]) -> list[tuple[int, date]]:

@@ -18,13 +18,14 @@ from collector.feed import Parsed
 from hallofshame import metrics, schema
 from hallofshame.clock import iso, to_db, utcnow
 from hallofshame.db import require_schema
+from hallofshame.errors import StageError
 from hallofshame.kinds import KindRules
 from hallofshame.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-class CollectError(RuntimeError):
+class CollectError(StageError):
     """The cycle could not be collected at all; the message is one line for the operator."""
 
 
@@ -40,6 +41,10 @@ class CycleSummary:
     already_collected: bool = False
     parks_refreshed: bool = False
     failures: list[tuple[int | None, str, str]] = field(default_factory=list)
+
+    @property
+    def every_park_failed(self) -> bool:
+        return self.parks_ok == 0 and self.parks_failed > 0
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)

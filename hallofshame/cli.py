@@ -8,17 +8,20 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from hallofshame import db
 from hallofshame.clock import parse_instant
+from hallofshame.errors import StageError
 from hallofshame.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("hallofshame")
+T = TypeVar("T")
 
 
 class Instant(click.ParamType):
@@ -75,6 +78,17 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def run_stage(step: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a stage's entry function; an expected failure becomes one line and exit status 1."""
+    try:
+        return func(*args, **kwargs)
+    except StageError as exc:
+        fail(f"{step} failed: {exc}")
+    except SQLAlchemyError as exc:
+        fail(f"{step} failed, its transaction rolled back: database error: {db.one_line(exc)}")
+    raise AssertionError("unreachable")  # fail() exits
+
+
 def engine_for(settings: Settings) -> Any:
     try:
         return db.make_engine(settings.database_url)
@@ -119,19 +133,12 @@ def collect(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
 
     Example: hallofshame collect --now 2026-07-04T15:00:00Z --json
     """
-    from collector.cycle import CollectError
     from collector.cycle import collect as run_collect
 
     settings = settings_of(ctx)
-    engine = engine_for(settings)
-    try:
-        summary = run_collect(engine, settings, now=now)
-    except (CollectError, db.DatabaseError) as exc:
-        fail(f"collect failed: {exc}")
-    except SQLAlchemyError as exc:
-        fail(f"collect failed, nothing written: database error: {db.one_line(exc)}")
+    summary = run_stage("collect", run_collect, engine_for(settings), settings, now=now)
     click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
-    if summary.parks_ok == 0 and summary.parks_failed > 0:
+    if summary.every_park_failed:
         fail(f"collect: every park failed ({summary.parks_failed})")
 
 

@@ -14,10 +14,12 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.engine import make_url
 
+from hallofshame.errors import StageError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(StageError):
     """The database cannot be reached or is not migrated; the message says which."""
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
+from aggregator import aggregate, rank_parks
 from collector.cycle import CycleSummary, collect
 from hallofshame import db, metrics, schema
 from hallofshame.clock import iso
@@ -122,13 +123,41 @@ def world_counts(engine: Engine) -> WorldCounts:
 def simulated_days(
     settings: Settings, config: SimConfig, days: float, end: datetime
 ) -> tuple[ReplaySummary, WorldCounts]:
-    """The demo's collection: `days` of simulated time ending at `end`, into DATABASE_URL."""
+    """The demo's pipeline: `days` of simulated time ending at `end`, into DATABASE_URL. Every
+    cycle is collected; the aggregator runs once per simulated hour and at the end (cron runs it
+    after every cycle: the results are the same, the demo is just quicker)."""
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     start = end - timedelta(days=days)
-    logging.getLogger("collector").setLevel(logging.WARNING)  # the progress line says it all
+    for name in ("collector", "aggregator"):  # the progress line says it all
+        logging.getLogger(name).setLevel(logging.WARNING)
+    every = max(1, 60 // settings.collect_interval_minutes)
+    cycles = [0]
+
+    def after_cycle(at: datetime) -> None:
+        cycles[0] += 1
+        if cycles[0] % every == 0:
+            aggregate(engine, settings, now=at)
+
     with Simulator(config, now=start, speed=0) as simulator:
         summary = replay(
-            engine, settings, simulator, start, end, progress=terminal_progress("collecting")
+            engine, settings, simulator, start, end, after_cycle, terminal_progress("demo")
         )
+    aggregate(engine, settings, now=summary.last)
     return summary, world_counts(engine)
+
+
+def ranking_lines(engine: Engine, period: str, now: datetime, top: int = 5) -> list[str]:
+    """The worst parks of a period, as the demo prints them."""
+    with engine.connect() as conn:
+        ranked = rank_parks(conn, period, now, "all")
+        names = dict(conn.execute(select(schema.parks.c.id, schema.parks.c.name)).all())
+    lines = [f"worst parks, {period}:"]
+    for place, stats in enumerate(ranked[:top], 1):
+        shown = stats.as_json()
+        lines.append(
+            f"  {place}. {names[stats.id]}: shame {shown['shame_score']}, "
+            f"{shown['downtime_hours']} h down, uptime {shown['uptime_pct']} %, "
+            f"{shown['breakdowns']} breakdowns"
+        )
+    return lines if ranked else [f"worst parks, {period}: no park has data"]

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from hallofshame.errors import StageError
 from hallofshame.metrics import KINDS, RIDE
 
 PATTERNS_FILE = Path(__file__).parent / "data" / "ride_kinds.txt"
 
 
-class OverrideFileError(ValueError):
+class OverrideFileError(StageError, ValueError):
     """An override file has a line that cannot be used; the message names file and line."""
 
 

@@ -147,3 +147,26 @@ def test_settings_masks_the_database_password():
     result = run("--database-url", "mysql+mysqldb://hos:s3cret@db/hos", "settings")
     assert "s3cret" not in result.output
     assert "DATABASE_URL=mysql+mysqldb://hos:***@db/hos" in result.output
+
+
+def test_cycle_collects_then_aggregates(database_url, simulator):
+    common = ("--database-url", database_url, "--queue-times-url", simulator.url)
+    first = run(*common, "cycle", "--now", "2026-07-04T18:00:00Z")
+    second = run(*common, "cycle", "--now", "2026-07-04T18:10:00Z")
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    lines = second.stdout.splitlines()
+    assert lines[0].startswith("cycle 2026-07-04T18:10:00Z: 6 parks ok")
+    assert lines[1].startswith("aggregate 2026-07-04T18:10:00Z: 1 new cycles")
+
+
+def test_demo_runs_the_pipeline_and_prints_rankings(tmp_path):
+    url = f"sqlite:///{tmp_path}/demo.sqlite3"
+    result = run(
+        "--database-url", url, "demo", "--days", "0.25", "--parks", "4", "--rides", "80",
+        "--until", "2026-07-04T20:00:00Z",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "collected 37 cycles from 2026-07-04T14:00:00Z to 2026-07-04T20:00:00Z" in out
+    assert "the database now holds 4 parks" in out
+    assert "worst parks, yesterday:" in out and "worst parks, today:" in out
