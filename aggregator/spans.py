@@ -16,20 +16,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from aggregator.compute import ADDITIVE
 from hallofshame import metrics, schema
 from hallofshame.clock import as_utc, iso
 
 PARK, RIDE = "park", "ride"
-SUMMED = [
-    "open_minutes",
-    "down_minutes",
-    "unknown_minutes",
-    "breakdowns",
-    "weighted_down",
-    "weighted_time",
-    "wait_count",
-    "wait_sum",
-]
+SUMMED = [*ADDITIVE, "wait_count", "wait_sum"]  # daily columns a span adds up
 
 
 @dataclass

@@ -33,17 +33,13 @@ def run(*args: str):
     return CliRunner().invoke(cli, ["--env-file", "/nonexistent", *args])
 
 
+def run_on(database_url: str, simulator: Simulator, *args: str):
+    """A command against this database and the simulator."""
+    return run("--database-url", database_url, "--queue-times-url", simulator.url, *args)
+
+
 def test_collect_json_summary(database_url, simulator):
-    result = run(
-        "--database-url",
-        database_url,
-        "--queue-times-url",
-        simulator.url,
-        "collect",
-        "--now",
-        "2026-07-04T18:00:41Z",
-        "--json",
-    )
+    result = run_on(database_url, simulator, "collect", "--now", "2026-07-04T18:00:41Z", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["cycle_at"] == "2026-07-04T18:00:00Z"
@@ -53,15 +49,7 @@ def test_collect_json_summary(database_url, simulator):
 
 
 def test_collect_prints_one_line_without_json(database_url, simulator):
-    result = run(
-        "--database-url",
-        database_url,
-        "--queue-times-url",
-        simulator.url,
-        "collect",
-        "--now",
-        "2026-07-04T18:00:00Z",
-    )
+    result = run_on(database_url, simulator, "collect", "--now", "2026-07-04T18:00:00Z")
     assert result.exit_code == 0
     assert result.stdout.startswith("cycle 2026-07-04T18:00:00Z: 6 parks ok, 0 failed")
 
@@ -101,17 +89,7 @@ def test_every_park_failing_exits_nonzero(database_url, simulator):
     for park in simulator.world.parks:
         simulator.set_fault(park.id, "500")
     try:
-        result = run(
-            "--database-url",
-            database_url,
-            "--queue-times-url",
-            simulator.url,
-            "--env-file",
-            "/nonexistent",
-            "collect",
-            "--now",
-            "2026-07-04T18:10:00Z",
-        )
+        result = run_on(database_url, simulator, "collect", "--now", "2026-07-04T18:10:00Z")
     finally:
         simulator.clear_faults()
     assert result.exit_code == 1
@@ -150,9 +128,8 @@ def test_settings_masks_the_database_password():
 
 
 def test_cycle_collects_then_aggregates(database_url, simulator):
-    common = ("--database-url", database_url, "--queue-times-url", simulator.url)
-    first = run(*common, "cycle", "--now", "2026-07-04T18:00:00Z")
-    second = run(*common, "cycle", "--now", "2026-07-04T18:10:00Z")
+    first = run_on(database_url, simulator, "cycle", "--now", "2026-07-04T18:00:00Z")
+    second = run_on(database_url, simulator, "cycle", "--now", "2026-07-04T18:10:00Z")
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     lines = second.stdout.splitlines()
     assert lines[0].startswith("cycle 2026-07-04T18:10:00Z: 6 parks ok")
