@@ -7,7 +7,6 @@ import re
 import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,15 +15,11 @@ import requests
 from hallofshame.kinds import kind_from_name
 from simulator import SimConfig, Simulator, World
 from simulator.cli import parse_args
+from tests.conftest import FIXTURES
 
 AT = datetime(2024, 5, 23, 18, 40, tzinfo=UTC)  # Los Angeles late morning, Tokyo at night
 STALE = timedelta(minutes=30)
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z")
-FIXTURE_DIRS = [
-    Path(__file__).parent / "fixtures" / "real",
-    Path(__file__).parents[1] / "fixtures" / "real",
-    Path("/work/shared/fixtures/real"),
-]
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +54,7 @@ def stamp(ride: dict) -> datetime:
 
 
 def fixture(name: str):
-    for folder in FIXTURE_DIRS:
-        if (folder / name).is_file():
-            return json.loads((folder / name).read_text(encoding="utf-8"))
-    pytest.skip(f"real fixture {name} not found")
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
 def shape(value):
