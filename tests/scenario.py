@@ -13,7 +13,7 @@ A ride's name is plain ("Ride 1", so the name patterns make it a `ride`) unless 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from pytest_httpserver import HTTPServer
@@ -96,14 +96,6 @@ class Scenario:
 
     def aggregate(self, now: datetime):
         return aggregate(self.engine, self.settings, now=now)
-
-
-def local_server() -> Iterator[HTTPServer]:
-    """A threaded local server, for a module-scoped fixture (one per test costs 0.5 s)."""
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    server.start()
-    yield server
-    server.stop()
 
 
 def rows(engine, table, *where, order_by=None) -> list[dict]:

@@ -15,18 +15,13 @@ import pytest
 
 from aggregator.spans import PARK, RIDE, period_stats
 from hallofshame import schema
-from tests.scenario import Scenario, local_server, one, rows
+from tests.scenario import Scenario, one, rows
 
 D = date(2026, 7, 4)
 TEN_LOCAL = datetime(2026, 7, 4, 8, 0, tzinfo=UTC)
 FINAL = datetime(2026, 7, 4, 22, 1, tzinfo=UTC)  # Paris midnight has passed
 NEXT_DAY = datetime(2026, 7, 5, 10, 0, tzinfo=UTC)
 rd, pd_, ev = schema.ride_daily.c, schema.park_daily.c, schema.outage_events.c
-
-
-@pytest.fixture(scope="module")
-def http_server():
-    yield from local_server()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from aggregator import aggregate
 from aggregator.spans import PARK, RIDE, live_score, period_stats, rank_parks, rank_rides
 from hallofshame import schema
-from tests.scenario import Scenario, local_server, one, rows
+from tests.scenario import Scenario, one, rows
 
 DAY1, DAY2 = date(2026, 7, 4), date(2026, 7, 5)
 TEN1 = datetime(2026, 7, 4, 8, 0, tzinfo=UTC)  # 10:00 in Paris
@@ -27,11 +27,6 @@ AGGREGATES = (
     schema.park_daily,
     schema.outage_events,
 )
-
-
-@pytest.fixture(scope="module")
-def http_server():
-    yield from local_server()
 
 
 @pytest.fixture

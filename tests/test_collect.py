@@ -7,7 +7,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 from werkzeug import Response
 
@@ -18,15 +17,6 @@ from tests.conftest import FIXTURES
 
 NOW = datetime(2026, 7, 4, 15, 0, 27, tzinfo=UTC)
 CYCLE = datetime(2026, 7, 4, 15, 0)
-
-
-@pytest.fixture(scope="module")
-def http_server():
-    """A threaded local HTTP server (a timeout must not hold up the other parks)."""
-    httpserver = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpserver.start()
-    yield httpserver
-    httpserver.stop()
 
 
 @pytest.fixture

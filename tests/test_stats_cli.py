@@ -15,12 +15,7 @@ from click.testing import CliRunner
 
 import aggregator.commands  # noqa: F401  (registers the subcommands)
 from hallofshame.cli import cli
-from tests.scenario import Scenario, local_server
-
-
-@pytest.fixture(scope="module")
-def http_server():
-    yield from local_server()
+from tests.scenario import Scenario
 
 
 @pytest.fixture
