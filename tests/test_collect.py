@@ -278,3 +278,17 @@ def test_summary_json_names(engine, qt, server):
     assert json.loads(json.dumps(data))["cycle_at"] == "2026-07-04T15:00:00Z"
     for key in ("parks_ok", "parks_failed", "rides_seen", "snapshots_written", "duration_s"):
         assert key in data
+
+
+def test_a_failing_park_list_keeps_the_one_we_have(engine, qt, server):
+    serve_all_real(server)
+    collect(engine, qt, now=NOW)
+    server.clear()
+    server.expect_request("/parks.json").respond_with_data("down", status=503)
+    serve_all_real(server)
+    later = NOW + timedelta(hours=25)  # the list is due for a refresh, which fails
+    summary = collect(engine, qt, now=later)
+    assert not summary.parks_refreshed
+    assert (summary.parks_ok, summary.snapshots_written) == (3, 98)
+    failures = rows(engine, select(schema.fetch_failures.c.park_id, schema.fetch_failures.c.kind))
+    assert failures == [(None, "http_503")]
