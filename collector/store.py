@@ -51,7 +51,7 @@ def save_cycle(
 ) -> int:
     """Rides, ride snapshots and park rows of every park that answered; returns snapshots."""
     readings = _unique_rides(parks)
-    kinds = _sync_rides(conn, readings, cycle_at, rules)
+    kinds, last_open = _sync_rides(conn, readings, cycle_at, rules)
     snapshots = [
         _snapshot(park_id, ride, cycle_at) for park_id, rides in readings.items() for ride in rides
     ]
@@ -61,7 +61,9 @@ def save_cycle(
     seen = [row["ride_id"] for row in snapshots]
     _touch(conn, "last_seen_at", seen, cycle_at)
     _touch(conn, "last_open_at", opened, cycle_at)
-    _save_park_rows(conn, cycle_at, snapshots, kinds)
+    for ride_id in opened:  # as _touch left the table: forward only
+        last_open[ride_id] = max(last_open.get(ride_id, cycle_at), cycle_at)
+    _save_park_rows(conn, cycle_at, snapshots, kinds, last_open)
     return len(snapshots)
 
 
@@ -93,11 +95,16 @@ def _sync_rides(
     readings: dict[int, list[RideReading]],
     cycle_at: datetime,
     rules: KindRules,
-) -> dict[int, str]:
-    """Insert new rides and update renamed, moved or reclassified ones; returns every kind."""
+) -> tuple[dict[int, str], dict[int, datetime]]:
+    """Insert new rides and update renamed, moved or reclassified ones; returns every seen
+    ride's kind, and each known ride's last open time before this cycle."""
     rides = schema.rides.c
-    known = {
-        row.id: row for row in conn.execute(select(rides.id, *[rides[f] for f in RIDE_FIELDS]))
+    columns = [rides.id, rides.last_open_at, *[rides[f] for f in RIDE_FIELDS]]
+    known = {row.id: row for row in conn.execute(select(*columns))}
+    last_open = {
+        ride_id: as_utc(row.last_open_at)
+        for ride_id, row in known.items()
+        if row.last_open_at is not None
     }
     changed, kinds = [], {}
     for park_id, park_rides in readings.items():
@@ -116,7 +123,7 @@ def _sync_rides(
                 at = to_db(cycle_at)
                 changed.append({**row, "first_seen_at": at, "last_seen_at": at})
     upsert(conn, schema.rides, changed, update=RIDE_FIELDS)
-    return kinds
+    return kinds, last_open
 
 
 def _touch(conn: Connection, column: str, ride_ids: list[int], cycle_at: datetime) -> None:
@@ -132,12 +139,15 @@ def _touch(conn: Connection, column: str, ride_ids: list[int], cycle_at: datetim
 
 
 def _save_park_rows(
-    conn: Connection, cycle_at: datetime, snapshots: list[dict[str, Any]], kinds: dict[int, str]
+    conn: Connection,
+    cycle_at: datetime,
+    snapshots: list[dict[str, Any]],
+    kinds: dict[int, str],
+    last_open: dict[int, datetime],
 ) -> None:
     """One row per park that answered: ride counts and whether the park was open."""
     parks = schema.parks.c
     zones = {row.id: row.timezone for row in conn.execute(select(parks.id, parks.timezone))}
-    last_open = _last_open(conn, [row["ride_id"] for row in snapshots])
     by_park: dict[int, list[dict[str, Any]]] = {}
     for row in snapshots:
         by_park.setdefault(row["park_id"], []).append(row)
@@ -164,17 +174,6 @@ def _save_park_rows(
         )
     if rows:
         conn.execute(insert(schema.park_snapshots), rows)
-
-
-def _last_open(conn: Connection, ride_ids: list[int]) -> dict[int, datetime]:
-    rides = schema.rides.c
-    found: dict[int, datetime] = {}
-    for ids in _chunks(ride_ids):
-        query = select(rides.id, rides.last_open_at).where(
-            rides.id.in_(ids), rides.last_open_at.is_not(None)
-        )
-        found.update((ride_id, as_utc(at)) for ride_id, at in conn.execute(query))
-    return found
 
 
 def save_failures(

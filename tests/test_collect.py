@@ -43,6 +43,13 @@ def serve(server, park_id, document):
     server.expect_request(f"/parks/{park_id}/queue_times.json").respond_with_json(document)
 
 
+def serve_one(server, document):
+    """Park 10 gets the crafted document; parks 20 and 30 answer with no rides."""
+    serve(server, 10, document)
+    serve(server, 20, feeds.queue_times([], land=None))
+    serve(server, 30, feeds.queue_times([]))
+
+
 def serve_all_real(server):
     serve_fixture(server, 10, "JZXHanta_rideTimes__epcot_queue_times.json")
     serve_fixture(
@@ -79,9 +86,8 @@ def test_a_cycle_writes_every_park_and_ride(engine, qt, server):
 
 def test_states_follow_the_metrics_rules(engine, qt, server):
     fresh, old = NOW - timedelta(minutes=5), NOW - timedelta(minutes=45)
-    serve(
+    serve_one(
         server,
-        10,
         feeds.queue_times(
             [
                 feeds.ride(1, "Open Coaster", True, 20, fresh),
@@ -91,8 +97,6 @@ def test_states_follow_the_metrics_rules(engine, qt, server):
             ]
         ),
     )
-    serve(server, 20, feeds.queue_times([], land=None))
-    serve(server, 30, feeds.queue_times([]))
     collect(engine, qt, now=NOW)
     states = dict(
         rows(engine, select(schema.ride_snapshots.c.ride_id, schema.ride_snapshots.c.state))
@@ -112,22 +116,18 @@ def test_kinds_come_from_patterns_and_the_override_file(engine, qt, server, tmp_
     overrides = tmp_path / "kinds.csv"
     overrides.write_text("park_id,ride_id,kind\n10,3,ride\n")
     settings = qt.with_overrides(kind_overrides_file=str(overrides))
-    serve(
+    serve_one(
         server,
-        10,
         feeds.queue_times(
             [
                 feeds.ride(1, "Space Coaster Single Rider", True, 5, NOW),
                 feeds.ride(2, "Meet Mickey Mouse", True, 5, NOW),
-                feeds.ride(
-                    3, "Tiki Show Coaster", True, 5, NOW
-                ),  # a show by name, a ride by override
+                # a show by its name, a ride by the override:
+                feeds.ride(3, "Tiki Show Coaster", True, 5, NOW),
                 feeds.ride(4, "Space Coaster", True, 5, NOW),
             ]
         ),
     )
-    serve(server, 20, feeds.queue_times([], land=None))
-    serve(server, 30, feeds.queue_times([]))
     collect(engine, settings, now=NOW)
     kinds = dict(rows(engine, select(schema.rides.c.id, schema.rides.c.kind)))
     assert kinds == {1: "single_rider", 2: "other", 3: "ride", 4: "ride"}
@@ -135,29 +135,23 @@ def test_kinds_come_from_patterns_and_the_override_file(engine, qt, server, tmp_
 
 def test_names_full_of_markup_are_stored_exactly(engine, qt, server):
     name = '<script>alert("x")</script> Coaster™ “Loop” '
-    serve(
-        server, 10, feeds.queue_times([feeds.ride(1, name, True, 5, NOW)], land=(7, "<b>Land</b>"))
+    serve_one(
+        server, feeds.queue_times([feeds.ride(1, name, True, 5, NOW)], land=(7, "<b>Land</b>"))
     )
-    serve(server, 20, feeds.queue_times([], land=None))
-    serve(server, 30, feeds.queue_times([]))
     collect(engine, qt, now=NOW)
     ((stored, land),) = rows(engine, select(schema.rides.c.name, schema.rides.c.land_name))
     assert (stored, land) == (name, "<b>Land</b>")
 
 
 def test_renamed_rides_and_moved_lands_are_updated(engine, qt, server):
-    serve(server, 10, feeds.queue_times([feeds.ride(1, "Old Name", True, 5, NOW)], land=(1, "A")))
-    serve(server, 20, feeds.queue_times([], land=None))
-    serve(server, 30, feeds.queue_times([]))
+    serve_one(server, feeds.queue_times([feeds.ride(1, "Old Name", True, 5, NOW)], land=(1, "A")))
     collect(engine, qt, now=NOW)
     server.clear()
     server.expect_request("/parks.json").respond_with_json(feeds.parks_document())
     later = NOW + timedelta(minutes=10)
-    serve(
-        server, 10, feeds.queue_times([feeds.ride(1, "New Name™", True, 5, later)], land=(2, "B"))
+    serve_one(
+        server, feeds.queue_times([feeds.ride(1, "New Name™", True, 5, later)], land=(2, "B"))
     )
-    serve(server, 20, feeds.queue_times([], land=None))
-    serve(server, 30, feeds.queue_times([]))
     collect(engine, qt, now=later)
     (ride,) = rows(engine, select(schema.rides))
     assert (ride.name, ride.land_id, ride.land_name) == ("New Name™", 2, "B")
