@@ -2,33 +2,43 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+BASE := $(VENV)/.installed-base
+TESTED := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
 .PHONY: demo test lint format bench-collect clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-demo: $(STAMP)  ## collect simulated days from the bundled simulator into var/hallofshame.sqlite3
+# The demo needs only Python: SQLite, no MariaDB client headers.
+$(BASE): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(BASE)
+
+# Tests and deployments also talk to MariaDB: mysqlclient needs the client headers.
+$(TESTED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,mariadb]'
+	touch $(BASE) $(TESTED)
+
+demo: $(BASE)  ## the pipeline on the bundled simulator, into var/demo.sqlite3
 	$(BIN)/hallofshame demo $(DEMO_ARGS)
 
-test: $(STAMP)  ## the whole suite, SQLite and MariaDB, on both cores
+test: $(TESTED)  ## the whole suite, SQLite and MariaDB, on both cores
 	$(BIN)/pytest -n auto -q $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(TESTED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
-format: $(STAMP)
+format: $(TESTED)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench-collect: $(STAMP)  ## the collection benchmark (needs MariaDB)
+bench-collect: $(TESTED)  ## the collection benchmark (needs MariaDB)
 	$(BIN)/python bench/bench_collect.py
 
 clean:

@@ -15,17 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from aggregator.columns import ADDITIVE
 from hallofshame import metrics
 
 MINUTE = pd.Timedelta(minutes=1)
-ADDITIVE = [
-    "open_minutes",
-    "down_minutes",
-    "unknown_minutes",
-    "breakdowns",
-    "weighted_down",
-    "weighted_time",
-]
 
 
 @dataclass

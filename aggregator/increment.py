@@ -18,7 +18,8 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from aggregator import store
-from aggregator.compute import ADDITIVE, Frames, Result, compute
+from aggregator.columns import ADDITIVE
+from aggregator.compute import Frames, Result, compute
 from aggregator.load import ParkDay, add_counts, by_day, frame, load_snapshots, park_frame, times
 from hallofshame import metrics, schema
 from hallofshame.clock import to_db, utcnow

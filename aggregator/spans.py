@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from aggregator.compute import ADDITIVE
+from aggregator.columns import ADDITIVE
 from hallofshame import metrics, schema
 from hallofshame.clock import as_utc, iso
 

@@ -7,6 +7,7 @@ MariaDB half is skipped, except under HALLOFSHAME_STRICT=1 (CI), where any skip 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -21,9 +22,7 @@ from hallofshame.settings import Settings, load_settings
 
 MARIADB_SERVER = os.environ.get("HALLOFSHAME_TEST_MARIADB", "mysql+mysqldb://root@127.0.0.1:3306")
 STRICT = os.environ.get("HALLOFSHAME_STRICT") == "1"
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
-if not FIXTURES.is_dir():  # CI lays shared/ beside the clone; a developer may point elsewhere
-    FIXTURES = Path(os.environ.get("HALLOFSHAME_FIXTURES", "../shared/fixtures/real")).resolve()
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queue_times"  # real responses
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -66,7 +65,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def mariadb_url(worker: str) -> Iterator[str]:
     """A migrated MariaDB database of this test worker's own."""
-    name = f"hos_test_{worker}"
+    # One database per checkout and worker: two checkouts testing at once never share one.
+    checkout = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:6]
+    name = f"hos_test_{checkout}_{worker}"
     server = create_engine(MARIADB_SERVER)
     try:
         with server.connect() as conn:

@@ -10,11 +10,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-import aggregator.commands  # noqa: F401  (registers subcommands)
-import hallofshame.commands  # noqa: F401
+from cli import cli
 from collector.cycle import collect
 from hallofshame import db, schema
-from hallofshame.cli import cli
 from hallofshame.settings import load_settings
 from simulator import SimConfig, Simulator
 from tests.conftest import empty_tables

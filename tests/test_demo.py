@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from demo import cycle_times, replay, world_counts
 from hallofshame import schema
-from hallofshame.demo import cycle_times, replay, world_counts
 from simulator import SimConfig, Simulator
 
 START = datetime(2026, 7, 4, 14, 0, tzinfo=UTC)

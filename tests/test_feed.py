@@ -1,4 +1,4 @@
-"""Parsing the Queue-Times documents, including every real response in shared/fixtures."""
+"""Parsing the Queue-Times documents, including every real response in tests/fixtures."""
 
 from __future__ import annotations
 

@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from click.testing import CliRunner
 
-import aggregator.commands  # noqa: F401  (registers the subcommands)
-from hallofshame.cli import cli
+from cli import cli
 from tests.scenario import Scenario
 
 

@@ -1,0 +1,63 @@
+"""What every subcommand shares: the time option, the settings, one-line failures."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from hallofshame import db
+from hallofshame.clock import parse_instant
+from hallofshame.errors import StageError
+from hallofshame.settings import Settings
+
+T = TypeVar("T")
+
+
+class Instant(click.ParamType):
+    """An ISO 8601 instant on the command line (`2026-07-04T15:00:00Z`)."""
+
+    name = "ISO8601"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_instant(value)
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 time such as 2026-07-04T15:00:00Z", param, ctx)
+
+
+INSTANT = Instant()
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj
+
+
+def fail(message: str) -> None:
+    """Print one line for the operator (and cron's e-mail) and exit non-zero."""
+    click.echo(f"hallofshame: {message}", err=True)
+    sys.exit(1)
+
+
+def run_stage(step: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a stage's entry function; an expected failure becomes one line and exit status 1."""
+    try:
+        return func(*args, **kwargs)
+    except StageError as exc:
+        fail(f"{step} failed: {exc}")
+    except SQLAlchemyError as exc:
+        fail(f"{step} failed, its transaction rolled back: database error: {db.one_line(exc)}")
+    raise AssertionError("unreachable")  # fail() exits
+
+
+def engine_for(settings: Settings) -> Any:
+    try:
+        return db.make_engine(settings.database_url)
+    except (db.DatabaseError, SQLAlchemyError, ImportError) as exc:
+        fail(f"cannot use DATABASE_URL: {exc}")

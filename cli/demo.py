@@ -1,0 +1,54 @@
+"""The simulator and the demo."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from cli.common import INSTANT, engine_for, run_stage, settings_of
+from hallofshame.clock import utcnow
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def simulate(ctx: click.Context) -> None:
+    """Serve a simulated Queue-Times for a seeded world (options: `simulate -- --help`).
+
+    Example: hallofshame simulate --port 8765 --parks 150 --rides 5000 --speed 60
+    """
+    from simulator import main as simulator_main
+
+    ctx.exit(simulator_main(ctx.args))
+
+
+@click.command()
+@click.option("--days", default=3.0, show_default=True, help="Simulated days to collect.")
+@click.option("--parks", default=12, show_default=True, help="Parks in the simulated world.")
+@click.option("--rides", default=400, show_default=True, help="Rides in the simulated world.")
+@click.option("--seed", default=42, show_default=True, help="Seed of the simulated world.")
+@click.option("--until", type=INSTANT, help="End of the simulated span (default: now).")
+@click.pass_context
+def demo(
+    ctx: click.Context, days: float, parks: int, rides: int, seed: int, until: datetime | None
+) -> None:
+    """Run the pipeline on the simulator into DATABASE_URL (default: an SQLite file): every
+    cycle collected and aggregated, then the worst parks printed.
+
+    Example: hallofshame demo --days 3 --parks 20
+    """
+    from demo import ranking_lines, simulated_days
+    from simulator import SimConfig
+
+    settings = settings_of(ctx)
+    config = SimConfig(seed=seed, parks=parks, rides=rides)
+    end = until or utcnow()
+    click.echo(
+        f"demo: {parks} simulated parks, {rides} rides, {days:g} days -> {settings.database_url}"
+    )
+    summary, counts = run_stage("demo", simulated_days, settings, config, days, end)
+    click.echo(summary.line())
+    click.echo(counts.line())
+    engine = engine_for(settings)
+    for period in ("yesterday", "today"):
+        click.echo("\n".join(run_stage("demo", ranking_lines, engine, period, end)))

@@ -1,0 +1,192 @@
+"""The pipeline's subcommands: db, collect, aggregate, cycle, stats, settings."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import click
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from aggregator.spans import Stats, period_stats
+from cli.common import INSTANT, engine_for, fail, run_stage, settings_of
+from hallofshame import db, metrics, schema
+from hallofshame.clock import utcnow
+
+
+@click.command()
+@click.option("--now", type=INSTANT, help="The time to aggregate as of (replay, tests).")
+@click.option(
+    "--redo-day",
+    "redo_days",
+    type=click.DateTime(["%Y-%m-%d"]),
+    multiple=True,
+    help="Also recompute this local day of every park that has it (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.pass_context
+def aggregate(
+    ctx: click.Context, now: datetime | None, redo_days: tuple[datetime, ...], as_json: bool
+) -> None:
+    """Turn new snapshots into hourly and daily stats, outages and tiers; finalise ended days.
+
+    Example: hallofshame aggregate --now 2026-07-04T15:01:00Z
+    """
+    from aggregator import aggregate as run_aggregate
+
+    settings = settings_of(ctx)
+    engine = engine_for(settings)
+    redo = run_stage("aggregate", days_of_every_park, engine, [d.date() for d in redo_days])
+    summary = run_stage("aggregate", run_aggregate, engine, settings, now=now, redo=redo)
+    click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
+
+
+@click.command()
+@click.option("--park", "park_id", type=int, help="A park's Queue-Times id.")
+@click.option("--ride", "ride_id", type=int, help="A ride's Queue-Times id.")
+@click.option(
+    "--period", type=click.Choice(list(metrics.PERIODS)), default="today", show_default=True
+)
+@click.option("--now", type=INSTANT, help="The time the period is taken at (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def stats(
+    ctx: click.Context,
+    park_id: int | None,
+    ride_id: int | None,
+    period: str,
+    now: datetime | None,
+    as_json: bool,
+) -> None:
+    """Print one park's or ride's numbers for a period (the same numbers the rankings show).
+
+    Example: hallofshame stats --park 16 --period last-7-days --json
+    """
+    from aggregator.spans import PARK, RIDE
+
+    if (park_id is None) == (ride_id is None):
+        raise click.UsageError("give exactly one of --park ID and --ride ID")
+    level, id_ = (PARK, park_id) if park_id is not None else (RIDE, ride_id)
+    settings = settings_of(ctx)
+    engine = engine_for(settings)
+    found = run_stage("stats", read_period_stats, engine, level, id_, period, now or utcnow())
+    if id_ not in found:
+        fail(f"no {level} with id {id_}")
+    data = {"period": period, **found[id_].as_json()}
+    if as_json:
+        click.echo(json.dumps(data))
+        return
+    for name, value in data.items():
+        click.echo(f"{name}: {'no data' if value is None else value}")
+
+
+def read_period_stats(
+    engine: Engine, level: str, id_: int, period: str, now: datetime
+) -> dict[int, Stats]:
+    db.require_schema(engine)
+    with engine.connect() as conn:
+        return period_stats(conn, level, [id_], period, now)
+
+
+def days_of_every_park(engine, days: list[date]) -> list[tuple[int, date]]:
+    """(park, day) for every park with rows on these local days."""
+    if not days:
+        return []
+    d = schema.park_daily.c
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(select(d.park_id, d.day).where(d.day.in_(days)))]
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema: versioned migrations."""
+
+
+@db_group.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply every migration not yet applied. Example: hallofshame db upgrade"""
+    engine = engine_for(settings_of(ctx))
+    try:
+        revision = db.upgrade(engine)
+    except SQLAlchemyError as exc:
+        fail(f"migration failed: {db.one_line(exc)}")
+    click.echo(f"database at revision {revision}")
+
+
+@db_group.command("current")
+@click.pass_context
+def db_current(ctx: click.Context) -> None:
+    """Print the revision the database is at. Example: hallofshame db current"""
+    engine = engine_for(settings_of(ctx))
+    try:
+        click.echo(db.current_revision(engine) or "empty (run `hallofshame db upgrade`)")
+    except SQLAlchemyError as exc:
+        fail(f"database unreachable: {db.one_line(exc)}")
+
+
+@click.command()
+@click.option("--now", type=INSTANT, help="Cycle time (replay, tests); default: the clock.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.pass_context
+def collect(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
+    """Collect one cycle from Queue-Times into the database.
+
+    Example: hallofshame collect --now 2026-07-04T15:00:00Z --json
+    """
+    from collector.cycle import collect as run_collect
+
+    settings = settings_of(ctx)
+    summary = run_stage("collect", run_collect, engine_for(settings), settings, now=now)
+    click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
+    if summary.every_park_failed:
+        fail(f"collect: every park failed ({summary.parks_failed})")
+
+
+@click.command()
+@click.option("--now", type=INSTANT, help="Cycle time (replay, tests); default: the clock.")
+@click.pass_context
+def cycle(ctx: click.Context, now: datetime | None) -> None:
+    """What cron runs every interval: collect one cycle, then aggregate.
+
+    Aggregation runs even when every park failed (it also finalises days that have ended); the
+    exit status is non-zero when either step failed. Example: hallofshame cycle
+    """
+    from aggregator import aggregate
+    from collector.cycle import collect
+
+    settings = settings_of(ctx)
+    engine = engine_for(settings)
+    collected = run_stage("collect", collect, engine, settings, now=now)
+    click.echo(collected.line())
+    click.echo(run_stage("aggregate", aggregate, engine, settings, now=now).line())
+    if collected.every_park_failed:
+        fail(f"collect: every park failed ({collected.parks_failed})")
+
+
+@click.command("settings")
+@click.pass_context
+def show_settings(ctx: click.Context) -> None:
+    """Print every setting with its value in force (secrets masked).
+
+    Example: hallofshame --env-file /etc/hallofshame.env settings
+    """
+    from dataclasses import fields
+
+    settings = settings_of(ctx)
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        shown = mask_secret(str(value)) if f.metadata["secret"] else value
+        click.echo(f"{f.name.upper()}={shown}")
+
+
+def mask_secret(value: str) -> str:
+    """A URL keeps its shape, its password becomes ***; any other secret is hidden whole."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(value).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "***" if value else ""
