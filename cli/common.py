@@ -13,7 +13,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from hallofshame import db
-from hallofshame.clock import TimeOutOfRange, check_job_time, parse_instant
+from hallofshame.clock import InstantOutOfRange, TimeOutOfRange, check_job_time, parse_instant
 from hallofshame.errors import StageError
 from hallofshame.lock import job_lock
 from hallofshame.settings import Settings
@@ -39,6 +39,8 @@ class Instant(click.ParamType):
             return value
         try:
             return parse_instant(value)
+        except InstantOutOfRange as exc:
+            self.fail(str(exc), param, ctx)
         except ValueError:
             self.fail(f"{value!r} is not an ISO 8601 time such as 2026-07-04T15:00:00Z", param, ctx)
 
