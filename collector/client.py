@@ -206,7 +206,7 @@ class QueueTimesClient:
         _current.attempt = attempt
         try:
             body = self._exchange(path, remaining)
-        except (requests.RequestException, _Retryable):
+        except Exception:  # whatever a cut socket made the read raise, the cause is the cut
             if not attempt.cut:
                 raise
             body = None

@@ -156,7 +156,9 @@ def _refresh_parks(
     return result
 
 
-def _queue_times(client: QueueTimesClient, park_id: int, cycle_at: datetime) -> Callable:
+def _queue_times(
+    client: QueueTimesClient, park_id: int, cycle_at: datetime
+) -> Callable[[], Parsed]:
     return lambda: client.queue_times(park_id, cycle_at)
 
 
