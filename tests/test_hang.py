@@ -136,7 +136,9 @@ def test_collect_exits_when_its_cycle_is_written(database_url, sick):
             assert process.wait(timeout=30) == 0
         finally:
             process.kill()
-    assert time.monotonic() - printed < 3  # exits at once, not when the trickle ends
+    # Exits like any run (an interpreter's teardown takes ~1 s here, more on a busy machine),
+    # not when the trickle ends, which is hours away.
+    assert time.monotonic() - printed < 10
     assert (summary["parks_ok"], summary["parks_failed"]) == (2, 1)
     assert summary["duration_s"] < DEADLINE + 1.5
 
