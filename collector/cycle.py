@@ -98,7 +98,7 @@ def collect(
     deadline = clock_start + settings.cycle_deadline_s
     with QueueTimesClient(settings, deadline=deadline) as client:
         park_list = _refresh_parks(engine, client, settings, summary, clock_start)
-        park_ids = [p.id for p in park_list.items] if park_list else _park_ids(engine)
+        park_ids = _to_collect(engine, park_list)
         jobs = {park: _queue_times(client, park, summary.cycle_at) for park in sorted(park_ids)}
         results = fetch_all(jobs, settings.collect_concurrency, deadline)
     if on_fetched:
@@ -160,6 +160,16 @@ def _queue_times(
     client: QueueTimesClient, park_id: int, cycle_at: datetime
 ) -> Callable[[], Parsed]:
     return lambda: client.queue_times(park_id, cycle_at)
+
+
+def _to_collect(engine: Engine, park_list: Parsed | None) -> set[int]:
+    """The parks a fresh list names, and the known parks whose entry it refused (a bad name
+    in parks.json must not stop collecting a park we know); the known list without one."""
+    known = set(_park_ids(engine))
+    if park_list is None:
+        return known
+    refused = {rejection.id for rejection in park_list.rejected}
+    return {park.id for park in park_list.items} | (known & refused)
 
 
 def _park_ids(engine: Engine) -> list[int]:

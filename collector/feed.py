@@ -78,7 +78,8 @@ def parse_parks(document: Any) -> Parsed:
             try:
                 parks.append(ParkInfo.model_validate(data))
             except ValidationError as exc:
-                rejected.append(Rejection(f"park {_label(entry, index)}", reason(exc)))
+                park = Rejection(f"park {_label(entry, index)}", reason(exc), _id(entry))
+                rejected.append(park)
     return Parsed(parks, rejected)
 
 
@@ -124,6 +125,11 @@ def _ride_lists(
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _id(entry: Any) -> int | None:
+    value = entry.get("id") if isinstance(entry, dict) else None
+    return value if _is_int(value) else None
 
 
 def _label(entry: Any, index: int) -> str:

@@ -133,6 +133,7 @@ class Rejection:
 
     entry: str
     reason: str
+    id: int | None = None  # the entry's id, when it sent an integer one
 
     def __str__(self) -> str:
         return f"{self.entry}: {self.reason}"

@@ -205,3 +205,18 @@ def test_no_usable_park_and_no_list_is_one_clear_error(engine, settings, server,
     with pytest.raises(CollectError, match="cannot read the park list: no_usable_park"):
         collect(engine, settings, now=NOW)
     assert count(engine, schema.collection_cycles) == 0
+
+
+def test_a_known_park_whose_entry_goes_bad_is_still_collected(engine, qt, server):
+    serve_all_real(server)
+    collect(engine, qt, now=NOW)
+    document = feeds.parks_document()
+    document[1]["parks"][0]["name"] = "S" * 256  # park 20
+    server.clear()
+    server.expect_request("/parks.json").respond_with_json(document)
+    serve_all_real(server)
+    summary = collect(engine, qt, now=NOW + timedelta(hours=25))
+    assert summary.parks_refreshed and summary.parks_rejected == 1
+    assert (summary.parks_ok, summary.snapshots_written) == (3, 98)
+    (name,) = rows(engine, select(schema.parks.c.name).where(schema.parks.c.id == 20))
+    assert name == ("Studio Park",)  # the name it had, not the one refused
