@@ -28,6 +28,7 @@ from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import HTTPError, ProtocolError, ReadTimeoutError
 
 from collector.feed import FeedError, Parsed, decode, parse_parks, parse_queue_times
 from hallofshame import __version__
@@ -82,7 +83,10 @@ class _Attempt:
 
 
 def _shut(connection: HTTPConnection) -> None:
+    """End the connection's reads. Linux still delivers bytes that arrive after a shutdown, so
+    every later read also gets a timeout too short for a trickle to beat."""
     with suppress(OSError, AttributeError):  # not connected yet, or already closed
+        connection.sock.settimeout(0.01)
         connection.sock.shutdown(socket.SHUT_RDWR)
 
 
@@ -227,11 +231,11 @@ class QueueTimesClient:
             with self.session.get(self.base_url + path, timeout=timeout, stream=True) as response:
                 self._check(path, response)
                 return self._body(path, response)
-        except requests.Timeout as exc:
+        except (requests.Timeout, ReadTimeoutError) as exc:
             raise _Retryable("timeout", _short(exc)) from None
-        except requests.ConnectionError as exc:
+        except (requests.ConnectionError, ProtocolError) as exc:
             raise _Retryable("connection", _short(exc)) from None
-        except requests.RequestException as exc:
+        except (requests.RequestException, HTTPError) as exc:
             raise FetchError("request", _short(exc)) from None
 
     @staticmethod
@@ -253,7 +257,10 @@ class QueueTimesClient:
         if declared.isdigit() and int(declared) > cap:
             raise too_large
         chunks, size = [], 0
-        for chunk in response.iter_content(chunk_size=64 * 1024):
+        # read1: whatever one read of the socket brings, so a cut try stops at the next byte
+        while chunk := response.raw.read1(64 * 1024, decode_content=True):
+            if _current.attempt.cut:
+                break
             size += len(chunk)
             if size > cap:
                 raise too_large

@@ -19,7 +19,7 @@ from hallofshame import schema
 from tests import feeds
 from tests.test_collect import CYCLE, NOW, count, qt, rows, serve, serve_all_real, server
 
-__all__ = ["qt", "server"]  # fixtures used here
+__all__ = ["qt", "server"]  # test_collect's fixtures, which these tests take too
 
 GOOD = feeds.ride(1, "Good Coaster", True, 20, NOW)
 BAD_RIDES = {

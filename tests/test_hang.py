@@ -71,6 +71,16 @@ def test_a_trickling_park_is_cut_at_the_deadline(engine, patient, sick, slow):
     assert (summary.parks_ok, summary.parks_failed) == (2, 1)
     assert failure_kinds(engine) == {(20, "deadline")}
     assert count(engine, schema.ride_snapshots) == 1
+    assert fetch_threads_end()  # cut at the deadline too, not left reading for hours
+
+
+def fetch_threads_end(within: float = 2.0) -> bool:
+    until = time.monotonic() + within
+    while any(t.name == "fetch" for t in threading.enumerate()):
+        if time.monotonic() > until:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def test_a_trickling_park_list_is_cut_and_the_known_list_kept(engine, patient, sick):
@@ -93,19 +103,21 @@ def test_a_trickling_first_park_list_is_one_error_within_the_deadline(engine, pa
     assert time.monotonic() - started < DEADLINE + 1.5
 
 
-def test_each_try_has_a_total_time_not_only_the_cycle(engine, settings, sick):
+@pytest.mark.parametrize("slow", [BODY, HEADERS])
+def test_each_try_has_a_total_time_not_only_the_cycle(engine, settings, sick, slow):
     """READ_TIMEOUT_S bounds a whole response: a trickle fails its tries long before the
     deadline (and is retried), instead of holding a worker for the whole cycle."""
-    sick.route("/parks/20/queue_times.json", feeds.queue_times(RIDES[1:]), slow=BODY)
+    sick.route("/parks/20/queue_times.json", feeds.queue_times(RIDES[1:]), slow=slow)
     quick = settings.with_overrides(
         queue_times_url=sick.url,
         connect_timeout_s=0.5,
-        read_timeout_s=1.0,
+        read_timeout_s=1.5,  # never trips on a byte a second: only the total time can
         retry_attempts=2,
         cycle_deadline_s=60.0,
     )
     summary, wall = timed(collect, engine, quick, now=NOW)
-    assert wall < 6
+    assert wall < 20  # two tries of 2 s, and the cycle's own work; the deadline is 60 s
+    assert fetch_threads_end()
     assert failure_kinds(engine) == {(20, "timeout")}
     assert summary.parks_ok == 2
 

@@ -39,8 +39,9 @@ def _handler(server: TrickleServer) -> type[BaseHTTPRequestHandler]:
                 self.send_error(404)
                 return
             body, slow, length = server.routes[self.path]
-            head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-            head += f"Content-Length: {len(body)}\r\n" if length else "Connection: close\r\n"
+            # One request per connection, said so: a client never reuses one we are closing.
+            head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            head += f"Content-Length: {len(body)}\r\n" if length else ""
             head_bytes = (head + "\r\n").encode()
             with suppress(OSError):  # the client gave up: that is the point
                 self._send(head_bytes, slowly=slow == HEADERS)
