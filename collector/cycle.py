@@ -1,11 +1,14 @@
-"""One collection cycle: fetch every park concurrently, write it all in one transaction."""
+"""One collection cycle: fetch every park concurrently, write it all in one transaction.
+
+CYCLE_DEADLINE_S bounds the whole fetch phase, the park list included: when a list is known,
+parks.json may use half of it, so the known parks always keep the other half.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -13,8 +16,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from collector import store
-from collector.client import FetchError, QueueTimesClient
+from collector.client import FetchError, QueueTimesClient, fetch_all
 from collector.feed import Parsed
+from collector.validate import describe
 from hallofshame import metrics, schema
 from hallofshame.clock import MAX_CLOCK_SKEW, as_utc, iso, to_db, utcnow
 from hallofshame.db import require_schema
@@ -35,6 +39,8 @@ class CycleSummary:
     parks_ok: int = 0
     parks_failed: int = 0
     rides_seen: int = 0
+    rides_rejected: int = 0  # refused by collector.validate; why: in `failures`
+    parks_rejected: int = 0  # parks.json entries refused
     snapshots_written: int = 0
     duration_s: float = 0.0
     write_s: float = 0.0
@@ -60,10 +66,15 @@ class CycleSummary:
     def line(self) -> str:
         if self.already_collected:
             return f"cycle {iso(self.cycle_at)} was already collected: nothing written"
+        rejected = ", ".join(
+            f"{count} {what} rejected"
+            for count, what in ((self.rides_rejected, "rides"), (self.parks_rejected, "parks"))
+            if count
+        )
         return (
             f"cycle {iso(self.cycle_at)}: {self.parks_ok} parks ok, {self.parks_failed} failed, "
             f"{self.rides_seen} rides, {self.snapshots_written} snapshots written "
-            f"in {self.duration_s:.2f} s"
+            f"in {self.duration_s:.2f} s" + (f" ({rejected})" if rejected else "")
         )
 
 
@@ -86,9 +97,10 @@ def collect(
         return summary
     deadline = clock_start + settings.cycle_deadline_s
     with QueueTimesClient(settings, deadline=deadline) as client:
-        park_list = _refresh_parks(engine, client, settings, summary)
-        park_ids = [p.id for p in park_list.items] if park_list else _park_ids(engine)
-        results = _fetch_all(client, sorted(park_ids), settings, deadline)
+        park_list = _refresh_parks(engine, client, settings, summary, clock_start)
+        park_ids = _to_collect(engine, park_list)
+        jobs = {park: _queue_times(client, park, summary.cycle_at) for park in sorted(park_ids)}
+        results = fetch_all(jobs, settings.collect_concurrency, deadline)
     if on_fetched:
         on_fetched()
     write_start = time.monotonic()
@@ -106,9 +118,16 @@ def _already_collected(engine: Engine, cycle_at: datetime) -> bool:
 
 
 def _refresh_parks(
-    engine: Engine, client: QueueTimesClient, settings: Settings, summary: CycleSummary
+    engine: Engine,
+    client: QueueTimesClient,
+    settings: Settings,
+    summary: CycleSummary,
+    clock_start: float,
 ) -> Parsed | None:
-    """parks.json, when the list is missing or older than PARKS_REFRESH_HOURS; else None."""
+    """parks.json, when the list is missing or older than PARKS_REFRESH_HOURS; else None.
+
+    A refresh that fails, or yields no usable park, keeps the list we have (and is retried next
+    cycle); without a list there is nothing to collect, which is the cycle's one error."""
     with engine.connect() as conn:
         listed = conn.scalar(select(func.max(schema.parks.c.listed_at)))
     if listed is not None and as_utc(listed) > utcnow() + MAX_CLOCK_SKEW:
@@ -118,49 +137,46 @@ def _refresh_parks(
     )
     if age_hours is not None and age_hours < settings.parks_refresh_hours:
         return None  # fresh enough (a replay of an older cycle finds a newer list: fresh too)
-    try:
-        parsed = client.parks()
-    except FetchError as exc:
+    share = 1.0 if listed is None else 0.5  # a known list keeps half the time for its parks
+    until = clock_start + settings.cycle_deadline_s * share
+    result = fetch_all({"parks.json": lambda: client.parks(until)}, 1, until)["parks.json"]
+    if isinstance(result, Parsed) and not result.items:
+        why = describe(result.rejected, result.skipped, "entries") if result.rejected else "empty"
+        result = FetchError("no_usable_park", why)
+    if isinstance(result, FetchError):
         if listed is None:
-            raise CollectError(f"cannot read the park list: {exc}") from None
-        summary.failures.append((None, exc.kind, f"parks.json: {exc.detail}"))
-        log.warning("parks.json failed (%s); keeping the park list we have", exc)
+            raise CollectError(f"cannot read the park list: {result}")
+        summary.failures.append((None, result.kind, f"parks.json: {result.detail}"))
+        log.warning("parks.json failed (%s); keeping the park list we have", result)
         return None
-    if not parsed.items:
-        raise CollectError("parks.json listed no usable park")
+    if result.rejected:
+        total = len(result.items) + result.skipped
+        detail = describe(result.rejected, total, "parks.json entries")
+        summary.failures.append((None, "rejected_parks", detail))
+        summary.parks_rejected = result.skipped
     summary.parks_refreshed = True
-    return parsed
+    return result
+
+
+def _queue_times(
+    client: QueueTimesClient, park_id: int, cycle_at: datetime
+) -> Callable[[], Parsed]:
+    return lambda: client.queue_times(park_id, cycle_at)
+
+
+def _to_collect(engine: Engine, park_list: Parsed | None) -> set[int]:
+    """The parks a fresh list names, and the known parks whose entry it refused (a bad name
+    in parks.json must not stop collecting a park we know); the known list without one."""
+    known = set(_park_ids(engine))
+    if park_list is None:
+        return known
+    refused = {rejection.id for rejection in park_list.rejected}
+    return {park.id for park in park_list.items} | (known & refused)
 
 
 def _park_ids(engine: Engine) -> list[int]:
     with engine.connect() as conn:
         return list(conn.scalars(select(schema.parks.c.id).order_by(schema.parks.c.id)))
-
-
-def _fetch_all(
-    client: QueueTimesClient, park_ids: list[int], settings: Settings, deadline: float
-) -> dict[int, Parsed | FetchError]:
-    """Every park's queue_times.json at once (bounded); one park's failure is only its own."""
-    results: dict[int, Parsed | FetchError] = {}
-    if not park_ids:
-        return results
-    pool = ThreadPoolExecutor(max_workers=settings.collect_concurrency, thread_name_prefix="fetch")
-    futures = {pool.submit(client.queue_times, park_id): park_id for park_id in park_ids}
-    done, _ = wait(futures, timeout=max(0.0, deadline - time.monotonic()))
-    for future, park_id in futures.items():
-        if future not in done:
-            future.cancel()
-            results[park_id] = FetchError("deadline", "no answer before the cycle deadline")
-            continue
-        try:
-            results[park_id] = future.result()
-        except FetchError as exc:
-            results[park_id] = exc
-        except Exception as exc:  # a bug in parsing must not lose the other parks
-            log.exception("park %s: unexpected error", park_id)
-            results[park_id] = FetchError("error", f"{type(exc).__name__}: {exc}")
-    pool.shutdown(wait=False, cancel_futures=True)
-    return results
 
 
 def _write(
@@ -179,6 +195,12 @@ def _write(
     summary.parks_ok = len(ok)
     summary.parks_failed = len(results) - len(ok)
     summary.rides_seen = sum(len(parsed.items) for parsed in ok.values())
+    for park, parsed in ok.items():
+        if parsed.rejected:
+            total = len(parsed.items) + parsed.skipped
+            detail = describe(parsed.rejected, total, "rides")
+            summary.failures.append((park, "rejected_rides", detail))
+            summary.rides_rejected += parsed.skipped
     rules = KindRules.from_file(settings.kind_overrides_file)
     try:
         with engine.begin() as conn:

@@ -1,19 +1,30 @@
-"""Parsing the two Queue-Times documents into plain records.
+"""Reading the two Queue-Times documents into validated records.
 
-The feed is outside input: every value is checked for type before use. A document of the wrong
-shape raises FeedError (the park's failure for this cycle); a single unusable ride or park entry
-is skipped and counted, so one odd row never loses the others.
+A document of the wrong shape raises FeedError (the park's failure for this cycle). Each entry
+in it goes through the one validation gate, `collector.validate`: an entry that fails is refused
+with its reason and the others are kept, so one odd ride or park never loses the rest.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hallofshame.clock import parse_instant
+from pydantic import ValidationError
+
+from collector.validate import ParkInfo, Rejection, RideReading, reason
+
+__all__ = [
+    "FeedError",
+    "ParkInfo",
+    "Parsed",
+    "RideReading",
+    "decode",
+    "parse_parks",
+    "parse_queue_times",
+]
 
 
 class FeedError(ValueError):
@@ -26,35 +37,15 @@ class FeedError(ValueError):
 
 
 @dataclass(frozen=True)
-class ParkInfo:
-    id: int
-    name: str
-    group_id: int
-    group_name: str
-    country: str | None
-    continent: str | None
-    latitude: float | None
-    longitude: float | None
-    timezone: str
-
-
-@dataclass(frozen=True)
-class RideReading:
-    id: int
-    name: str
-    land_id: int | None
-    land_name: str | None
-    is_open: bool
-    wait_time: int | None
-    last_updated: datetime | None
-
-
-@dataclass(frozen=True)
 class Parsed:
-    """What a document yielded, and how many of its entries had to be skipped."""
+    """What a document yielded, and the entries it refused (with their reasons)."""
 
     items: list[Any]
-    skipped: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.rejected)
 
 
 def decode(body: bytes | str) -> Any:
@@ -65,114 +56,87 @@ def decode(body: bytes | str) -> Any:
         raise FeedError("empty", "empty response body")
     try:
         return json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise FeedError("bad_json", f"malformed JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # also a 5,000-digit number, or [[[[…]]]]
+        raise FeedError("bad_json", f"malformed JSON: {_first_line(exc)}") from None
 
 
 def parse_parks(document: Any) -> Parsed:
     """`parks.json`: operator groups, each with its parks."""
     if not isinstance(document, list):
         raise FeedError("bad_shape", "parks.json is not a list of operator groups")
-    parks, skipped = [], 0
-    for group in document:
-        if not (isinstance(group, dict) and _is_int(group.get("id"))):
-            skipped += 1
+    parks: list[ParkInfo] = []
+    rejected: list[Rejection] = []
+    for number, group in enumerate(document):
+        entries = group.get("parks") if isinstance(group, dict) else None
+        if not (isinstance(group, dict) and _is_int(group.get("id")) and isinstance(entries, list)):
+            why = "not an object with an integer `id` and a `parks` list"
+            rejected.append(Rejection(f"group {_label(group, number)}", why))
             continue
-        for entry in group.get("parks") or []:
-            park = _park(entry, group)
-            if park is None:
-                skipped += 1
-            else:
-                parks.append(park)
-    return Parsed(parks, skipped)
+        for index, entry in enumerate(entries):
+            owner = {"group_id": group["id"], "group_name": group.get("name") or ""}
+            data = {**entry, **owner} if isinstance(entry, dict) else entry
+            try:
+                parks.append(ParkInfo.model_validate(data))
+            except ValidationError as exc:
+                park = Rejection(f"park {_label(entry, index)}", reason(exc), _id(entry))
+                rejected.append(park)
+    return Parsed(parks, rejected)
 
 
-def _park(entry: Any, group: dict[str, Any]) -> ParkInfo | None:
-    if not (isinstance(entry, dict) and _is_int(entry.get("id"))):
-        return None
-    if not isinstance(entry.get("name"), str) or not _valid_zone(entry.get("timezone")):
-        return None
-    return ParkInfo(
-        id=entry["id"],
-        name=entry["name"],
-        group_id=group["id"],
-        group_name=str(group.get("name") or ""),
-        country=_text(entry.get("country")),
-        continent=_text(entry.get("continent")),
-        latitude=_float(entry.get("latitude")),
-        longitude=_float(entry.get("longitude")),
-        timezone=entry["timezone"],
-    )
-
-
-def parse_queue_times(document: Any) -> Parsed:
-    """`parks/{id}/queue_times.json`: rides under `lands` and under the top-level `rides`."""
-    if not isinstance(document, dict) or not (
-        isinstance(document.get("lands"), list) or isinstance(document.get("rides"), list)
-    ):
+def parse_queue_times(document: Any, cycle_at: datetime) -> Parsed:
+    """`parks/{id}/queue_times.json`: rides under `lands` and under the top-level `rides`.
+    `cycle_at` bounds the plausible `last_updated` times."""
+    lands, top = (document.get(key) if isinstance(document, dict) else None for key in KEYS)
+    if not (isinstance(lands, list) or isinstance(top, list)):
         raise FeedError("bad_shape", "queue_times.json has neither a `lands` nor a `rides` list")
     rides: dict[int, RideReading] = {}
-    skipped = 0
-    sources = [(land, land.get("rides")) for land in document.get("lands") or [] if _is_dict(land)]
-    sources.append((None, document.get("rides")))
-    for land, entries in sources:
-        for entry in entries if isinstance(entries, list) else []:
-            ride = _ride(entry, land)
-            if ride is None:
-                skipped += 1
-            elif ride.id not in rides:  # a ride listed twice keeps its first (land) entry
-                rides[ride.id] = ride
-    return Parsed(list(rides.values()), skipped)
+    rejected: list[Rejection] = []
+    context = {"cycle_at": cycle_at}
+    for land, entries in _ride_lists(lands, top, rejected):
+        for index, entry in enumerate(entries):
+            data = {**entry, **land} if isinstance(entry, dict) and land else entry
+            try:
+                ride = RideReading.model_validate(data, context=context)
+            except ValidationError as exc:
+                rejected.append(Rejection(f"ride {_label(entry, index)}", reason(exc)))
+                continue
+            rides.setdefault(ride.id, ride)  # a ride listed twice keeps its first (land) entry
+    return Parsed(list(rides.values()), rejected)
 
 
-def _ride(entry: Any, land: dict[str, Any] | None) -> RideReading | None:
-    if not (isinstance(entry, dict) and _is_int(entry.get("id"))):
-        return None
-    if not isinstance(entry.get("name"), str) or not isinstance(entry.get("is_open"), bool):
-        return None
-    wait = entry.get("wait_time")
-    if wait is not None and not _is_int(wait):
-        return None
-    try:
-        updated = entry.get("last_updated")
-        last_updated = parse_instant(updated) if isinstance(updated, str) else None
-    except ValueError:
-        return None
-    return RideReading(
-        id=entry["id"],
-        name=entry["name"],
-        land_id=land.get("id") if land and _is_int(land.get("id")) else None,
-        land_name=_text(land.get("name")) if land else None,
-        is_open=entry["is_open"],
-        wait_time=wait,
-        last_updated=last_updated,
-    )
+KEYS = ("lands", "rides")
+
+
+def _ride_lists(
+    lands: Any, top: Any, rejected: list[Rejection]
+) -> list[tuple[dict[str, Any], list[Any]]]:
+    """(land fields, ride entries) for every land, then the top-level rides (no land)."""
+    lists = []
+    for number, land in enumerate(lands if isinstance(lands, list) else []):
+        rides = land.get("rides") if isinstance(land, dict) else None
+        if not isinstance(rides, list):
+            rejected.append(Rejection(f"land {_label(land, number)}", "no `rides` list"))
+            continue
+        lists.append(({"land_id": land.get("id"), "land_name": land.get("name")}, rides))
+    if isinstance(top, list):
+        lists.append(({}, top))
+    return lists
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_dict(value: Any) -> bool:
-    return isinstance(value, dict)
+def _id(entry: Any) -> int | None:
+    value = entry.get("id") if isinstance(entry, dict) else None
+    return value if _is_int(value) else None
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+def _label(entry: Any, index: int) -> str:
+    """An entry's id as sent (shortened), or its position when it has none."""
+    value = entry.get("id") if isinstance(entry, dict) else None
+    return f"#{index}" if value is None else repr(value)[:24]
 
 
-def _float(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _valid_zone(name: Any) -> bool:
-    if not isinstance(name, str) or not name:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+def _first_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]

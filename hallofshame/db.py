@@ -17,6 +17,12 @@ from sqlalchemy.engine import make_url
 from hallofshame.errors import StageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# A database host that accepts TCP and never answers must fail in seconds, not hang a job for
+# minutes (the MariaDB handshake waits connect_timeout); a statement waiting longer than the
+# read/write timeouts is a hung server, not a slow query. Each can be overridden in the query
+# string of DATABASE_URL (`?connect_timeout=30`), as can SQLite's busy timeout (`?timeout=5`).
+MYSQL_TIMEOUTS_S = {"connect_timeout": 10, "read_timeout": 300, "write_timeout": 300}
+SQLITE_BUSY_TIMEOUT_S = 30.0
 
 
 class DatabaseError(StageError):
@@ -29,17 +35,19 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     if parsed.get_backend_name() in ("mysql", "mariadb"):
-        if "charset" not in parsed.query:
-            parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+        defaults = {"charset": "utf8mb4", **MYSQL_TIMEOUTS_S}
+        missing = {key: str(value) for key, value in defaults.items() if key not in parsed.query}
+        parsed = parsed.update_query_dict(missing)
         return create_engine(parsed, pool_pre_ping=True, pool_recycle=3600, pool_size=5)
     raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r} in DATABASE_URL")
 
 
 def _sqlite_engine(url: str) -> Engine:
-    database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    busy = {} if "timeout" in parsed.query else {"timeout": SQLITE_BUSY_TIMEOUT_S}
+    engine = create_engine(url, connect_args=busy)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -47,7 +47,12 @@ class Settings:
     )
     collect_concurrency: int = _setting(16, "Parks fetched at the same time in one cycle.")
     connect_timeout_s: float = _setting(5.0, "Seconds to wait for a connection to Queue-Times.")
-    read_timeout_s: float = _setting(20.0, "Seconds to wait for a Queue-Times response.")
+    read_timeout_s: float = _setting(
+        20.0, "Seconds one try may take to receive a whole Queue-Times response, body included."
+    )
+    max_body_bytes: int = _setting(
+        5_000_000, "Largest Queue-Times response body accepted (bytes, after decompression)."
+    )
     retry_attempts: int = _setting(4, "Tries per document (connection errors, timeouts, 5xx, 429).")
     retry_max_wait_s: float = _setting(30.0, "Longest back-off between two tries, in seconds.")
     cycle_deadline_s: float = _setting(
@@ -117,6 +122,7 @@ def load_settings(
 
 def _validate(settings: Settings) -> None:
     positive = ("collect_interval_minutes", "collect_concurrency", "retry_attempts")
+    positive += ("max_body_bytes",)
     for name in positive:
         if getattr(settings, name) < 1:
             raise SettingsError(f"{name.upper()} must be at least 1")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
 from collector.feed import FeedError, decode, parse_parks, parse_queue_times
+from collector.validate import ParkInfo, RideReading, int_range
+from hallofshame import schema
 from tests.conftest import FIXTURES
 
 QUEUE_TIMES = sorted(p for p in FIXTURES.glob("*queue_times*.json"))
 PARKS = sorted(FIXTURES.glob("*__parks.json"))
+AT = datetime(2026, 7, 4, 15, 0, tzinfo=UTC)  # the cycle the documents are read for
 
 
 def test_fixtures_are_there():
@@ -20,7 +24,7 @@ def test_fixtures_are_there():
 @pytest.mark.parametrize("path", QUEUE_TIMES, ids=lambda p: p.name)
 def test_every_real_queue_times_document_parses(path):
     raw = json.loads(path.read_bytes())
-    parsed = parse_queue_times(decode(path.read_bytes()))
+    parsed = parse_queue_times(decode(path.read_bytes()), AT)
     listed = {r["id"] for land in raw["lands"] for r in land["rides"]} | {
         r["id"] for r in raw["rides"]
     }
@@ -33,7 +37,7 @@ def test_every_real_queue_times_document_parses(path):
 
 def test_rides_only_at_top_level_are_read():
     path = FIXTURES / "hiroyuki-togo_park-route-planner-1__tests_fixtures_queue_times_sample.json"
-    parsed = parse_queue_times(decode(path.read_bytes()))
+    parsed = parse_queue_times(decode(path.read_bytes()), AT)
     assert len(parsed.items) == 37
     assert all(ride.land_id is None for ride in parsed.items)
     assert "“it’s a small world with Groot”" in {ride.name for ride in parsed.items}
@@ -41,7 +45,7 @@ def test_rides_only_at_top_level_are_read():
 
 def test_names_are_kept_exactly_as_sent():
     path = FIXTURES / "01iwier_ThemeParkQueueTimes__queue_times.json"
-    names = {ride.name for ride in parse_queue_times(decode(path.read_bytes())).items}
+    names = {ride.name for ride in parse_queue_times(decode(path.read_bytes()), AT).items}
     assert "Le Carrousel de Lancelot " in names  # trailing space kept
     assert "Indiana Jones™ and the Temple of Peril" in names
     assert "Mickey’s PhilharMagic" in names
@@ -49,7 +53,7 @@ def test_names_are_kept_exactly_as_sent():
 
 def test_rides_carry_their_land():
     path = FIXTURES / "JZXHanta_rideTimes__epcot_queue_times.json"
-    rides = {ride.id: ride for ride in parse_queue_times(decode(path.read_bytes())).items}
+    rides = {ride.id: ride for ride in parse_queue_times(decode(path.read_bytes()), AT).items}
     assert rides[159].name == "Spaceship Earth"
     assert (rides[159].land_id, rides[159].land_name) == (897, "World Celebration")
 
@@ -78,7 +82,7 @@ def test_unreadable_bodies_name_their_failure(body, kind):
 @pytest.mark.parametrize("document", [[], {"error": "not found"}, "text", 3, {"lands": "x"}])
 def test_wrongly_shaped_queue_times_is_a_bad_shape(document):
     with pytest.raises(FeedError) as caught:
-        parse_queue_times(document)
+        parse_queue_times(document, AT)
     assert caught.value.kind == "bad_shape"
 
 
@@ -98,7 +102,7 @@ def test_a_bad_ride_entry_is_skipped_not_fatal():
             dict(good),  # listed again at top level: kept once, with its land
         ],
     }
-    parsed = parse_queue_times(document)
+    parsed = parse_queue_times(document, AT)
     assert [ride.id for ride in parsed.items] == [1, 4]
     assert parsed.items[0].land_id == 9
     assert parsed.skipped == 4
@@ -119,3 +123,16 @@ def test_a_park_with_a_bad_timezone_is_skipped():
     parsed = parse_parks(document)
     assert [park.id for park in parsed.items] == [5]
     assert parsed.skipped == 2
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"id": ' + b"9" * 5000 + b"}"])
+def test_json_no_parser_should_take_is_bad_json_not_a_crash(body):
+    with pytest.raises(FeedError) as caught:
+        decode(body)
+    assert caught.value.kind == "bad_json"
+
+
+def test_limits_are_read_from_the_schema():
+    assert int_range(schema.rides.c.id) == (-(2**31), 2**31 - 1)
+    assert RideReading.model_fields["name"].metadata[0].max_length == 500
+    assert ParkInfo.model_fields["name"].metadata[0].max_length == 255
