@@ -1,0 +1,180 @@
+"""The rules METRICS.md changed, each on a day worked out by hand, collected and aggregated.
+
+As in tests/test_aggregate.py: park 30 (Europe/Paris, UTC+2 in July), cycles 10 minutes apart
+from 10:00 local (08:00 UTC) on Saturday 2026-07-04, gap cap 20 minutes, every ride a new
+`ride`-kind ride (tier 2, weight 2) unless a test says otherwise, aggregated once the day is
+over. Timeline marks: see tests/scenario.py. Times are local unless marked UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from aggregator.spans import PARK, RIDE, period_stats
+from hallofshame import schema
+from tests.scenario import Scenario, one, rows
+
+D = date(2026, 7, 4)
+TEN = datetime(2026, 7, 4, 8, 0, tzinfo=UTC)
+FINAL = datetime(2026, 7, 4, 22, 1, tzinfo=UTC)
+NEXT_DAY = datetime(2026, 7, 5, 10, 0, tzinfo=UTC)
+rd, pd_, ev, snap = (
+    schema.ride_daily.c,
+    schema.park_daily.c,
+    schema.outage_events.c,
+    schema.ride_snapshots.c,
+)
+
+
+@pytest.fixture
+def scenario(http_server, settings, engine) -> Scenario:
+    return Scenario(http_server, settings, engine)
+
+
+def ride_day(engine, ride_id: int, day: date = D) -> dict:
+    return one(engine, schema.ride_daily, rd.ride_id == ride_id, rd.day == day)
+
+
+def park_day(engine, day: date = D) -> dict:
+    return one(engine, schema.park_daily, pd_.park_id == 30, pd_.day == day)
+
+
+def minutes(row: dict) -> tuple[int, int, int]:
+    return row["open_minutes"], row["down_minutes"], row["unknown_minutes"]
+
+
+def test_a_row_without_last_updated_is_stale(engine, scenario):
+    """Cycles 10:00..11:00 (7). `n`: is_open with a 20-minute wait but no `last_updated`.
+
+        ride 1: o o o o o o c     keeps the park open: open 60
+        ride 2: o n n c c o c     open 10:00 and 10:50 (20); 10:10, 10:20 stale: unknown 20;
+                                  down 10:30-10:50 (20): one breakdown
+
+    Counting `n` as open would give ride 2 open 40. Waits: ride 2 only at 10:00 and 10:50
+    (2 x 20). Park: open 80, down 20, unknown 20; shame 10 x 40 / 200 = 2.0.
+    """
+    scenario.play(30, TEN, {1: "ooooooc", 2: "onnccoc"})
+    scenario.aggregate(FINAL)
+    stored = rows(engine, schema.ride_snapshots, snap.ride_id == 2)
+    assert [(r["state"], r["last_updated"]) for r in stored[1:3]] == [("stale", None)] * 2
+    ride = ride_day(engine, 2)
+    assert (minutes(ride), ride["breakdowns"]) == ((20, 20, 20), 1)
+    assert (ride["wait_count"], ride["wait_sum"]) == (2, 40)
+    park = park_day(engine)
+    assert (minutes(park), park["weighted_down"], park["weighted_time"]) == ((80, 20, 20), 40, 200)
+    with engine.connect() as conn:
+        assert period_stats(conn, PARK, [30], "yesterday", NEXT_DAY)[30].shame_score == 2.0
+
+
+def test_waits_count_only_while_the_park_is_open(engine, scenario):
+    """Five rides (A = 5, the park opens at 2 open rides). Cycles 10:00..10:50 (6).
+
+        ride 1:    O O o o o c     10:00: only ride 1 is open: the park is closed
+        rides 2-5: c o o o o c     late at 10:00 (not yet opened), open from 10:10
+
+    Ride 1's waits while the park is open: 45, 20, 20, 20: count 4, sum 105, max 45, median
+    20, p90 (linear, at 2.7 of 0..3) 20 + 0.7 x 25 = 37.5, mean 26.25 -> 26.3 (half away from
+    zero). The 10:00 wait (posted while the park counts as closed) is not in them. Its minutes:
+    open 40 (10:00 is neutral). Park: open 200, waits 105 + 4 x 4 x 20 = 425 over 20 cycles.
+    """
+    timelines = {1: "OOoooc", **{r: "cooooc" for r in range(2, 6)}}
+    scenario.play(30, TEN, timelines)
+    scenario.aggregate(FINAL)
+    ride = ride_day(engine, 1)
+    assert minutes(ride) == (40, 0, 0)
+    assert (ride["wait_count"], ride["wait_sum"], ride["wait_max"]) == (4, 105, 45)
+    assert (ride["wait_median"], ride["wait_p90"]) == (20.0, 37.5)
+    (hour,) = rows(engine, schema.ride_hourly, schema.ride_hourly.c.ride_id == 1)
+    assert (hour["wait_count"], hour["wait_sum"]) == (4, 105)
+    park = park_day(engine)
+    assert (park["open_minutes"], park["wait_count"], park["wait_sum"]) == (200, 20, 425)
+    with engine.connect() as conn:
+        stats = period_stats(conn, RIDE, [1], "yesterday", NEXT_DAY)[1].as_json()
+    assert (stats["wait_mean"], stats["wait_max"]) == (26.3, 45)
+
+
+def test_waits_while_the_park_is_open_after_each_cycle(engine, scenario):
+    """The day of `test_waits_count_only_while_the_park_is_open`, aggregated after every cycle
+    (the after-cycle path reads the hour's earlier cycles as context): the same waits."""
+    timelines = {1: "OOoooc", **{r: "cooooc" for r in range(2, 6)}}
+    scenario.play(30, TEN, timelines, aggregate_each=True)
+    ride = ride_day(engine, 1)
+    assert (ride["wait_count"], ride["wait_sum"], ride["final"]) == (4, 105, False)
+    (hour,) = rows(engine, schema.ride_hourly, schema.ride_hourly.c.ride_id == 1)
+    assert (hour["wait_count"], hour["wait_sum"], hour["wait_median"]) == (4, 105, 20.0)
+
+
+def test_a_land_closing_early_together_is_closing_for_the_night(engine, scenario):
+    """Cycles 10:00..14:00 (25); everything closed at 14:00, so the open span is 10:00-14:00:
+    its last hour starts at 13:00, its last 3 hours at 11:00. Fourteen rides (A = 14, the park
+    opens at 4); rides 1, 2, 13, 14 are open all day and keep it open.
+
+        rides 3, 4, 5: close 12:00, never reopen       a group: each has 3 others within
+        ride 6:        closes 12:10, never reopens     15 minutes (12:00 x 3 or 12:10)
+        ride 7:        closes 12:00, reopens 12:30     reopened: down 30, and not in the group
+        ride 8:        closes 11:40, never reopens     alone (20 minutes from 12:00): down 140
+        rides 9-12:    close 10:50, never reopen       a group, but before the last 3 hours:
+                                                       down 190 each
+
+    Rides 3-6 are closing for the night: down 0 (the old rule, last hour only, gave them
+    3 x 120 + 110 = 470 minutes and 4 breakdowns). Open: 4 x 240 + 3 x 120 + 130 + 210 + 100 +
+    4 x 50 = 1,960; down 30 + 140 + 4 x 190 = 930; 6 breakdowns; weights 2: shame
+    10 x 930 / 2,890 = 3.218 -> 3.2.
+    """
+    always = "o" * 24 + "c"
+    timelines = {r: always for r in (1, 2, 13, 14)}
+    timelines.update({r: "o" * 12 + "c" * 13 for r in (3, 4, 5)})
+    timelines[6] = "o" * 13 + "c" * 12
+    timelines[7] = "o" * 12 + "ccc" + "o" * 9 + "c"
+    timelines[8] = "o" * 10 + "c" * 15
+    timelines.update({r: "o" * 5 + "c" * 20 for r in (9, 10, 11, 12)})
+    scenario.play(30, TEN, timelines)
+    scenario.aggregate(FINAL)
+    for ride_id, open_m in ((3, 120), (4, 120), (5, 120), (6, 130)):
+        ride = ride_day(engine, ride_id)
+        assert (minutes(ride), ride["breakdowns"]) == ((open_m, 0, 0), 0)
+    assert (minutes(ride_day(engine, 7)), ride_day(engine, 7)["breakdowns"]) == ((210, 30, 0), 1)
+    assert minutes(ride_day(engine, 8)) == (100, 140, 0)
+    assert {minutes(ride_day(engine, r)) for r in (9, 10, 11, 12)} == {(50, 190, 0)}
+    outages = rows(engine, schema.outage_events)
+    assert sorted(o["ride_id"] for o in outages) == [7, 8, 9, 10, 11, 12]
+    park = park_day(engine)
+    assert (minutes(park), park["breakdowns"]) == ((1960, 930, 0), 6)
+    assert (park["weighted_down"], park["weighted_time"]) == (1860, 5780)
+    with engine.connect() as conn:
+        score = period_stats(conn, PARK, [30], "yesterday", NEXT_DAY)[30].as_json()["shame_score"]
+    assert score == 3.2
+
+
+def test_a_ride_seen_open_while_its_park_is_closed_stays_in_its_outage(engine, scenario):
+    """Five rides (the park opens at 2). Cycles 10:00..11:00 (7). At 10:30 only ride 2 is
+    open: the park counts as closed, and ride 2's opening then is neutral time.
+
+        ride 2:        o c c o c o c     down 10:10, 10:20, 10:40 (30): ONE outage,
+                                         10:10-10:50, since the 10:30 opening is not counted
+        rides 1, 3-5:  o o o c o o c     closed at 10:30 while the park is closed: neutral
+
+    Ride 2: open 20, down 30, 1 breakdown, longest 30. Rides 1, 3-5: open 50 each, down 0.
+    Park: open 220, down 30, open 50 minutes (10:30 and 11:00 closed).
+    """
+    timelines = {2: "occococ"}
+    timelines.update({r: "ooocooc" for r in (1, 3, 4, 5)})
+    scenario.play(30, TEN, timelines)
+    scenario.aggregate(FINAL)
+    ride = ride_day(engine, 2)
+    assert (minutes(ride), ride["breakdowns"], ride["longest_outage_minutes"]) == (
+        (20, 30, 0),
+        1,
+        30,
+    )
+    (outage,) = rows(engine, schema.outage_events, ev.ride_id == 2)
+    assert (outage["start_at"], outage["end_at"], outage["minutes"]) == (
+        datetime(2026, 7, 4, 8, 10),
+        datetime(2026, 7, 4, 8, 50),
+        30,
+    )
+    assert {minutes(ride_day(engine, r)) for r in (1, 3, 4, 5)} == {(50, 0, 0)}
+    park = park_day(engine)
+    assert (minutes(park), park["park_open_minutes"], park["breakdowns"]) == ((220, 30, 0), 50, 1)
