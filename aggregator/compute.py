@@ -49,6 +49,7 @@ class Result:
     park_daily: pd.DataFrame
     events: pd.DataFrame
     live: pd.DataFrame  # rows of each park's latest (pending) cycle, classified
+    ride_waits: pd.DataFrame  # ride_id, wait, park_id, day, cycles: what tiers read
 
 
 def compute(frames: Frames, cap_minutes: int) -> Result:
@@ -80,7 +81,18 @@ def compute(frames: Frames, cap_minutes: int) -> Result:
         park_daily=park_daily(done, waits, events, cycles, frames.parks),
         events=events,
         live=rows[rows["pending"]],
+        ride_waits=tier_waits(done),
     )
+
+
+def tier_waits(done: pd.DataFrame) -> pd.DataFrame:
+    """How many counted cycles posted each wait, per ride (`metrics.counts_for_tier`)."""
+    posted = done[metrics.counts_for_tier(done["state"], done["wait_time"].notna())]
+    grouped = posted.groupby(["ride_id", "wait_time"], observed=True)
+    out = grouped.agg(park_id=("park_id", "first"), day=("day", "first"), cycles=("day", "size"))
+    out = out.reset_index().rename(columns={"wait_time": "wait"})
+    out["wait"] = out["wait"].astype("int64")
+    return out
 
 
 def open_waits(rows: pd.DataFrame) -> pd.DataFrame:

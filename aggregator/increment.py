@@ -125,6 +125,7 @@ def merge(conn: Connection, result: Result, daily: pd.DataFrame) -> None:
     old_parks = existing_park_days(conn, result.park_daily)
     store.replace_rows(conn, schema.park_daily, add_park_days(old_parks, result.park_daily))
     store.replace_rows(conn, schema.outage_events, result.events)
+    store.add_counts(conn, schema.ride_daily_waits, result.ride_waits, "cycles")
 
 
 def existing_hours(conn: Connection, table, new: pd.DataFrame, key: str) -> pd.DataFrame:

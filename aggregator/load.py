@@ -206,18 +206,8 @@ def tiers(
     overrides: dict[tuple[int, int], str],
 ) -> tuple[pd.Series, pd.Series]:
     """Tier of each ride for its park's day, and where it came from (override, data, new):
-    the override file wins, else the median wait of the 30 days before the day."""
-    d = schema.ride_daily.c
-    medians: dict[int, float] = {}
-    for day, group in by_day(items).items():
-        query = select(d.ride_id, d.wait_median).where(
-            d.park_id.in_([i.park_id for i in group]),
-            d.day >= day - timedelta(days=metrics.TIER_WINDOW_DAYS),
-            d.day < day,
-            d.wait_median.is_not(None),
-        )
-        daily = frame(conn, query, ["ride_id", "wait_median"])
-        medians.update(daily.groupby("ride_id")["wait_median"].median().to_dict())
+    the override file wins, else the median of every wait posted in the 30 days before."""
+    medians = pd.concat([window_medians(conn, day, group) for day, group in by_day(items).items()])
     median = rides["ride_id"].map(medians)
     from_data = median.map(metrics.tier_from_wait, na_action=None)
     keys = zip(rides["park_id"], rides["ride_id"], strict=True)
@@ -225,3 +215,25 @@ def tiers(
     source = pd.Series("data", index=rides.index).where(median.notna(), "new")
     source = source.where(forced.isna(), "override")
     return forced.astype("float64").fillna(from_data).astype("int64"), source
+
+
+def window_medians(conn: Connection, day: date, items: list[ParkDay]) -> pd.Series:
+    """Each ride's median posted wait over the TIER_WINDOW_DAYS local days before `day`, from
+    the summed per-day counts (one GROUP BY), indexed by ride."""
+    w = schema.ride_daily_waits.c
+    query = (
+        select(w.ride_id, w.wait, func.sum(w.cycles))
+        .where(
+            w.park_id.in_([i.park_id for i in items]),
+            w.day >= day - timedelta(days=metrics.TIER_WINDOW_DAYS),
+            w.day < day,
+        )
+        .group_by(w.ride_id, w.wait)
+    )
+    counts = frame(conn, query, ["ride_id", "wait", "cycles"])
+    ride_ids, medians = metrics.medians_of_counts(
+        counts["ride_id"].to_numpy("int64"),
+        counts["wait"].to_numpy("int64"),
+        counts["cycles"].to_numpy("int64"),
+    )
+    return pd.Series(medians, index=ride_ids, dtype="float64")

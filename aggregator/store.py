@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy.dialects import mysql, sqlite
 
 from aggregator.compute import Result
 from aggregator.load import ParkDay, by_day
@@ -23,6 +24,7 @@ DAY_TABLES = (
     schema.ride_daily,
     schema.park_daily,
     schema.outage_events,
+    schema.ride_daily_waits,
 )
 CHUNK = 5000
 IGNORED = {"computed_at"}  # bookkeeping, not content: a re-run that changes nothing keeps it
@@ -67,6 +69,7 @@ def replace_days(
         schema.ride_daily: records(result.ride_daily, schema.ride_daily),
         schema.park_daily: parks,
         schema.outage_events: records(result.events, schema.outage_events),
+        schema.ride_daily_waits: records(result.ride_waits, schema.ride_daily_waits),
     }
     return sum(sync_days(conn, table, items, rows) for table, rows in new.items())
 
@@ -109,6 +112,23 @@ def upsert_all(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> No
     columns = [c.name for c in table.columns if c.name not in keys]
     for start in range(0, len(rows), CHUNK):
         upsert(conn, table, rows[start : start + CHUNK], update=columns)
+
+
+def add_counts(conn: Connection, table: Table, frame: pd.DataFrame, column: str) -> None:
+    """Insert these rows, or add their `column` to the stored one where the key exists (the
+    after-cycle path adds a new cycle's wait counts to today's): one statement per chunk."""
+    rows = records(frame, table) if not frame.empty else []
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        if conn.dialect.name == "sqlite":
+            stmt = sqlite.insert(table)
+            keys = [c.name for c in table.primary_key.columns]
+            added = {column: table.c[column] + stmt.excluded[column]}
+            stmt = stmt.on_conflict_do_update(index_elements=keys, set_=added)
+        else:
+            stmt = mysql.insert(table)
+            stmt = stmt.on_duplicate_key_update({column: table.c[column] + stmt.inserted[column]})
+        conn.execute(stmt, chunk)
 
 
 def save_live(conn: Connection, live: pd.DataFrame, parks: pd.DataFrame) -> None:

@@ -163,8 +163,7 @@ def write_cycles(engine, rows: list[dict]) -> None:
         for start in range(0, len(rows), CHUNK):
             conn.execute(insert(schema.ride_snapshots), rows[start : start + CHUNK])
         park_rows = [
-            {"park_id": p, "cycle_at": at, "rides_total": 0, "rides_active": 0}
-            | {"rides_open": 0, "is_open": False}
+            {"park_id": p, "cycle_at": at, "rides_total": 0, "rides_active": 0, "rides_open": 0}
             for p, at in parks
         ]
         for start in range(0, len(park_rows), CHUNK):

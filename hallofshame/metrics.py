@@ -143,9 +143,42 @@ NEW_RIDE_TIER = TIER_MAJOR  # no posted wait in the window yet
 TIER_WINDOW_DAYS = 30
 TIER_HEADLINER_WAIT = 30  # median posted wait (minutes) for tier 1
 TIER_MAJOR_WAIT = 10  # ... for tier 2
-# Design choice: raw snapshots live 48 hours, so the 30-day median wait is the median of the
-# ride's daily median waits (days it posted waits while open) over the 30 local days before
-# the day. The tier of a day is fixed from the days before it, so a day's weights never move.
+# The tier's median is the median of every posted wait of every cycle at which the ride was
+# observed open (zeros included; the park open or not) over the TIER_WINDOW_DAYS complete local
+# days before the day: all those waits together, not a median of daily medians. Raw snapshots
+# live 48 hours, so each day keeps how many cycles posted each wait (`counts_for_tier`); the
+# window's counts are summed and `median_of_counts` takes the exact median (of an even count:
+# the mean of the two middle waits). The tier of a day is fixed from the days before it, so a
+# day's weights never move.
+
+
+def counts_for_tier(state: Any, posted: Any) -> Any:
+    """Whether a ride-cycle's posted wait enters its tier median: observed open, a wait posted."""
+    return np.asarray((state == OPEN) & posted, dtype=bool)
+
+
+def medians_of_counts(group: Any, wait: Any, count: Any) -> tuple[Any, Any]:
+    """Per group (a ride), the median of its waits given as (wait, count) rows in any order:
+    the same as the median of the waits written out one by one (of an even number, the mean of
+    the two middle ones). Returns (groups, medians), groups ascending; empty groups are left
+    out. Vectorized: one call for every ride of a batch."""
+    keep = np.asarray(count) > 0
+    group, wait, count = (np.asarray(a)[keep] for a in (group, wait, count))
+    order = np.lexsort((wait, group))
+    group, wait, count = group[order], wait[order].astype("float64"), count[order]
+    cumulative = np.cumsum(count.astype("int64"))
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    before = np.r_[0, cumulative][starts]
+    total = np.r_[cumulative[starts[1:] - 1], cumulative[-1:]] - before
+    low = np.searchsorted(cumulative, before + (total - 1) // 2, side="right")
+    high = np.searchsorted(cumulative, before + total // 2, side="right")
+    return group[starts], (wait[low] + wait[high]) / 2
+
+
+def median_of_counts(waits: Any, counts: Any) -> float | None:
+    """The median of one multiset of waits given as distinct values and their counts."""
+    _, medians = medians_of_counts(np.zeros(len(waits), dtype="int64"), waits, counts)
+    return float(medians[0]) if len(medians) else None
 
 
 def tier_from_wait(median_wait: float | None) -> int:

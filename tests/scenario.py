@@ -5,6 +5,7 @@ character per cycle:
 
     o  open (is_open, wait `WAIT`)          c  closed (not open, no wait)
     O  open, wait `LONG_WAIT`               l  open, wait `SHORT_WAIT`
+    z  open, a posted wait of 0
     w  closed but posting a wait (open)     s  stale (last updated 45 minutes before the cycle)
     n  open with a wait, but no `last_updated` at all (stale)
     -  missing from the feed                .  no cycle at all (a gap in our collection)
@@ -31,7 +32,7 @@ SHORT_WAIT = 5
 POSTED_WHILE_CLOSED = 15
 STALE_AGE = timedelta(minutes=45)
 PARKS = (10, 20, 30)
-WAITS = {"o": WAIT, "O": LONG_WAIT, "l": SHORT_WAIT}
+WAITS = {"o": WAIT, "O": LONG_WAIT, "l": SHORT_WAIT, "z": 0}
 
 
 def reading(ride_id: int, mark: str, at: datetime, name: str | None = None) -> dict | None:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from aggregator.spans import PARK, RIDE, period_stats
+from aggregator.spans import PARK, RIDE, period_stats, rank_rides
 from hallofshame import schema
 from tests.scenario import Scenario, one, rows
 
@@ -178,3 +178,86 @@ def test_a_ride_seen_open_while_its_park_is_closed_stays_in_its_outage(engine, s
     assert {minutes(ride_day(engine, r)) for r in (1, 3, 4, 5)} == {(50, 0, 0)}
     park = park_day(engine)
     assert (minutes(park), park["park_open_minutes"], park["breakdowns"]) == ((220, 30, 0), 50, 1)
+
+
+def test_the_tier_is_the_median_of_every_wait_of_the_30_days_before(engine, scenario):
+    """Three rides, each day closing at the last cycle (A = 3, the park opens at 1).
+
+        day 1 (July 4): ride 1 O O O O c (45 x 4)   ride 2 O O O O c (45 x 4)   ride 3 o x4 c
+        day 2 (July 5): ride 1 l x6 c    (5 x 6)    ride 2 z x6 c    (0 x 6)    ride 3 o x6 c
+        day 3 (July 6): every ride o o c
+
+    Day 2's tiers read day 1: rides 1 and 2 median 45 -> tier 1; ride 3 20 -> tier 2.
+    Day 3's tiers read days 1 and 2 together:
+    - ride 1: 5 x 6 and 45 x 4, ten waits, the 5th and 6th are 5 and 5: median 5 -> tier 3
+      (the median of the daily medians 45 and 5 would be 25: tier 2);
+    - ride 2: 0 x 6 and 45 x 4: median 0 -> tier 3 (zeros count; daily medians: 22.5, tier 2;
+      without the zeros: 45, tier 1);
+    - ride 3: 20 -> tier 2.
+    Day 2 is aggregated after each cycle: its counts, added cycle by cycle, equal a whole
+    recompute's: ride 1 (5, 6), ride 2 (0, 6), ride 3 (20, 6).
+    """
+    scenario.play(30, TEN, {1: "OOOOc", 2: "OOOOc", 3: "ooooc"})
+    day2 = datetime(2026, 7, 5, 8, 0, tzinfo=UTC)
+    scenario.play(30, day2, {1: "llllllc", 2: "zzzzzzc", 3: "ooooooc"}, aggregate_each=True)
+    waits = schema.ride_daily_waits.c
+    counted = rows(engine, schema.ride_daily_waits, waits.day == date(2026, 7, 5))
+    expected = [(1, 5, 6), (2, 0, 6), (3, 20, 6)]
+    assert [(r["ride_id"], r["wait"], r["cycles"]) for r in counted] == expected
+    scenario.play(30, datetime(2026, 7, 6, 8, 0, tzinfo=UTC), {r: "ooc" for r in (1, 2, 3)})
+    scenario.aggregate(datetime(2026, 7, 7, 9, 0, tzinfo=UTC))
+    recomputed = rows(engine, schema.ride_daily_waits, waits.day == date(2026, 7, 5))
+    assert [(r["ride_id"], r["wait"], r["cycles"]) for r in recomputed] == expected
+    tiers = {(r["ride_id"], r["day"].day): r["tier"] for r in rows(engine, schema.ride_daily)}
+    assert [tiers[(ride, 5)] for ride in (1, 2, 3)] == [1, 1, 2]
+    assert [tiers[(ride, 6)] for ride in (1, 2, 3)] == [3, 3, 2]
+    current = [(r["tier"], r["tier_source"]) for r in rows(engine, schema.rides)]
+    assert current == [(3, "data"), (3, "data"), (2, "data")]
+
+
+def test_a_rides_score_weighs_each_day_by_that_days_tier(engine, scenario):
+    """Ride 1 over three days; ride 2 keeps the park open and closes with it each day.
+
+        day 1: ride 1 l l l c           new: tier 2 (w 2); open 30; waits 5 x 3
+        day 2: ride 1 O c O O O O O c   tier 3 (median 5, w 1); open 60, down 10; waits 45 x 6
+        day 3: ride 1 o c c o o c       tier 1 (5 x 3 and 45 x 6: median 45, w 3);
+                                        open 30, down 20
+
+    Last 7 days (seen on July 7): 10 x (1 x 10 + 3 x 20) / (2 x 30 + 1 x 70 + 3 x 50)
+    = 10 x 70 / 280 = 2.5 (unweighted it would be 10 x 30 / 150 = 2.0). The ride ranking shows
+    the same 2.5.
+    """
+    scenario.play(30, TEN, {1: "lllc", 2: "oooc"})
+    scenario.play(30, datetime(2026, 7, 5, 8, 0, tzinfo=UTC), {1: "OcOOOOOc", 2: "o" * 7 + "c"})
+    scenario.play(30, datetime(2026, 7, 6, 8, 0, tzinfo=UTC), {1: "occooc", 2: "oooooc"})
+    now = datetime(2026, 7, 7, 9, 0, tzinfo=UTC)
+    scenario.aggregate(now)
+    days = rows(engine, schema.ride_daily, rd.ride_id == 1)
+    assert [(r["tier"], r["weighted_down"], r["weighted_time"]) for r in days] == [
+        (2, 0, 60),
+        (3, 10, 70),
+        (1, 60, 150),
+    ]
+    with engine.connect() as conn:
+        stats = period_stats(conn, RIDE, [1], "last-7-days", now)[1]
+        (ranked, _) = rank_rides(conn, "last-7-days", now, "all")
+    assert (stats.shame_score, stats.as_json()["shame_score"]) == (2.5, 2.5)
+    assert (ranked.id, ranked.shame_score) == (1, 2.5)
+
+
+def test_stats_say_how_many_of_their_days_are_provisional(engine, scenario):
+    """Day 1 (July 4) is aggregated once it is over; day 2 (July 5) only at 10:20 local, while
+    it runs. If the aggregator then stops, last-7-days seen on July 6 holds day 1 (final) and
+    day 2 (still provisional): provisional_days 1. Once day 2 is aggregated final: 0."""
+    scenario.play(30, TEN, {1: "oooc"})
+    scenario.play(30, datetime(2026, 7, 5, 8, 0, tzinfo=UTC), {1: "oooc"})
+    scenario.aggregate(datetime(2026, 7, 5, 8, 21, tzinfo=UTC))
+    later = datetime(2026, 7, 6, 10, 0, tzinfo=UTC)
+    with engine.connect() as conn:
+        lagging = period_stats(conn, PARK, [30], "last-7-days", later)[30]
+    assert (lagging.days, lagging.provisional_days) == (2, 1)
+    assert lagging.as_json()["provisional_days"] == 1
+    scenario.aggregate(later)
+    with engine.connect() as conn:
+        caught_up = period_stats(conn, PARK, [30], "last-7-days", later)[30]
+    assert (caught_up.days, caught_up.provisional_days) == (2, 0)
