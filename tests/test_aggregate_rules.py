@@ -8,7 +8,7 @@ over. Timeline marks: see tests/scenario.py. Times are local unless marked UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -261,3 +261,72 @@ def test_stats_say_how_many_of_their_days_are_provisional(engine, scenario):
     with engine.connect() as conn:
         caught_up = period_stats(conn, PARK, [30], "last-7-days", later)[30]
     assert (caught_up.days, caught_up.provisional_days) == (2, 0)
+
+
+def test_a_late_night_past_midnight_on_the_night_the_clocks_go_back(engine, http_server, settings):
+    """Park 30 (Paris) open late on Saturday 2026-10-24 into Sunday the 25th, when the clocks go
+    back at 03:00 CEST (01:00 UTC) to 02:00 CET. Cycles every 30 minutes (gap cap 60) from
+    22:00 CEST (20:00 UTC) to 03:30 CET (02:30 UTC), 14 of them:
+
+        UTC     20:00 20:30 21:00 21:30 | 22:00 22:30 23:00 23:30 00:00 00:30 01:00 01:30 02:00 02:30
+        local   22:00 22:30 23:00 23:30 | 00:00 00:30 01:00 01:30 02:00 02:30 02:00 02:30 03:00 03:30
+        ride 1    o     o     o     o   |   o     o     o     o     o     o     o     o     o     c
+        ride 2    o     o     o     o   |   o     o     o     o     o     c     c     o     o     c
+        ride 3    o     o     o     o   |   o     o     o     o     o     o     o     o     c     c
+
+    October 24 (local 22:00-24:00): each ride open 4 x 30 = 120; the 21:30 UTC cycle holds
+    until local midnight. October 25 (a 25-hour day) is open from 00:00 CEST to 03:30 CET:
+    9 cycles x 30 = 270 minutes, four and a half hours of real time (a wall clock says three
+    and a half). Ride 1: open 270. Ride 2: down 02:30 CEST to 02:30 CET, 60 minutes (one
+    breakdown, 00:30-01:30 UTC), open 210. Ride 3 closes at 03:00 CET, in the span's last hour,
+    and never reopens: closing for the night, open 240, down 0. Park on the 25th: open 720,
+    down 60; shame 10 x 120 / 1,560 = 0.77 -> 0.8. Hourly rows of ride 1 on the 25th: local
+    hours 0, 1, 2, 2 (twice, at distinct UTC starts), 3, with 60, 60, 60, 60 and 30 minutes.
+    """
+    scenario = Scenario(http_server, settings.with_overrides(collect_interval_minutes=30), engine)
+    first = datetime(2026, 10, 24, 20, 0, tzinfo=UTC)
+    timelines = {1: "o" * 13 + "c", 2: "o" * 9 + "cc" + "oo" + "c", 3: "o" * 12 + "cc"}
+    scenario.play(30, first, timelines, interval=timedelta(minutes=30))
+    scenario.aggregate(datetime(2026, 10, 25, 23, 1, tzinfo=UTC))
+    sat, sun = date(2026, 10, 24), date(2026, 10, 25)
+    assert {minutes(ride_day(engine, r, sat)) for r in (1, 2, 3)} == {(120, 0, 0)}
+    assert park_day(engine, sat)["park_open_minutes"] == 120
+    assert minutes(ride_day(engine, 1, sun)) == (270, 0, 0)
+    ride2 = ride_day(engine, 2, sun)
+    assert (minutes(ride2), ride2["breakdowns"], ride2["longest_outage_minutes"]) == (
+        (210, 60, 0),
+        1,
+        60,
+    )
+    (outage,) = rows(engine, schema.outage_events, ev.ride_id == 2)
+    assert (outage["start_at"], outage["end_at"], outage["day"]) == (
+        datetime(2026, 10, 25, 0, 30),
+        datetime(2026, 10, 25, 1, 30),
+        sun,
+    )
+    assert (minutes(ride_day(engine, 3, sun)), ride_day(engine, 3, sun)["breakdowns"]) == (
+        (240, 0, 0),
+        0,
+    )
+    park = park_day(engine, sun)
+    assert (park["park_open_minutes"], minutes(park), park["final"]) == (270, (720, 60, 0), True)
+    assert (park["span_start"], park["span_end"]) == (
+        datetime(2026, 10, 24, 22, 0),
+        datetime(2026, 10, 25, 2, 30),
+    )
+    cells = rows(
+        engine,
+        schema.ride_hourly,
+        schema.ride_hourly.c.ride_id == 1,
+        schema.ride_hourly.c.day == sun,
+    )
+    assert [(c["local_hour"], c["open_minutes"]) for c in cells] == [
+        (0, 60),
+        (1, 60),
+        (2, 60),
+        (2, 60),
+        (3, 30),
+    ]
+    with engine.connect() as conn:
+        stats = period_stats(conn, PARK, [30], "yesterday", datetime(2026, 10, 26, 9, tzinfo=UTC))
+    assert stats[30].as_json()["shame_score"] == 0.8
