@@ -268,11 +268,11 @@ def test_a_late_night_past_midnight_on_the_night_the_clocks_go_back(engine, http
     back at 03:00 CEST (01:00 UTC) to 02:00 CET. Cycles every 30 minutes (gap cap 60) from
     22:00 CEST (20:00 UTC) to 03:30 CET (02:30 UTC), 14 of them:
 
-        UTC     20:00 20:30 21:00 21:30 | 22:00 22:30 23:00 23:30 00:00 00:30 01:00 01:30 02:00 02:30
-        local   22:00 22:30 23:00 23:30 | 00:00 00:30 01:00 01:30 02:00 02:30 02:00 02:30 03:00 03:30
-        ride 1    o     o     o     o   |   o     o     o     o     o     o     o     o     o     c
-        ride 2    o     o     o     o   |   o     o     o     o     o     c     c     o     o     c
-        ride 3    o     o     o     o   |   o     o     o     o     o     o     o     o     c     c
+        UTC    20:00 20:30 21:00 21:30|22:00 22:30 23:00 23:30 00:00 00:30 01:00 01:30 02:00 02:30
+        local  22:00 22:30 23:00 23:30|00:00 00:30 01:00 01:30 02:00 02:30 02:00 02:30 03:00 03:30
+        ride 1   o     o     o     o  |  o     o     o     o     o     o     o     o     o     c
+        ride 2   o     o     o     o  |  o     o     o     o     o     c     c     o     o     c
+        ride 3   o     o     o     o  |  o     o     o     o     o     o     o     o     c     c
 
     October 24 (local 22:00-24:00): each ride open 4 x 30 = 120; the 21:30 UTC cycle holds
     until local midnight. October 25 (a 25-hour day) is open from 00:00 CEST to 03:30 CET:
