@@ -49,7 +49,7 @@ class Result:
     park_daily: pd.DataFrame
     events: pd.DataFrame
     live: pd.DataFrame  # rows of each park's latest (pending) cycle, classified
-    ride_waits: pd.DataFrame  # ride_id, wait, park_id, day, cycles: what tiers read
+    ride_waits: pd.DataFrame  # ride_id, wait, park_id, day, cycles of final days: tiers read them
 
 
 def compute(frames: Frames, cap_minutes: int) -> Result:
@@ -81,12 +81,17 @@ def compute(frames: Frames, cap_minutes: int) -> Result:
         park_daily=park_daily(done, waits, events, cycles, frames.parks),
         events=events,
         live=rows[rows["pending"]],
-        ride_waits=tier_waits(done),
+        ride_waits=tier_waits(done[done["park_id"].isin(final_parks(frames.parks))]),
     )
 
 
+def final_parks(parks: pd.DataFrame) -> pd.Series:
+    return parks.loc[parks["final"].astype(bool), "park_id"]
+
+
 def tier_waits(done: pd.DataFrame) -> pd.DataFrame:
-    """How many counted cycles posted each wait, per ride (`metrics.counts_for_tier`)."""
+    """How many cycles posted each wait, per ride (`metrics.counts_for_tier`). Written for
+    final days only: a tier reads the days before its own, which are final by then."""
     posted = done[metrics.counts_for_tier(done["state"], done["wait_time"].notna())]
     grouped = posted.groupby(["ride_id", "wait_time"], observed=True)
     out = grouped.agg(park_id=("park_id", "first"), day=("day", "first"), cycles=("day", "size"))
@@ -213,7 +218,7 @@ def end_of_day(
     """Finished days: a ride's last outage that lasts until the park's open span ends (the ride
     is not observed open after its start) and starts in its last hour, or in its last 3 hours
     together with a group of other such closures, is closing for the night: not downtime."""
-    final = parks.loc[parks["final"].astype(bool), "park_id"]
+    final = final_parks(parks)
     if events.empty or final.empty:
         return events
     spans = open_spans(cycles)["span_end"]
@@ -339,7 +344,9 @@ def ride_daily(
     base["outage_minutes"] = latest["minutes"].reindex(base.index).fillna(0)
     base["final"] = base["park_id"].map(frames.parks.set_index("park_id")["final"])
     base["last_counted"] = done.groupby("ride_id")["last_state"].last()
-    standing = frames.rides.set_index("ride_id")[["active", "counted", "tier", "weight"]]
+    standing = frames.rides.set_index("ride_id")[
+        ["active", "counted", "tier", "tier_source", "weight"]
+    ]
     return base.join(standing).reset_index()
 
 

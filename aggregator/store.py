@@ -11,7 +11,6 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, tuple_, update
-from sqlalchemy.dialects import mysql, sqlite
 
 from aggregator.compute import Result
 from aggregator.load import ParkDay, by_day
@@ -112,23 +111,6 @@ def upsert_all(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> No
     columns = [c.name for c in table.columns if c.name not in keys]
     for start in range(0, len(rows), CHUNK):
         upsert(conn, table, rows[start : start + CHUNK], update=columns)
-
-
-def add_counts(conn: Connection, table: Table, frame: pd.DataFrame, column: str) -> None:
-    """Insert these rows, or add their `column` to the stored one where the key exists (the
-    after-cycle path adds a new cycle's wait counts to today's): one statement per chunk."""
-    rows = records(frame, table) if not frame.empty else []
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        if conn.dialect.name == "sqlite":
-            stmt = sqlite.insert(table)
-            keys = [c.name for c in table.primary_key.columns]
-            added = {column: table.c[column] + stmt.excluded[column]}
-            stmt = stmt.on_conflict_do_update(index_elements=keys, set_=added)
-        else:
-            stmt = mysql.insert(table)
-            stmt = stmt.on_duplicate_key_update({column: table.c[column] + stmt.inserted[column]})
-        conn.execute(stmt, chunk)
 
 
 def save_live(conn: Connection, live: pd.DataFrame, parks: pd.DataFrame) -> None:

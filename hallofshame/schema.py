@@ -179,6 +179,9 @@ ride_daily = Table(
     Column("active", Boolean, nullable=False),
     Column("counted", Boolean, nullable=False),  # active and of the ranked kind
     Column("tier", Integer, nullable=False),
+    # Where the day's tier came from (migration 0003): data | override | new. A day's tier is
+    # fixed when the day is first computed; later recomputes of the day reuse it.
+    Column("tier_source", String(8), nullable=True),
     Column("weight", Integer, nullable=False),
     Column("first_open_at", DateTime, nullable=True),  # first observed open that day
     Column("longest_outage_minutes", Integer, nullable=True),
@@ -193,8 +196,8 @@ ride_daily = Table(
 )
 
 ride_daily_waits = Table(
-    # Migration 0003. The posted waits of a ride's local day that its tier reads: how many
-    # cycles posted each wait while the ride was observed open (metrics.counts_for_tier).
+    # Migration 0003. The posted waits of a ride's final local day that later tiers read: how
+    # many cycles posted each wait while the ride was observed open (metrics.counts_for_tier).
     # Waits are whole minutes, so a day is a few dozen rows, and summing them over 30 days
     # gives the exact median of every wait of those days (metrics.median_of_counts).
     "ride_daily_waits",

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from aggregator import aggregate
 from aggregator.spans import PARK, RIDE, period_stats, rank_rides
 from hallofshame import schema
 from tests.scenario import Scenario, one, rows
@@ -194,16 +195,22 @@ def test_the_tier_is_the_median_of_every_wait_of_the_30_days_before(engine, scen
     - ride 2: 0 x 6 and 45 x 4: median 0 -> tier 3 (zeros count; daily medians: 22.5, tier 2;
       without the zeros: 45, tier 1);
     - ride 3: 20 -> tier 2.
-    Day 2 is aggregated after each cycle: its counts, added cycle by cycle, equal a whole
-    recompute's: ride 1 (5, 6), ride 2 (0, 6), ride 3 (20, 6).
+    Day 2 is aggregated after each cycle: its counts are written once it is final (a tier
+    reads only days before its own): ride 1 (5, 6), ride 2 (0, 6), ride 3 (20, 6). Day 2's
+    tiers, fixed at its first computation, are kept when the finished day is recomputed.
     """
     scenario.play(30, TEN, {1: "OOOOc", 2: "OOOOc", 3: "ooooc"})
     day2 = datetime(2026, 7, 5, 8, 0, tzinfo=UTC)
     scenario.play(30, day2, {1: "llllllc", 2: "zzzzzzc", 3: "ooooooc"}, aggregate_each=True)
     waits = schema.ride_daily_waits.c
-    counted = rows(engine, schema.ride_daily_waits, waits.day == date(2026, 7, 5))
+    assert rows(engine, schema.ride_daily_waits, waits.day == date(2026, 7, 5)) == []
+    day1 = rows(engine, schema.ride_daily_waits, waits.day == D)
+    assert [(r["ride_id"], r["wait"], r["cycles"]) for r in day1] == [
+        (1, 45, 4),
+        (2, 45, 4),
+        (3, 20, 4),
+    ]
     expected = [(1, 5, 6), (2, 0, 6), (3, 20, 6)]
-    assert [(r["ride_id"], r["wait"], r["cycles"]) for r in counted] == expected
     scenario.play(30, datetime(2026, 7, 6, 8, 0, tzinfo=UTC), {r: "ooc" for r in (1, 2, 3)})
     scenario.aggregate(datetime(2026, 7, 7, 9, 0, tzinfo=UTC))
     recomputed = rows(engine, schema.ride_daily_waits, waits.day == date(2026, 7, 5))
@@ -211,6 +218,17 @@ def test_the_tier_is_the_median_of_every_wait_of_the_30_days_before(engine, scen
     tiers = {(r["ride_id"], r["day"].day): r["tier"] for r in rows(engine, schema.ride_daily)}
     assert [tiers[(ride, 5)] for ride in (1, 2, 3)] == [1, 1, 2]
     assert [tiers[(ride, 6)] for ride in (1, 2, 3)] == [3, 3, 2]
+    sources = {
+        (r["ride_id"], r["day"].day): r["tier_source"] for r in rows(engine, schema.ride_daily)
+    }
+    assert [sources[(ride, day)] for ride in (1, 3) for day in (4, 5, 6)] == [
+        "new",
+        "data",
+        "data",
+        "new",
+        "data",
+        "data",
+    ]
     current = [(r["tier"], r["tier_source"]) for r in rows(engine, schema.rides)]
     assert current == [(3, "data"), (3, "data"), (2, "data")]
 
@@ -330,3 +348,37 @@ def test_a_late_night_past_midnight_on_the_night_the_clocks_go_back(engine, http
     with engine.connect() as conn:
         stats = period_stats(conn, PARK, [30], "yesterday", datetime(2026, 10, 26, 9, tzinfo=UTC))
     assert stats[30].as_json()["shame_score"] == 0.8
+
+
+def test_a_days_tier_is_fixed_when_the_day_is_first_computed(
+    engine, http_server, settings, tmp_path
+):
+    """Day 1: ride 1 posts 45 minutes (O O O c): on day 2 it is tier 1 from the data. Day 2 is
+    first computed at its 10:10 cycle. If day 1's counts then vanished, finishing day 2 keeps
+    tier 1 (a fresh computation would say "new", tier 2): a day's weights never move. An
+    override file beats the kept tier (tier 3); once the override is gone the day's tier is
+    computed again from the data (none left: new, tier 2)."""
+    overrides = tmp_path / "tiers.csv"
+    overrides.write_text("park_id,ride_id,tier\n")
+    scenario = Scenario(
+        http_server, settings.with_overrides(tier_overrides_file=str(overrides)), engine
+    )
+    scenario.play(30, TEN, {1: "OOOc"})
+    day2 = datetime(2026, 7, 5, 8, 0, tzinfo=UTC)
+    scenario.play(30, day2, {1: "oooc"})
+    scenario.aggregate(datetime(2026, 7, 5, 8, 11, tzinfo=UTC))
+    assert (ride_day(engine, 1, date(2026, 7, 5))["tier"], ride_day(engine, 1, D)["tier"]) == (1, 2)
+    with engine.begin() as conn:
+        conn.execute(schema.ride_daily_waits.delete())
+    scenario.aggregate(datetime(2026, 7, 5, 22, 1, tzinfo=UTC))
+    final = ride_day(engine, 1, date(2026, 7, 5))
+    assert (final["tier"], final["tier_source"], final["final"]) == (1, "data", True)
+    overrides.write_text("park_id,ride_id,tier\n30,1,3\n")
+    redo = datetime(2026, 7, 6, 8, 0, tzinfo=UTC)
+    aggregate(engine, scenario.settings, now=redo, redo=[(30, date(2026, 7, 5))])
+    forced = ride_day(engine, 1, date(2026, 7, 5))
+    assert (forced["tier"], forced["tier_source"], forced["weighted_time"]) == (3, "override", 30)
+    overrides.write_text("park_id,ride_id,tier\n")
+    aggregate(engine, scenario.settings, now=redo, redo=[(30, date(2026, 7, 5))])
+    again = ride_day(engine, 1, date(2026, 7, 5))
+    assert (again["tier"], again["tier_source"]) == (2, "new")
