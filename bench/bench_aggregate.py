@@ -8,8 +8,10 @@ into the collector's tables (this measures aggregation, not collection), then ti
 3. the daily job: every park's finished day recomputed as final (about 720,000 snapshot rows).
 
 Before the day it seeds `--history-days` (30) days of per-day wait counts (`ride_daily_waits`,
-what the tiers read: about 17 rows per ride and day), so each run's tier query reads a full
-30-day window as in production. `--history-days 0` measures without that history.
+what the tiers read: about 17 rows per ride and day), so the first computation of the day reads
+a full 30-day window as in production (later recomputes keep the day's tier; the daily job
+writes the day's counts). `--history-days 0` measures without that history, like the figures
+taken before the counts existed.
 
 Example:
     .venv/bin/python bench/bench_aggregate.py \\
