@@ -209,16 +209,18 @@ def test_a_stalled_ride_repeats_its_last_reading_while_its_park_updates(day_of_d
 def test_on_the_night_the_clocks_go_back_some_parks_stay_open_past_midnight(world: World):
     """Late-night events: on the night summer time ends a park may close at 03:30 local the next
     day, after the repeated hour. Its rides are open and fresh at 01:30 local (both times
-    round), closed and frozen at 04:00; on other nights it closes by 23:00."""
-    late = []
+    round), closed at 04:00."""
+    late, nights = [], 0
     for park in world.parks:
-        for offset in range(60):
-            day = date(2024, 10, 1) + timedelta(days=offset)
-            hours = world.park_hours(park.id, day)
-            if hours and hours[1].astimezone(ZoneInfo(park.timezone)).date() > day:
-                assert clocks_go_back_tonight(park, day)
-                late.append((park, day, hours[1]))
-    assert late and len(late) < len(world.parks)  # seeded, and not every park
+        for year in range(2024, 2031):  # seven autumns: some late night whatever the world
+            for offset in range(61):
+                day = date(year, 10, 1) + timedelta(days=offset)
+                nights += clocks_go_back_tonight(park, day)
+                hours = world.park_hours(park.id, day)
+                if hours and hours[1].astimezone(ZoneInfo(park.timezone)).date() > day:
+                    assert clocks_go_back_tonight(park, day)
+                    late.append((park, day, hours[1]))
+    assert late and len(late) < nights  # seeded, and not every such night
     for park, day, closes in late:
         zone = ZoneInfo(park.timezone)
         assert closes.astimezone(zone).time() == wall_time(3, 30)
@@ -227,7 +229,8 @@ def test_on_the_night_the_clocks_go_back_some_parks_stay_open_past_midnight(worl
             night = datetime.combine(next_day, wall_time(1, 30), tzinfo=zone).replace(fold=fold)
             rides = rides_of(world.queue_times_document(park.id, night.astimezone(UTC)))
             assert any(r["is_open"] for r in rides)
-            assert all(night - s <= STALE for s in map(stamp, rides) if s is not None)
+            fresh = [s for s in map(stamp, rides) if s is not None and night - s <= STALE]
+            assert len(fresh) > len(rides) / 2  # the feed runs (a ride may stall, rarely)
         after = datetime.combine(next_day, wall_time(4, 0), tzinfo=zone)
         rides = rides_of(world.queue_times_document(park.id, after.astimezone(UTC)))
         assert not any(r["is_open"] for r in rides)
