@@ -146,10 +146,11 @@ TIER_MAJOR_WAIT = 10  # ... for tier 2
 # The tier's median is the median of every posted wait of every cycle at which the ride was
 # observed open (zeros included; the park open or not) over the TIER_WINDOW_DAYS complete local
 # days before the day: all those waits together, not a median of daily medians. Raw snapshots
-# live 48 hours, so each day keeps how many cycles posted each wait (`counts_for_tier`); the
-# window's counts are summed and `median_of_counts` takes the exact median (of an even count:
-# the mean of the two middle waits). The tier of a day is fixed from the days before it, so a
-# day's weights never move.
+# live 48 hours, so each final day keeps how many cycles posted each wait (`counts_for_tier`);
+# the window's counts are summed and `medians_of_counts` takes the exact median (of an even
+# count: the mean of the two middle waits). Design choice: the tier of a day is fixed from the
+# days before it when the day is first computed, and every later recompute of that day keeps it
+# (unless the override file now names the ride), so a day's weights never move.
 
 
 def counts_for_tier(state: Any, posted: Any) -> Any:
@@ -164,10 +165,12 @@ def medians_of_counts(group: Any, wait: Any, count: Any) -> tuple[Any, Any]:
     out. Vectorized: one call for every ride of a batch."""
     keep = np.asarray(count) > 0
     group, wait, count = (np.asarray(a)[keep] for a in (group, wait, count))
+    if not len(group):
+        return group, wait.astype("float64")
     order = np.lexsort((wait, group))
     group, wait, count = group[order], wait[order].astype("float64"), count[order]
     cumulative = np.cumsum(count.astype("int64"))
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     before = np.r_[0, cumulative][starts]
     total = np.r_[cumulative[starts[1:] - 1], cumulative[-1:]] - before
     low = np.searchsorted(cumulative, before + (total - 1) // 2, side="right")

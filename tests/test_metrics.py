@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import statistics
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -120,6 +122,30 @@ def test_shared_closures_count_others_of_the_same_park_within_15_minutes():
     starts = np.array([at(19, 10), at(19, 0), at(19, 5), at(19, 15), at(19, 30), at(19, 46)])
     assert metrics.shared_closures(parks, starts).tolist() == [2, 2, 0, 3, 1, 0]
     assert metrics.shared_closures(np.array([], dtype=int), np.array([], "datetime64[m]")).size == 0
+
+
+def test_medians_of_counts_are_the_medians_of_the_waits_written_out():
+    """Ride 1: 5 x 6 and 45 x 4 -> ten waits, 5th and 6th are 5: median 5 (the mean of its
+    two daily medians would be 25). Ride 2: 0 x 6, 45 x 4 -> 0. Ride 3: 20 x 2, 45 x 2 ->
+    32.5 (even: the mean of the two middle). Ride 4: only zero counts: left out. Rows come in
+    any order; seeded random multisets agree with statistics.median."""
+    groups = np.array([2, 1, 3, 1, 2, 3, 4])
+    waits = np.array([45, 45, 45, 5, 0, 20, 10])
+    counts = np.array([4, 4, 2, 6, 6, 2, 0])
+    ids, medians = metrics.medians_of_counts(groups, waits, counts)
+    assert (ids.tolist(), medians.tolist()) == ([1, 2, 3], [5.0, 0.0, 32.5])
+    assert metrics.median_of_counts([], []) is None
+    assert metrics.median_of_counts([7], [3]) == 7.0
+    rng = random.Random(42)
+    for _ in range(200):
+        n = rng.randint(1, 8)
+        values, weights = (
+            [rng.randint(0, 120) for _ in range(n)],
+            [rng.randint(0, 5) for _ in range(n)],
+        )
+        written = [v for v, w in zip(values, weights, strict=True) for _ in range(w)]
+        expected = statistics.median(written) if written else None
+        assert metrics.median_of_counts(values, weights) == expected
 
 
 @pytest.mark.parametrize(
