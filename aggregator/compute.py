@@ -49,6 +49,7 @@ class Result:
     park_daily: pd.DataFrame
     events: pd.DataFrame
     live: pd.DataFrame  # rows of each park's latest (pending) cycle, classified
+    ride_waits: pd.DataFrame  # ride_id, wait, park_id, day, cycles of final days: tiers read them
 
 
 def compute(frames: Frames, cap_minutes: int) -> Result:
@@ -62,10 +63,11 @@ def compute(frames: Frames, cap_minutes: int) -> Result:
     is_open = park_openness(rows, frames.parks)
     cycles = cycles.merge(is_open, on=["park_id", "cycle_at"], how="left")
     cycles["park_open"] = cycles["park_open"].fillna(False).astype(bool)
+    rows = rows.merge(cycles[["park_id", "cycle_at", "park_open"]], on=["park_id", "cycle_at"])
     since = frames.parks.set_index("park_id")["since"]
     cycles = cycles[~(cycles["cycle_at"] <= cycles["park_id"].map(since))]
     in_context = rows["cycle_at"] <= rows["park_id"].map(since)
-    context, rows = rows[in_context], classify(rows[~in_context].copy(), cycles)
+    context, rows = rows[in_context], classify(rows[~in_context].copy())
     done = rows[~rows["pending"]].copy()
     mark_breakdowns(done)
     events = outage_events(done)
@@ -79,12 +81,30 @@ def compute(frames: Frames, cap_minutes: int) -> Result:
         park_daily=park_daily(done, waits, events, cycles, frames.parks),
         events=events,
         live=rows[rows["pending"]],
+        ride_waits=tier_waits(done[done["park_id"].isin(final_parks(frames.parks))]),
     )
 
 
+def final_parks(parks: pd.DataFrame) -> pd.Series:
+    return parks.loc[parks["final"].astype(bool), "park_id"]
+
+
+def tier_waits(done: pd.DataFrame) -> pd.DataFrame:
+    """How many cycles posted each wait, per ride (`metrics.counts_for_tier`). Written for
+    final days only: a tier reads the days before its own, which are final by then."""
+    posted = done[metrics.counts_for_tier(done["state"], done["wait_time"].notna())]
+    grouped = posted.groupby(["ride_id", "wait_time"], observed=True)
+    out = grouped.agg(park_id=("park_id", "first"), day=("day", "first"), cycles=("day", "size"))
+    out = out.reset_index().rename(columns={"wait_time": "wait"})
+    out["wait"] = out["wait"].astype("int64")
+    return out
+
+
 def open_waits(rows: pd.DataFrame) -> pd.DataFrame:
-    """Cycles a wait statistic is taken over: observed open, with a posted wait."""
-    return rows[(rows["state"] == metrics.OPEN) & rows["wait_time"].notna()]
+    """Cycles a wait statistic is taken over (`metrics.wait_counts`): the park open, the ride
+    observed open, with a posted wait."""
+    counts = metrics.wait_counts(rows["state"], rows["park_open"], rows["wait_time"].notna())
+    return rows[np.asarray(counts, dtype=bool)]
 
 
 def cycle_times(cycles: pd.DataFrame, parks: pd.DataFrame, cap_minutes: int) -> pd.DataFrame:
@@ -125,9 +145,9 @@ def attach(rows: pd.DataFrame, cycles: pd.DataFrame, rides: pd.DataFrame) -> pd.
     return r.sort_values(["ride_id", "cycle_at"]).reset_index(drop=True)
 
 
-def classify(r: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
-    """Each ride-cycle: open, down or neutral, with its open, down and unknown minutes."""
-    r = r.merge(cycles[["park_id", "cycle_at", "park_open"]], on=["park_id", "cycle_at"])
+def classify(r: pd.DataFrame) -> pd.DataFrame:
+    """Each ride-cycle (its park's openness attached): open, down or neutral, with its open,
+    down and unknown minutes."""
     r["seen_open"] = (r["state"] == metrics.OPEN).astype("int64")
     earlier = r.groupby("ride_id")["seen_open"].cumsum() - r["seen_open"]
     carried = r["first_open_at"].notna() & (r["first_open_at"] < r["cycle_at"])
@@ -195,19 +215,27 @@ def outage_events(done: pd.DataFrame) -> pd.DataFrame:
 def end_of_day(
     done: pd.DataFrame, events: pd.DataFrame, cycles: pd.DataFrame, parks: pd.DataFrame
 ) -> pd.DataFrame:
-    """Finished days: a ride's last outage, starting in the last hour of the park's open span and
-    never ended by the ride reopening, is its closing for the night: not downtime."""
-    final = parks.loc[parks["final"].astype(bool), "park_id"]
+    """Finished days: a ride's last outage that lasts until the park's open span ends (the ride
+    is not observed open after its start) and starts in its last hour, or in its last 3 hours
+    together with a group of other such closures, is closing for the night: not downtime."""
+    final = final_parks(parks)
     if events.empty or final.empty:
         return events
     spans = open_spans(cycles)["span_end"]
-    last = done.groupby("ride_id")["last_state"].last()
     ev = events.copy()
+    ev["span_end"] = ev["park_id"].map(spans)
     is_last = ev["outage_no"] == ev.groupby("ride_id")["outage_no"].transform("max")
-    reopened = ev["ride_id"].map(last) != metrics.COUNTED_DOWN
-    span_end = ev["park_id"].map(spans)
-    closing = metrics.closing_for_the_night(ev["start_at"], span_end, reopened)
-    drop = ev[is_last & ev["park_id"].isin(final) & np.asarray(closing, dtype=bool)]
+    seen_open = done.loc[done["state"] == metrics.OPEN, ["ride_id", "cycle_at"]]
+    last_seen = seen_open.merge(ev.loc[is_last, ["ride_id", "span_end"]], on="ride_id")
+    last_seen = last_seen[last_seen["cycle_at"] < last_seen["span_end"]]
+    last_open = last_seen.groupby("ride_id")["cycle_at"].max()
+    reopened = ev["ride_id"].map(last_open) > ev["start_at"]
+    lasting = ev[is_last & ev["park_id"].isin(final) & ~reopened & ev["span_end"].notna()]
+    others = pd.Series(metrics.shared_closures(lasting["park_id"], lasting["start_at"]))
+    closing = metrics.closing_for_the_night(
+        lasting["start_at"], lasting["span_end"], False, others.set_axis(lasting.index)
+    )
+    drop = lasting[np.asarray(closing, dtype=bool)]
     if drop.empty:
         return events
     keys = pd.MultiIndex.from_frame(drop[["ride_id", "outage_no"]])
@@ -216,7 +244,7 @@ def end_of_day(
     done.loc[hit, ["down_m", "weighted_down", "weighted_time"]] = 0
     done.loc[hit, "breakdown"] = False
     done.loc[hit, "cls"] = metrics.NEUTRAL
-    return ev.drop(index=drop.index)
+    return events.drop(index=drop.index)
 
 
 def open_spans(cycles: pd.DataFrame) -> pd.DataFrame:
@@ -316,7 +344,9 @@ def ride_daily(
     base["outage_minutes"] = latest["minutes"].reindex(base.index).fillna(0)
     base["final"] = base["park_id"].map(frames.parks.set_index("park_id")["final"])
     base["last_counted"] = done.groupby("ride_id")["last_state"].last()
-    standing = frames.rides.set_index("ride_id")[["active", "counted", "tier", "weight"]]
+    standing = frames.rides.set_index("ride_id")[
+        ["active", "counted", "tier", "tier_source", "weight"]
+    ]
     return base.join(standing).reset_index()
 
 

@@ -33,6 +33,7 @@ CARRIED = [
     "active",
     "counted",
     "tier",
+    "tier_source",
     "weight",
     "first_open_at",
     "last_counted",
@@ -104,7 +105,8 @@ def needs_whole_day(rows: pd.DataFrame, parks: pd.DataFrame, daily: pd.DataFrame
 
 def standing_of(daily: pd.DataFrame) -> pd.DataFrame:
     """The `rides` frame of `compute` from today's rows: standing and carried state."""
-    columns = ["ride_id", "park_id", "active", "counted", "tier", "weight", "first_open_at"]
+    columns = ["ride_id", "park_id", "active", "counted", "tier", "tier_source", "weight"]
+    columns += ["first_open_at"]
     columns += ["last_counted", "outage_start", "outage_minutes"]
     rides = daily[columns].rename(columns={"park_id": "home_park_id"})
     rides["breakdowns_before"] = daily["breakdowns"]
@@ -175,7 +177,7 @@ def add_ride_days(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     moved = new["outage_start"].notna().to_numpy()  # an outage went on or began
     for column in ("outage_start", "outage_minutes"):
         out[column] = np.where(moved, new[column].to_numpy(), base[column].to_numpy())
-    for column in ("active", "counted", "tier", "weight"):
+    for column in ("active", "counted", "tier", "tier_source", "weight"):
         out[column] = base[column].to_numpy()
     return out
 

@@ -22,6 +22,7 @@ from hallofshame import metrics, schema
 from hallofshame.kinds import read_overrides
 
 TIER_VALUES = {str(tier) for tier in metrics.TIERS}
+CHUNK = 5000  # ids per IN (...) list
 CONTEXT = timedelta(hours=1)  # read before `since`: completes the waits of the touched hour
 STATES = pd.CategoricalDtype([metrics.OPEN, metrics.CLOSED, metrics.STALE])
 
@@ -206,22 +207,62 @@ def tiers(
     overrides: dict[tuple[int, int], str],
 ) -> tuple[pd.Series, pd.Series]:
     """Tier of each ride for its park's day, and where it came from (override, data, new):
-    the override file wins, else the median wait of the 30 days before the day."""
-    d = schema.ride_daily.c
-    medians: dict[int, float] = {}
-    for day, group in by_day(items).items():
-        query = select(d.ride_id, d.wait_median).where(
-            d.park_id.in_([i.park_id for i in group]),
-            d.day >= day - timedelta(days=metrics.TIER_WINDOW_DAYS),
-            d.day < day,
-            d.wait_median.is_not(None),
-        )
-        daily = frame(conn, query, ["ride_id", "wait_median"])
-        medians.update(daily.groupby("ride_id")["wait_median"].median().to_dict())
-    median = rides["ride_id"].map(medians)
-    from_data = median.map(metrics.tier_from_wait, na_action=None)
+    the override file wins; else the tier the day was given when first computed (a day's tier
+    is fixed from the days before it); else the median of every wait posted in the 30 days
+    before. Only rides without a kept tier read the window of counts."""
     keys = zip(rides["park_id"], rides["ride_id"], strict=True)
     forced = pd.Series([overrides.get(key) for key in keys], index=rides.index, dtype="object")
+    kept = kept_tiers(conn, items)
+    kept_tier = rides["ride_id"].map(kept["tier"]).astype("float64")
+    kept_source = rides["ride_id"].map(kept["tier_source"])
+    wanted = rides.loc[kept_tier.isna() & forced.isna(), ["ride_id", "park_id"]]
+    median = rides["ride_id"].map(window_medians(conn, items, wanted))
+    tier = median.map(metrics.tier_from_wait, na_action=None).astype("float64")
     source = pd.Series("data", index=rides.index).where(median.notna(), "new")
+    tier = tier.where(kept_tier.isna(), kept_tier)
+    source = source.where(kept_tier.isna(), kept_source)
+    tier = tier.where(forced.isna(), forced.astype("float64"))
     source = source.where(forced.isna(), "override")
-    return forced.astype("float64").fillna(from_data).astype("int64"), source
+    return tier.astype("int64"), source
+
+
+def kept_tiers(conn: Connection, items: list[ParkDay]) -> pd.DataFrame:
+    """The tier (and its source) each ride of these park-days was given when the day was first
+    computed, by ride: data or new (an override no longer in the file is not kept)."""
+    d = schema.ride_daily.c
+    parts = []
+    for day, group in by_day(items).items():
+        query = select(d.ride_id, d.tier, d.tier_source).where(
+            d.park_id.in_([i.park_id for i in group]),
+            d.day == day,
+            d.tier_source.in_(["data", "new"]),
+        )
+        parts.append(frame(conn, query, ["ride_id", "tier", "tier_source"]))
+    return pd.concat(parts, ignore_index=True).set_index("ride_id")
+
+
+def window_medians(conn: Connection, items: list[ParkDay], wanted: pd.DataFrame) -> pd.Series:
+    """The median posted wait of each wanted ride over the TIER_WINDOW_DAYS local days before
+    its park's day, from the summed per-day counts (one GROUP BY per day), by ride."""
+    w = schema.ride_daily_waits.c
+    parts = [pd.Series(dtype="float64")]
+    days = {i.park_id: i.day for i in items}
+    for day, ride_ids in wanted.groupby(wanted["park_id"].map(days))["ride_id"]:
+        for start in range(0, len(ride_ids), CHUNK):
+            query = (
+                select(w.ride_id, w.wait, func.sum(w.cycles))
+                .where(
+                    w.ride_id.in_(ride_ids.iloc[start : start + CHUNK].tolist()),
+                    w.day >= day - timedelta(days=metrics.TIER_WINDOW_DAYS),
+                    w.day < day,
+                )
+                .group_by(w.ride_id, w.wait)
+            )
+            counts = frame(conn, query, ["ride_id", "wait", "cycles"])
+            ids, medians = metrics.medians_of_counts(
+                counts["ride_id"].to_numpy("int64"),
+                counts["wait"].to_numpy("int64"),
+                counts["cycles"].to_numpy("int64"),
+            )
+            parts.append(pd.Series(medians, index=ids, dtype="float64"))
+    return pd.concat(parts)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
 from aggregator.columns import ADDITIVE
 from hallofshame import metrics, schema
@@ -33,6 +33,7 @@ class Stats:
     first_day: date | None = None
     last_day: date | None = None
     days: int = 0
+    provisional_days: int = 0  # of `days`, those not final yet (today, or the aggregator lags)
     open_minutes: int = 0
     down_minutes: int = 0
     unknown_minutes: int = 0
@@ -103,6 +104,8 @@ class Stats:
         out.update({k: metrics.for_display(k, v) for k, v in self.numbers().items()})
         out["first_day"] = self.first_day.isoformat() if self.first_day else None
         out["last_day"] = self.last_day.isoformat() if self.last_day else None
+        if self.live_status is None:
+            out["provisional_days"] = self.provisional_days
         if self.level == RIDE:
             out["tier"] = self.tier
         if self.live_status is not None:
@@ -130,6 +133,7 @@ def span_stats(
             select(
                 key.label("id"),
                 func.count().label("days"),
+                func.sum(case((table.c.final.is_(False), 1), else_=0)).label("provisional_days"),
                 func.max(table.c.wait_max).label("wait_max"),
                 func.max(table.c.longest_outage_minutes).label("longest_outage_minutes"),
                 *columns,

@@ -23,6 +23,7 @@ DAY_TABLES = (
     schema.ride_daily,
     schema.park_daily,
     schema.outage_events,
+    schema.ride_daily_waits,
 )
 CHUNK = 5000
 IGNORED = {"computed_at"}  # bookkeeping, not content: a re-run that changes nothing keeps it
@@ -67,6 +68,7 @@ def replace_days(
         schema.ride_daily: records(result.ride_daily, schema.ride_daily),
         schema.park_daily: parks,
         schema.outage_events: records(result.events, schema.outage_events),
+        schema.ride_daily_waits: records(result.ride_waits, schema.ride_daily_waits),
     }
     return sum(sync_days(conn, table, items, rows) for table, rows in new.items())
 

@@ -8,6 +8,12 @@ aggregation, not collection), then times:
 2. the after-cycle update: one more cycle of every park, today and live brought up to date;
 3. the daily job: every park's finished day recomputed as final (about 720,000 snapshot rows).
 
+Before the day it seeds `--history-days` (30) days of per-day wait counts (`ride_daily_waits`,
+what the tiers read: about 17 rows per ride and day), so the first computation of the day reads
+a full 30-day window as in production (later recomputes keep the day's tier; the daily job
+writes the day's counts). `--history-days 0` measures without that history, like the figures
+taken before the counts existed.
+
 Example:
     .venv/bin/python bench/bench_aggregate.py \\
         --database-url mysql+mysqldb://root@127.0.0.1/hos_bench --parks 150 --rides 5000
@@ -43,6 +49,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--parks", type=int, default=150)
     parser.add_argument("--rides", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--history-days", type=int, default=metrics.TIER_WINDOW_DAYS, help="Days of wait counts."
+    )
     parser.add_argument("--keep", action="store_true", help="Do not drop the database at the end.")
     parser.add_argument("--profile", action="store_true", help="Profile each step (cProfile).")
     return parser.parse_args()
@@ -141,6 +150,31 @@ def fill(engine, parks: list[dict], rides: list[dict], seed: int) -> list[dict]:
     return rows
 
 
+def seed_wait_history(engine, rides: list[dict], days: int, seed: int) -> int:
+    """Per-day wait counts of the `days` days before DAY, as finished days leave them: each
+    ride's open cycles (72 a day) spread over waits like those of `states`."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([r["id"] for r in rides])
+    parks = np.array([r["park_id"] for r in rides])
+    written = 0
+    for back in range(days, 0, -1):
+        day = DAY - timedelta(days=back)
+        waits = (rng.gamma(2.0, 12.0, (len(ids), 72)) // 5 * 5).astype(np.int64)
+        rows = []
+        for i in range(len(ids)):
+            values, counts = np.unique(waits[i], return_counts=True)
+            rows += [
+                {"ride_id": int(ids[i]), "day": day, "wait": int(w), "park_id": int(parks[i])}
+                | {"cycles": int(c)}
+                for w, c in zip(values, counts, strict=True)
+            ]
+        with engine.begin() as conn:
+            for start in range(0, len(rows), CHUNK):
+                conn.execute(insert(schema.ride_daily_waits), rows[start : start + CHUNK])
+        written += len(rows)
+    return written
+
+
 def write_cycles(engine, rows: list[dict]) -> None:
     """Snapshots, their park rows and cycle rows, as the collector would have written them."""
     parks = sorted({(r["park_id"], r["cycle_at"]) for r in rows})
@@ -149,8 +183,7 @@ def write_cycles(engine, rows: list[dict]) -> None:
         for start in range(0, len(rows), CHUNK):
             conn.execute(insert(schema.ride_snapshots), rows[start : start + CHUNK])
         park_rows = [
-            {"park_id": p, "cycle_at": at, "rides_total": 0, "rides_active": 0}
-            | {"rides_open": 0, "is_open": False}
+            {"park_id": p, "cycle_at": at, "rides_total": 0, "rides_active": 0, "rides_open": 0}
             for p, at in parks
         ]
         for start in range(0, len(park_rows), CHUNK):
@@ -186,6 +219,8 @@ def main() -> None:
     parks, rides = world(args.parks, args.rides, random.Random(args.seed))
     started = time.perf_counter()
     rows = fill(engine, parks, rides, args.seed)
+    history = seed_wait_history(engine, rides, args.history_days, args.seed)
+    print(f"seeded {history} wait-count rows over {args.history_days} days before {DAY}")
     # The after-cycle instant: the last cycle of the easternmost parks' day (all still in it).
     last = max(day_cycles(ZONES[0]))
     write_cycles(engine, [r for r in rows if r["cycle_at"] < last])
@@ -202,8 +237,13 @@ def main() -> None:
     day_s, day = timed(engine, settings, end + timedelta(minutes=1), args.profile)
     with engine.connect() as conn:
         daily = conn.scalar(select(func.count()).select_from(schema.ride_daily))
+        counts = conn.scalar(
+            select(func.count())
+            .select_from(schema.ride_daily_waits)
+            .where(schema.ride_daily_waits.c.day == DAY)
+        )
     print(f"daily job (every park's day final): {day_s:.2f} s  [{day.line()}]  target < 10 s")
-    print(f"ride_daily rows: {daily}")
+    print(f"ride_daily rows: {daily}; ride_daily_waits rows of the day: {counts}")
     engine.dispose()
     if not args.keep:
         scratch_db.drop(args.database_url)

@@ -145,7 +145,8 @@ def _save_park_rows(
     kinds: dict[int, str],
     last_open: dict[int, datetime],
 ) -> None:
-    """One row per park that answered: ride counts and whether the park was open."""
+    """One row per park that answered, with its ride counts as known at the cycle. Whether the
+    park is open is the aggregator's to say (over the day's whole active set), not stored."""
     parks = schema.parks.c
     zones = {row.id: row.timezone for row in conn.execute(select(parks.id, parks.timezone))}
     by_park: dict[int, list[dict[str, Any]]] = {}
@@ -169,7 +170,6 @@ def _save_park_rows(
                 "rides_total": len(park_rows),
                 "rides_active": len(active),
                 "rides_open": open_count,
-                "is_open": metrics.park_is_open(open_count, len(active)),
             }
         )
     if rows:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,8 +54,9 @@ def observed_state(
     is_open: bool, wait_time: int | None, last_updated: datetime | None, cycle_at: datetime
 ) -> str:
     """open / closed / stale. A posted wait means guests are riding, whatever `is_open` says;
-    a reading older than STALE_AFTER is no data, neither open nor closed."""
-    if last_updated is not None and as_utc(cycle_at) - as_utc(last_updated) > STALE_AFTER:
+    a reading without a `last_updated`, or one older than STALE_AFTER, is no data: neither open
+    nor closed."""
+    if last_updated is None or as_utc(cycle_at) - as_utc(last_updated) > STALE_AFTER:
         return STALE
     if is_open or (wait_time or 0) > 0:
         return OPEN
@@ -113,12 +115,18 @@ def split_gap(gap: Any, to_day_end: Any, cap: Any) -> tuple[Any, Any]:
 # - A ride missing from its park's document at a cycle gets no time that cycle (neither up, down
 #   nor unknown); a park missing from a cycle (failed fetch) leaves a gap: see `split_gap`.
 # - An outage runs from its first down cycle to the end of its last down cycle's time; its length
-#   is its down minutes (unknown or neutral time inside it is not counted, and does not end it:
-#   only the ride being observed open again does). Outages do not cross midnight: a ride must
-#   open again on a new day before it can be down.
-# - Wait statistics are over cycles where the ride is observed open with a posted wait (a wait
-#   posted while "closed" counts, as does a posted 0). A day's median and p90 are kept once the
-#   day is final; today's are in the hourly rows (percentiles cannot be summed).
+#   is its down minutes. Only a *counted* opening ends it: the ride observed open while its park
+#   is open. Neutral time inside it (unknown, stale, or the park counting as closed, even when
+#   the ride is seen open then) is not counted and does not end it, so an open -> closed ->
+#   (seen open while the park is closed) -> closed ride has one breakdown. Outages do not cross
+#   midnight: a ride must open again on a new day before it can be down.
+# - End of day: a closure "lasts until the span ends" when the ride is not observed open at any
+#   cycle after its start and before the span's end (an opening while the park counts as closed
+#   included), as METRICS.md words it.
+# - Wait statistics are over cycles where the park is open and the ride is observed open with a
+#   posted wait (a wait posted while "closed" counts, as does a posted 0): see `wait_counts`. A
+#   day's median and p90 are kept once the day is final; today's are in the hourly rows
+#   (percentiles cannot be summed).
 # - A ride with no open or down minutes in a span is "no data" for that span, like a park with
 #   no open span.
 # - Live: the denominator is every counted ride of the park that day, listed at the cycle or not.
@@ -135,9 +143,45 @@ NEW_RIDE_TIER = TIER_MAJOR  # no posted wait in the window yet
 TIER_WINDOW_DAYS = 30
 TIER_HEADLINER_WAIT = 30  # median posted wait (minutes) for tier 1
 TIER_MAJOR_WAIT = 10  # ... for tier 2
-# Design choice: raw snapshots live 48 hours, so the 30-day median wait is the median of the
-# ride's daily median waits (days it posted waits while open) over the 30 local days before
-# the day. The tier of a day is fixed from the days before it, so a day's weights never move.
+# The tier's median is the median of every posted wait of every cycle at which the ride was
+# observed open (zeros included; the park open or not) over the TIER_WINDOW_DAYS complete local
+# days before the day: all those waits together, not a median of daily medians. Raw snapshots
+# live 48 hours, so each final day keeps how many cycles posted each wait (`counts_for_tier`);
+# the window's counts are summed and `medians_of_counts` takes the exact median (of an even
+# count: the mean of the two middle waits). Design choice: the tier of a day is fixed from the
+# days before it when the day is first computed, and every later recompute of that day keeps it
+# (unless the override file now names the ride), so a day's weights never move.
+
+
+def counts_for_tier(state: Any, posted: Any) -> Any:
+    """Whether a ride-cycle's posted wait enters its tier median: observed open, a wait posted."""
+    return np.asarray((state == OPEN) & posted, dtype=bool)
+
+
+def medians_of_counts(group: Any, wait: Any, count: Any) -> tuple[Any, Any]:
+    """Per group (a ride), the median of its waits given as (wait, count) rows in any order:
+    the same as the median of the waits written out one by one (of an even number, the mean of
+    the two middle ones). Returns (groups, medians), groups ascending; empty groups are left
+    out. Vectorized: one call for every ride of a batch."""
+    keep = np.asarray(count) > 0
+    group, wait, count = (np.asarray(a)[keep] for a in (group, wait, count))
+    if not len(group):
+        return group, wait.astype("float64")
+    order = np.lexsort((wait, group))
+    group, wait, count = group[order], wait[order].astype("float64"), count[order]
+    cumulative = np.cumsum(count.astype("int64"))
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    before = np.r_[0, cumulative][starts]
+    total = np.r_[cumulative[starts[1:] - 1], cumulative[-1:]] - before
+    low = np.searchsorted(cumulative, before + (total - 1) // 2, side="right")
+    high = np.searchsorted(cumulative, before + total // 2, side="right")
+    return group[starts], (wait[low] + wait[high]) / 2
+
+
+def median_of_counts(waits: Any, counts: Any) -> float | None:
+    """The median of one multiset of waits given as distinct values and their counts."""
+    _, medians = medians_of_counts(np.zeros(len(waits), dtype="int64"), waits, counts)
+    return float(medians[0]) if len(medians) else None
 
 
 def tier_from_wait(median_wait: float | None) -> int:
@@ -161,7 +205,10 @@ def active_window(day: date) -> tuple[date, date]:
 
 
 # --- Downtime ----------------------------------------------------------------------------------
-END_OF_DAY_WINDOW = timedelta(minutes=60)
+END_OF_DAY_WINDOW = timedelta(minutes=60)  # a lone ride closing this close to the end: closing
+GROUP_CLOSING_WINDOW = timedelta(hours=3)  # a group closing this close to the end: closing
+GROUP_CLOSING_OTHERS = 3  # ... when at least this many other rides close with it
+GROUP_CLOSING_WITHIN = timedelta(minutes=15)  # ... starting this close to it (before or after)
 # A ride is *counted* on a day when it is active and of the ranked kind. At a cycle it is:
 COUNTED_OPEN, COUNTED_DOWN, NEUTRAL = "open", "down", ""  # neutral: neither up nor down
 # The functions below take numbers/strings or numpy/pandas arrays alike (the aggregator applies
@@ -191,14 +238,41 @@ def minutes_by_state(
 
 def is_breakdown(cls: Any, previous_counted: Any) -> Any:
     """An open->down transition: down now, and the last counted state before was not down.
-    Neutral time (unknown, stale, park closed) in between neither ends nor starts an outage."""
+    Neutral time in between (unknown, stale, the park closed: even a ride seen open while its
+    park counts as closed) neither ends an outage nor starts a new one."""
     return (cls == COUNTED_DOWN) & (previous_counted != COUNTED_DOWN)
 
 
-def closing_for_the_night(outage_start: Any, span_end: Any, reopened: Any) -> Any:
-    """End of day (finished days only): a closure that starts within the last 60 minutes of the
-    park's open span and lasts until it ends is the ride closing, not a breakdown."""
-    return np.logical_not(reopened) & (outage_start >= span_end - END_OF_DAY_WINDOW)
+def closing_for_the_night(outage_start: Any, span_end: Any, reopened: Any, others: Any) -> Any:
+    """End of day (finished days only): a closure that lasts until the park's open span ends
+    (not `reopened`: the ride is not observed open after its start) is the ride closing, not a
+    breakdown, when it starts in the last 60 minutes of the span, or in the last 3 hours with
+    at least 3 `others` (`shared_closures`): a land or a section closing early together."""
+    lone = outage_start >= span_end - END_OF_DAY_WINDOW
+    group = (outage_start >= span_end - GROUP_CLOSING_WINDOW) & (others >= GROUP_CLOSING_OTHERS)
+    return np.logical_not(reopened) & (lone | group)
+
+
+def shared_closures(park_id: Any, start: Any) -> Any:
+    """For each closure lasting to its park's span end (one per ride: a park id and a start
+    time), how many other such closures of the same park start within GROUP_CLOSING_WITHIN of
+    it, before or after (the bounds included)."""
+    parks = np.unique(np.asarray(park_id), return_inverse=True)[1].astype("int64")
+    minutes = np.asarray(start, dtype="datetime64[m]").astype("int64")
+    within = GROUP_CLOSING_WITHIN // timedelta(minutes=1)
+    spread = int(minutes.max() - minutes.min()) + 2 * within + 1 if len(minutes) else 1
+    keys = parks * spread + (minutes - (minutes.min() if len(minutes) else 0))
+    ordered = np.sort(keys)
+    low = np.searchsorted(ordered, keys - within, side="left")
+    high = np.searchsorted(ordered, keys + within, side="right")
+    return high - low - 1
+
+
+def wait_counts(state: Any, park_open: Any, posted: Any) -> Any:
+    """Whether a ride-cycle's posted wait enters the wait statistics: the park is open and the
+    ride observed open with a wait posted (a posted 0 included). Waits a ride posts while its
+    park counts as closed (testing in the morning, the last riders at night) are left out."""
+    return np.asarray(park_open, dtype=bool) & np.asarray((state == OPEN) & posted, dtype=bool)
 
 
 # --- Numbers ---------------------------------------------------------------------------------
@@ -244,11 +318,27 @@ DISPLAY_DECIMALS = {
 }
 
 
+# Rounding rule: half away from zero (1.25 -> 1.3, 81.25 -> 81.3), as readers and spreadsheets
+# expect; Python's `round` is half-to-even (1.25 -> 1.2). Design choice: a value is rounded from
+# its shortest decimal form (the float's `repr`), as it would be written down: 90.625 is 90.6 at
+# one decimal and 90.63 at two, and 1.005 (stored as 1.00499...) is 1.01 at two.
+DISPLAY_ROUNDING = ROUND_HALF_UP
+
+
+def round_half_away(value: float, decimals: int) -> float:
+    """`value` rounded to `decimals` places, half away from zero (DISPLAY_ROUNDING)."""
+    value = float(value)
+    if not math.isfinite(value):
+        return value
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(step, rounding=DISPLAY_ROUNDING))
+
+
 def for_display(name: str, value: float | None) -> float | None:
     """A published number rounded to its precision; None (no data) stays None."""
     if value is None or name not in DISPLAY_DECIMALS:
         return value
-    return round(value, DISPLAY_DECIMALS[name])
+    return round_half_away(value, DISPLAY_DECIMALS[name])
 
 
 # --- Periods -----------------------------------------------------------------------------------

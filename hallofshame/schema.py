@@ -105,7 +105,8 @@ park_snapshots = Table(
     Column("rides_total", Integer, nullable=False),
     Column("rides_active", Integer, nullable=False),  # active `ride`-kind rides known at the cycle
     Column("rides_open", Integer, nullable=False),  # of those, observed open
-    Column("is_open", Boolean, nullable=False),  # metrics.park_is_open, as known at the cycle
+    # No is_open (dropped in migration 0003): whether the park is open at a cycle is the
+    # aggregator's, over the day's whole active set (metrics.park_is_open).
     Index("ix_park_snapshots_cycle", "cycle_at"),
     **MYSQL,
 )
@@ -178,6 +179,9 @@ ride_daily = Table(
     Column("active", Boolean, nullable=False),
     Column("counted", Boolean, nullable=False),  # active and of the ranked kind
     Column("tier", Integer, nullable=False),
+    # Where the day's tier came from (migration 0003): data | override | new. A day's tier is
+    # fixed when the day is first computed; later recomputes of the day reuse it.
+    Column("tier_source", String(8), nullable=True),
     Column("weight", Integer, nullable=False),
     Column("first_open_at", DateTime, nullable=True),  # first observed open that day
     Column("longest_outage_minutes", Integer, nullable=True),
@@ -188,6 +192,22 @@ ride_daily = Table(
     Column("outage_minutes", Integer, nullable=False),  # its down minutes so far
     Index("ix_ride_daily_park_day", "park_id", "day"),
     Index("ix_ride_daily_day", "day"),
+    **MYSQL,
+)
+
+ride_daily_waits = Table(
+    # Migration 0003. The posted waits of a ride's final local day that later tiers read: how
+    # many cycles posted each wait while the ride was observed open (metrics.counts_for_tier).
+    # Waits are whole minutes, so a day is a few dozen rows, and summing them over 30 days
+    # gives the exact median of every wait of those days (metrics.median_of_counts).
+    "ride_daily_waits",
+    metadata,
+    Column("ride_id", Integer, primary_key=True, autoincrement=False),
+    Column("day", Date, primary_key=True),  # park-local day
+    Column("wait", Integer, primary_key=True, autoincrement=False),  # posted wait, minutes
+    Column("park_id", Integer, nullable=False),
+    Column("cycles", Integer, nullable=False),  # cycles that posted it
+    Index("ix_ride_daily_waits_park_day", "park_id", "day"),
     **MYSQL,
 )
 

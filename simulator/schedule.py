@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,14 @@ from simulator.rng import seeded, unit
 FEED_TICK_S = 300  # the feed refreshes every 5 minutes
 PRE_OPEN_S = 30 * 60  # the feed starts updating (rides closed) half an hour before opening
 PEAK_HOUR = 14.0  # waits peak in the early afternoon, local time
+# Rare feed quirks, drawn per ride day (seeded) after everything else, so they leave the rest
+# of a day's schedule as it was:
+STALL_CHANCE = 0.02  # the feed stops updating one ride for 40-90 minutes while it runs: stale
+BLANK_CHANCE = 0.01  # one ride's entry has no `last_updated` for 10-30 minutes
+# Late-night events (Halloween nights): on the night the clocks go back, a park may stay open
+# past local midnight, through the repeated hour, until LATE_NIGHT_CLOSE_MINUTE the next day.
+LATE_NIGHT_CHANCE = 0.3
+LATE_NIGHT_CLOSE_MINUTE = 3 * 60 + 30  # 03:30 local: after the repeated hour in every zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +43,8 @@ class RideDay:
     closes: int
     outages: tuple[tuple[int, int], ...]  # breakdowns: closed, no wait
     ghosts: tuple[tuple[int, int], ...]  # the feed's quirk: closed but still posting a wait
+    stalls: tuple[tuple[int, int], ...] = ()  # last_updated frozen at the start: goes stale
+    blanks: tuple[tuple[int, int], ...] = ()  # no last_updated at all
 
 
 @cache
@@ -59,11 +69,20 @@ def make_park_day(seed: int, park: SimPark, day: date) -> ParkDay | None:
     weekend = day.weekday() >= 5
     open_minute = park.open_minute - (30 if rng.random() < 0.15 else 0)  # early entry
     close_minute = park.close_minute + (60 if weekend else 0) - (60 if rng.random() < 0.1 else 0)
-    return ParkDay(
-        opens=local_timestamp(park, day, open_minute),
-        closes=local_timestamp(park, day, min(close_minute, 23 * 60)),
-        crowd=rng.uniform(0.8, 1.05) + (0.15 if weekend else 0.0),
+    crowd = rng.uniform(0.8, 1.05) + (0.15 if weekend else 0.0)
+    closes = local_timestamp(park, day, min(close_minute, 23 * 60))
+    if clocks_go_back_tonight(park, day) and rng.random() < LATE_NIGHT_CHANCE:
+        closes = local_timestamp(park, day + timedelta(days=1), LATE_NIGHT_CLOSE_MINUTE)
+    return ParkDay(opens=local_timestamp(park, day, open_minute), closes=closes, crowd=crowd)
+
+
+def clocks_go_back_tonight(park: SimPark, day: date) -> bool:
+    """Whether the night after this local day has a repeated hour (summer time ends)."""
+    today, tomorrow = (
+        datetime.combine(d, time(12), tzinfo=zone(park.timezone))
+        for d in (day, day + timedelta(days=1))
     )
+    return tomorrow.utcoffset() < today.utcoffset()
 
 
 def in_refurbishment(ride: SimRide, day: date) -> bool:
@@ -86,7 +105,17 @@ def make_ride_day(seed: int, ride: SimRide, day: date, park_day: ParkDay) -> Rid
         for _ in range(outage_count(rng, ride))
     )
     ghosts = (_window(rng, opens, closes, 300 * rng.randint(2, 5)),) if rng.random() < 0.06 else ()
-    return RideDay(closed, opens, closes, outages, ghosts)
+    stalls = (
+        (_window(rng, opens, closes, 60 * rng.randint(40, 90)),)
+        if rng.random() < STALL_CHANCE
+        else ()
+    )
+    blanks = (
+        (_window(rng, opens, closes, 60 * rng.randint(10, 30)),)
+        if rng.random() < BLANK_CHANCE
+        else ()
+    )
+    return RideDay(closed, opens, closes, outages, ghosts, stalls, blanks)
 
 
 def outage_count(rng, ride: SimRide) -> int:
@@ -123,3 +152,8 @@ def wait_minutes(
 
 def inside(windows: tuple[tuple[int, int], ...], at: int) -> bool:
     return any(start <= at < end for start, end in windows)
+
+
+def window_start(windows: tuple[tuple[int, int], ...], at: int) -> int | None:
+    """The start of the window `at` falls in, or None."""
+    return next((start for start, end in windows if start <= at < end), None)

@@ -7,7 +7,7 @@ of park days and ride days, which can be dropped at any moment without changing 
 from __future__ import annotations
 
 import time as _time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from simulator.build import build_parks
@@ -21,6 +21,7 @@ from simulator.schedule import (
     make_park_day,
     make_ride_day,
     wait_minutes,
+    window_start,
     zone,
 )
 
@@ -90,7 +91,7 @@ class World:
                 moments[lag] = self._moment(park, tick - 60 * lag)
             is_open, wait, updated = self._ride_status(park, ride, moments[lag])
             if updated not in stamps:
-                stamps[updated] = _iso(updated)
+                stamps[updated] = _iso(updated) if updated is not None else None
             return _ride_entry(ride, is_open, wait, stamps[updated])
 
         if park.layout == FLAT_LAYOUT:
@@ -101,14 +102,28 @@ class World:
         ]
         return {"lands": lands, "rides": []}
 
-    def _ride_status(self, park: SimPark, ride: SimRide, moment: _Moment) -> tuple[bool, int, int]:
-        """(is_open, wait_time, last_updated) of one ride at one feed instant."""
+    def _ride_status(
+        self, park: SimPark, ride: SimRide, moment: _Moment
+    ) -> tuple[bool, int, int | None]:
+        """(is_open, wait_time, last_updated) of one ride at one feed instant. A stalled ride
+        shows what it showed when its updates stopped; a blank one has no last_updated."""
         at, park_day = moment.at, moment.park_day
         if moment.frozen is not None:
             return False, 0, moment.frozen
         if at < park_day.opens:
             return False, 0, at
         ride_day = self._ride_day(ride, moment.day, park_day)
+        stalled = window_start(ride_day.stalls, at)
+        if stalled is not None and stalled < at:
+            then = replace(moment, at=stalled, hour=moment.hour - (at - stalled) / 3600)
+            return self._ride_status(park, ride, then)
+        is_open, wait, updated = self._fresh_status(ride, ride_day, moment)
+        return is_open, wait, None if inside(ride_day.blanks, at) else updated
+
+    def _fresh_status(
+        self, ride: SimRide, ride_day: RideDay, moment: _Moment
+    ) -> tuple[bool, int, int]:
+        at, park_day = moment.at, moment.park_day
         if ride_day.closed or not ride_day.opens <= at < ride_day.closes:
             return False, 0, at
         if inside(ride_day.outages, at):
@@ -120,11 +135,14 @@ class World:
 
     def _moment(self, park: SimPark, at: int) -> _Moment:
         local = datetime.fromtimestamp(at, zone(park.timezone))
-        day = local.date()
+        day, hour = local.date(), local.hour + local.minute / 60
         park_day = self._park_day(park, day)
+        night = self._park_day(park, day - timedelta(days=1))
+        if night is not None and at < night.closes:  # a late night past midnight: still its day
+            day, hour, park_day = day - timedelta(days=1), hour + 24, night
         updating = park_day is not None and park_day.opens - PRE_OPEN_S <= at < park_day.closes
         frozen = None if updating else self._frozen_update(park, day, at)
-        return _Moment(at, day, local.hour + local.minute / 60, park_day, frozen)
+        return _Moment(at, day, hour, park_day, frozen)
 
     def _frozen_update(self, park: SimPark, today: date, at: int) -> int:
         """After closing, `last_updated` stays at the last closing time, so the data goes stale."""
@@ -166,14 +184,12 @@ def _park_entry(park: SimPark) -> dict:
     }
 
 
-def _ride_entry(ride: SimRide, is_open: bool, wait: int, updated: str) -> dict:
-    return {
-        "id": ride.id,
-        "name": ride.name,
-        "is_open": is_open,
-        "wait_time": wait,
-        "last_updated": updated,
-    }
+def _ride_entry(ride: SimRide, is_open: bool, wait: int, updated: str | None) -> dict:
+    """A ride as the feed lists it; without `last_updated` when there is none (a rare quirk)."""
+    entry = {"id": ride.id, "name": ride.name, "is_open": is_open, "wait_time": wait}
+    if updated is not None:
+        entry["last_updated"] = updated
+    return entry
 
 
 def _iso(timestamp: int) -> str:

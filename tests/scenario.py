@@ -5,7 +5,9 @@ character per cycle:
 
     o  open (is_open, wait `WAIT`)          c  closed (not open, no wait)
     O  open, wait `LONG_WAIT`               l  open, wait `SHORT_WAIT`
+    z  open, a posted wait of 0
     w  closed but posting a wait (open)     s  stale (last updated 45 minutes before the cycle)
+    n  open with a wait, but no `last_updated` at all (stale)
     -  missing from the feed                .  no cycle at all (a gap in our collection)
 
 A ride's name is plain ("Ride 1", so the name patterns make it a `ride`) unless given.
@@ -30,7 +32,7 @@ SHORT_WAIT = 5
 POSTED_WHILE_CLOSED = 15
 STALE_AGE = timedelta(minutes=45)
 PARKS = (10, 20, 30)
-WAITS = {"o": WAIT, "O": LONG_WAIT, "l": SHORT_WAIT}
+WAITS = {"o": WAIT, "O": LONG_WAIT, "l": SHORT_WAIT, "z": 0}
 
 
 def reading(ride_id: int, mark: str, at: datetime, name: str | None = None) -> dict | None:
@@ -44,6 +46,10 @@ def reading(ride_id: int, mark: str, at: datetime, name: str | None = None) -> d
         return feeds.ride(ride_id, name, False, POSTED_WHILE_CLOSED, at)
     if mark == "s":
         return feeds.ride(ride_id, name, True, WAIT, at - STALE_AGE)
+    if mark == "n":
+        entry = feeds.ride(ride_id, name, True, WAIT, at)
+        del entry["last_updated"]
+        return entry
     if mark == "-":
         return None
     raise ValueError(f"unknown timeline mark {mark!r}")

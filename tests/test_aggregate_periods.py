@@ -26,6 +26,7 @@ AGGREGATES = (
     schema.ride_daily,
     schema.park_daily,
     schema.outage_events,
+    schema.ride_daily_waits,
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import statistics
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -46,6 +48,45 @@ def test_minutes_by_state():
     )
 
 
+def test_observed_state_without_last_updated_is_stale():
+    """No `last_updated`: no data (stale), whatever `is_open` and the wait say. 30 minutes old
+    is still fresh; 31 minutes is stale."""
+    at = datetime(2026, 7, 4, 10, 0, tzinfo=UTC)
+    assert metrics.observed_state(True, 20, None, at) == metrics.STALE
+    assert metrics.observed_state(False, 0, None, at) == metrics.STALE
+    assert metrics.observed_state(True, 20, at - timedelta(minutes=30), at) == metrics.OPEN
+    assert metrics.observed_state(False, 15, at, at) == metrics.OPEN
+    assert metrics.observed_state(False, 0, at, at) == metrics.CLOSED
+    assert metrics.observed_state(True, 20, at - timedelta(minutes=31), at) == metrics.STALE
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("shame_score", 1.25, 1.3),  # round() gives 1.2 (half to even)
+        ("shame_score", 0.45, 0.5),
+        ("shame_score", 2.35, 2.4),
+        ("uptime_pct", 81.25, 81.3),
+        ("uptime_pct", 90.625, 90.6),  # one decimal: .625 is below the half
+        ("uptime_pct", 99.95, 100.0),
+        ("downtime_hours", 90.625, 90.63),  # two decimals: the half goes up
+        ("downtime_hours", 1.005, 1.01),  # stored as 1.00499...: rounded as written
+        ("downtime_hours", 0.125, 0.13),
+        ("shame_score", -1.25, -1.3),  # away from zero on both sides
+        ("shame_score", 1.24999, 1.2),
+        ("breakdowns", 7, 7),  # counts are not rounded
+    ],
+)
+def test_display_rounds_half_away_from_zero(name, value, shown):
+    assert metrics.for_display(name, value) == shown
+
+
+def test_display_rounding_of_numpy_values_and_non_finite():
+    assert metrics.for_display("shame_score", np.float64(1.25)) == 1.3
+    assert metrics.round_half_away(float("inf"), 1) == float("inf")
+    assert metrics.DISPLAY_ROUNDING == "ROUND_HALF_UP"
+
+
 def test_breakdowns_are_open_to_down_transitions():
     """open, down, (neutral), down, open, down: two breakdowns; a first counted state of down
     (opened while the park was still closed) starts one too."""
@@ -56,13 +97,55 @@ def test_breakdowns_are_open_to_down_transitions():
 
 
 def test_end_of_day_rule():
-    """Span ends 22:00: a closure from 21:10 that never reopens is closing; from 20:50, or one
-    that reopened, is downtime."""
+    """Span ends 22:00: a lone closure from 21:10 (or 21:00) that never reopens is closing;
+    from 20:50, or one that reopened, is downtime. With 3 others closing with it, a closure
+    from 19:00 is closing (the last 3 hours), one from 18:50 is not, nor one with 2 others."""
     end = datetime(2026, 7, 4, 22, 0)
-    assert metrics.closing_for_the_night(datetime(2026, 7, 4, 21, 10), end, False)
-    assert metrics.closing_for_the_night(datetime(2026, 7, 4, 21, 0), end, False)
-    assert not metrics.closing_for_the_night(datetime(2026, 7, 4, 20, 50), end, False)
-    assert not metrics.closing_for_the_night(datetime(2026, 7, 4, 21, 30), end, True)
+    at = lambda h, m: datetime(2026, 7, 4, h, m)  # noqa: E731
+    assert metrics.closing_for_the_night(at(21, 10), end, False, 0)
+    assert metrics.closing_for_the_night(at(21, 0), end, False, 0)
+    assert not metrics.closing_for_the_night(at(20, 50), end, False, 0)
+    assert not metrics.closing_for_the_night(at(21, 30), end, True, 5)
+    assert metrics.closing_for_the_night(at(19, 0), end, False, 3)
+    assert not metrics.closing_for_the_night(at(18, 50), end, False, 3)
+    assert not metrics.closing_for_the_night(at(19, 0), end, False, 2)
+    assert not metrics.closing_for_the_night(at(20, 0), end, True, 3)
+
+
+def test_shared_closures_count_others_of_the_same_park_within_15_minutes():
+    """Park 1: closures at 19:00, 19:10, 19:15, 19:30, 19:46. 19:00 has 19:10 and 19:15 (15
+    minutes: included); 19:10 has 19:00, 19:15 (19:30 is 20 away); 19:15 has 19:00, 19:10,
+    19:30; 19:30 has 19:15; 19:46 has none (16 minutes). Park 2's 19:05 counts only for park 2
+    (none). Order does not matter."""
+    at = lambda h, m: np.datetime64(datetime(2026, 7, 4, h, m))  # noqa: E731
+    parks = np.array([1, 1, 2, 1, 1, 1])
+    starts = np.array([at(19, 10), at(19, 0), at(19, 5), at(19, 15), at(19, 30), at(19, 46)])
+    assert metrics.shared_closures(parks, starts).tolist() == [2, 2, 0, 3, 1, 0]
+    assert metrics.shared_closures(np.array([], dtype=int), np.array([], "datetime64[m]")).size == 0
+
+
+def test_medians_of_counts_are_the_medians_of_the_waits_written_out():
+    """Ride 1: 5 x 6 and 45 x 4 -> ten waits, 5th and 6th are 5: median 5 (the mean of its
+    two daily medians would be 25). Ride 2: 0 x 6, 45 x 4 -> 0. Ride 3: 20 x 2, 45 x 2 ->
+    32.5 (even: the mean of the two middle). Ride 4: only zero counts: left out. Rows come in
+    any order; seeded random multisets agree with statistics.median."""
+    groups = np.array([2, 1, 3, 1, 2, 3, 4])
+    waits = np.array([45, 45, 45, 5, 0, 20, 10])
+    counts = np.array([4, 4, 2, 6, 6, 2, 0])
+    ids, medians = metrics.medians_of_counts(groups, waits, counts)
+    assert (ids.tolist(), medians.tolist()) == ([1, 2, 3], [5.0, 0.0, 32.5])
+    assert metrics.median_of_counts([], []) is None
+    assert metrics.median_of_counts([7], [3]) == 7.0
+    rng = random.Random(42)
+    for _ in range(200):
+        n = rng.randint(1, 8)
+        values, weights = (
+            [rng.randint(0, 120) for _ in range(n)],
+            [rng.randint(0, 5) for _ in range(n)],
+        )
+        written = [v for v, w in zip(values, weights, strict=True) for _ in range(w)]
+        expected = statistics.median(written) if written else None
+        assert metrics.median_of_counts(values, weights) == expected
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import re
 import statistics
 import time
 from datetime import UTC, date, datetime, timedelta
+from datetime import time as wall_time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +16,7 @@ import requests
 from hallofshame.kinds import kind_from_name
 from simulator import SimConfig, Simulator, World
 from simulator.cli import parse_args
+from simulator.schedule import clocks_go_back_tonight
 from tests.conftest import FIXTURES
 
 AT = datetime(2024, 5, 23, 18, 40, tzinfo=UTC)  # Los Angeles late morning, Tokyo at night
@@ -49,7 +51,10 @@ def rides_of(document: dict) -> list[dict]:
     return [ride for land in document["lands"] for ride in land["rides"]] + document["rides"]
 
 
-def stamp(ride: dict) -> datetime:
+def stamp(ride: dict) -> datetime | None:
+    """A ride's `last_updated`; None when the entry has none (a rare quirk)."""
+    if "last_updated" not in ride:
+        return None
     return datetime.strptime(ride["last_updated"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=UTC)
 
 
@@ -159,17 +164,76 @@ def test_names_carry_the_feeds_quirks(world: World):
 
 
 def test_a_day_shows_the_feeds_quirks(day_of_documents):
-    wait_while_closed = stale_after_close = lagging = 0
+    """Waits posted while closed, stale data at night, rides lagging the park's updates; and,
+    rarer, a ride gone stale while its park updates (open), and entries with no
+    `last_updated` at all."""
+    wait_while_closed = stale_after_close = lagging = stale_while_open = blank = live = 0
     for at, _park_id, document in day_of_documents:
         rides = rides_of(document)
         wait_while_closed += sum(
             1 for ride in rides if not ride["is_open"] and ride["wait_time"] > 0
         )
-        stale_after_close += sum(1 for ride in rides if at - stamp(ride) > STALE)
-        lagging += len({ride["last_updated"] for ride in rides}) > 1
+        stamps = [stamp(ride) for ride in rides]
+        blank += stamps.count(None)
+        old = sum(1 for s in stamps if s is not None and at - s > STALE)
+        updating = any(s is not None and at - s <= STALE for s in stamps)
+        stale_while_open += old if updating else 0
+        live += len(rides) if updating else 0
+        stale_after_close += old if not updating else 0
+        lagging += len({s for s in stamps if s is not None}) > 1
     assert wait_while_closed > 0
     assert stale_after_close > 0
     assert lagging > 0
+    assert 0 < stale_while_open < live / 200  # rare: under 0.5 % of the running feed's rows
+    assert 0 < blank < live / 200
+
+
+def test_a_stalled_ride_repeats_its_last_reading_while_its_park_updates(day_of_documents):
+    """During a stall a ride's entry stays as it was when its updates stopped (same state,
+    wait and `last_updated`) while the rest of its park updates: the collector sees it stale."""
+    previous: dict[tuple[int, int], dict] = {}
+    repeated = 0
+    for at, park_id, document in day_of_documents:
+        rides = rides_of(document)
+        stamps = [stamp(ride) for ride in rides]
+        updating = any(s is not None and at - s <= STALE for s in stamps)
+        for ride, updated in zip(rides, stamps, strict=True):
+            key = (park_id, ride["id"])
+            if updating and updated is not None and at - updated > STALE + timedelta(minutes=10):
+                assert previous[key] == ride
+                repeated += 1
+            previous[key] = ride
+    assert repeated > 0
+
+
+def test_on_the_night_the_clocks_go_back_some_parks_stay_open_past_midnight(world: World):
+    """Late-night events: on the night summer time ends a park may close at 03:30 local the next
+    day, after the repeated hour. Its rides are open and fresh at 01:30 local (both times
+    round), closed at 04:00."""
+    late, nights = [], 0
+    for park in world.parks:
+        for year in range(2024, 2031):  # seven autumns: some late night whatever the world
+            for offset in range(61):
+                day = date(year, 10, 1) + timedelta(days=offset)
+                nights += clocks_go_back_tonight(park, day)
+                hours = world.park_hours(park.id, day)
+                if hours and hours[1].astimezone(ZoneInfo(park.timezone)).date() > day:
+                    assert clocks_go_back_tonight(park, day)
+                    late.append((park, day, hours[1]))
+    assert late and len(late) < nights  # seeded, and not every such night
+    for park, day, closes in late:
+        zone = ZoneInfo(park.timezone)
+        assert closes.astimezone(zone).time() == wall_time(3, 30)
+        next_day = day + timedelta(days=1)
+        for fold in (0, 1):
+            night = datetime.combine(next_day, wall_time(1, 30), tzinfo=zone).replace(fold=fold)
+            rides = rides_of(world.queue_times_document(park.id, night.astimezone(UTC)))
+            assert any(r["is_open"] for r in rides)
+            fresh = [s for s in map(stamp, rides) if s is not None and night - s <= STALE]
+            assert len(fresh) > len(rides) / 2  # the feed runs (a ride may stall, rarely)
+        after = datetime.combine(next_day, wall_time(4, 0), tzinfo=zone)
+        rides = rides_of(world.queue_times_document(park.id, after.astimezone(UTC)))
+        assert not any(r["is_open"] for r in rides)
 
 
 def test_parks_open_in_their_hours_and_close_at_night_in_their_own_zone(world: World):
