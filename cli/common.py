@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -14,6 +15,7 @@ from hallofshame import db
 from hallofshame.clock import parse_instant
 from hallofshame.errors import StageError
 from hallofshame.settings import Settings
+from ops import summaries
 
 T = TypeVar("T")
 
@@ -61,3 +63,11 @@ def engine_for(settings: Settings) -> Any:
         return db.make_engine(settings.database_url)
     except (db.DatabaseError, SQLAlchemyError, ImportError) as exc:
         fail(f"cannot use DATABASE_URL: {exc}")
+
+
+def report(stage: str, summary: Mapping[str, Any]) -> None:
+    """A stage's summary as one structured log line, and for `hallofshame job`'s metrics."""
+    logging.getLogger(f"hallofshame.{stage}").info(
+        "%s summary", stage, extra={"stage": stage, "summary": dict(summary)}
+    )
+    summaries.record(stage, summary)
