@@ -78,6 +78,8 @@ class _job_log_handler:
     def __init__(self, settings: Settings, path: Path, job: str) -> None:
         self.handler = logging.FileHandler(path, encoding="utf-8")
         self.handler.setFormatter(formatter(settings.log_format, job=job))
+        for name in ("hallofshame.job", "ops"):  # at LOG_LEVEL, however the caller set up logs
+            logging.getLogger(name).setLevel(settings.log_level.upper())
 
     def __enter__(self) -> None:
         logging.getLogger().addHandler(self.handler)
