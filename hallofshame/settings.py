@@ -58,6 +58,19 @@ class Settings:
         "config/ride_tier_overrides.csv", "CSV `park_id,ride_id,tier` that beats the data."
     )
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
+    # The web app (/api/): limits and cache lifetimes.
+    api_rate_limit: str = _setting(
+        "120 per minute", "Requests per client to /api/ (flask-limiter syntax, `;` between)."
+    )
+    api_max_range_days: int = _setting(366, "Longest from..to range of a stats lookup, in days.")
+    api_cache_short_s: int = _setting(60, "Cache-Control max-age of answers that touch today.")
+    api_cache_long_s: int = _setting(86400, "Cache-Control max-age of answers on finished days.")
+    api_proxy_count: int = _setting(
+        1, "Proxies in front of the app whose X-Forwarded-For is trusted (Apache: 1)."
+    )
+    health_max_cycle_age_minutes: int = _setting(
+        30, "Health is stale (HTTP 503) without a successful cycle in this many minutes."
+    )
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the given settings replaced (None means: keep)."""
@@ -107,10 +120,19 @@ def load_settings(
 
 
 def _validate(settings: Settings) -> None:
-    positive = ("collect_interval_minutes", "collect_concurrency", "retry_attempts")
+    positive = (
+        "collect_interval_minutes",
+        "collect_concurrency",
+        "retry_attempts",
+        "api_max_range_days",
+        "health_max_cycle_age_minutes",
+    )
     for name in positive:
         if getattr(settings, name) < 1:
             raise SettingsError(f"{name.upper()} must be at least 1")
     for name in ("connect_timeout_s", "read_timeout_s", "cycle_deadline_s"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{name.upper()} must be positive")
+    for name in ("api_cache_short_s", "api_cache_long_s", "api_proxy_count"):
+        if getattr(settings, name) < 0:
+            raise SettingsError(f"{name.upper()} must not be negative")
