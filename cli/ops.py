@@ -13,7 +13,7 @@ from hallofshame.clock import utcnow
 from hallofshame.logs import quiet
 from ops import summaries
 from ops.check import check_deployment
-from ops.health import check_health
+from ops.health import incidents_of
 from ops.mail import send_mail
 from ops.report import quality_report
 from ops.runner import hallofshame_command, run_job
@@ -60,18 +60,22 @@ def _global_args(ctx: click.Context) -> list[str]:
 def health(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
     """Check that the site is fed: fresh data, few failing parks, the last aggregation published.
 
-    Exit status 1 when a check fails; run through `hallofshame job`, each failing check is its
-    own incident (one mail when it starts, one when it ends). Example: hallofshame health
+    The facts are those /api/health answers with. Exit status 1 when a check fails; run
+    through `hallofshame job`, each failing check is its own incident (one mail when it
+    starts, one when it ends). Example: hallofshame health
     """
+    from web.health import check_health
+
     settings = settings_of(ctx)
     found = check_health(engine_for(settings), settings, now or utcnow())
-    summaries.record("health", found.as_json())
+    problems = incidents_of(found, settings)
+    summaries.record("health", {**found.as_json(), "incidents": len(problems)})
     if as_json:
-        click.echo(json.dumps(found.as_json()))
+        click.echo(json.dumps({**found.as_json(), "incidents": problems}))
     else:
-        click.echo("healthy" if found.healthy else "\n".join(found.problems.values()))
-    if not found.healthy:
-        summaries.declare_incidents(found.problems)
+        click.echo("\n".join(problems.values()) if problems else "healthy")
+    if problems:
+        summaries.declare_incidents(problems)
         sys.exit(1)
 
 

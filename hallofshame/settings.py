@@ -59,6 +59,19 @@ class Settings:
         "config/ride_tier_overrides.csv", "CSV `park_id,ride_id,tier` that beats the data."
     )
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
+    # The web app (/api/): limits and cache lifetimes.
+    api_rate_limit: str = _setting(
+        "120 per minute", "Requests per client to /api/ (flask-limiter syntax, `;` between)."
+    )
+    api_max_range_days: int = _setting(366, "Longest from..to range of a stats lookup, in days.")
+    api_cache_short_s: int = _setting(60, "Cache-Control max-age of answers that touch today.")
+    api_cache_long_s: int = _setting(86400, "Cache-Control max-age of answers on finished days.")
+    api_proxy_count: int = _setting(
+        1, "Proxies in front of the app whose X-Forwarded-For is trusted (Apache: 1)."
+    )
+    health_max_cycle_age_minutes: int = _setting(
+        30, "Health is stale (HTTP 503) without a successful cycle in this many minutes."
+    )
     # Operations (issue 8): logs, metrics, job runs, alerts, health thresholds.
     log_format: str = _setting(
         "text", "`json` (one JSON object a line, for log shippers) or `text` (for people)."
@@ -81,9 +94,6 @@ class Settings:
     )
     alert_from: str = _setting("", "Sender address of alert mails (verified in SendGrid).")
     alert_to: str = _setting("", "Operator address(es) for alert mails, comma-separated.")
-    stale_after_minutes: float = _setting(
-        30.0, "Data is stale (health fails) when no successful cycle is this recent."
-    )
     failing_parks_pct: float = _setting(
         20.0, "Health fails when at least this share of parks failed in the latest cycle."
     )
@@ -139,16 +149,21 @@ def load_settings(
 
 
 def _validate(settings: Settings) -> None:
-    positive = ("collect_interval_minutes", "collect_concurrency", "retry_attempts")
+    positive = (
+        "collect_interval_minutes",
+        "collect_concurrency",
+        "retry_attempts",
+        "api_max_range_days",
+        "health_max_cycle_age_minutes",
+    )
     for name in positive:
         if getattr(settings, name) < 1:
             raise SettingsError(f"{name.upper()} must be at least 1")
     for name in ("connect_timeout_s", "read_timeout_s", "cycle_deadline_s", "job_timeout_s"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{name.upper()} must be positive")
-    for name in ("stale_after_minutes", "publish_lag_minutes"):
-        if getattr(settings, name) <= 0:
-            raise SettingsError(f"{name.upper()} must be positive")
+    if settings.publish_lag_minutes <= 0:
+        raise SettingsError("PUBLISH_LAG_MINUTES must be positive")
     if not 0 < settings.failing_parks_pct <= 100:
         raise SettingsError("FAILING_PARKS_PCT must be more than 0 and at most 100")
     if settings.log_format not in ("json", "text"):

@@ -28,14 +28,6 @@ NOW = datetime(2026, 7, 4, 18, 0, tzinfo=UTC)
 MAIL_PATH = "/v3/mail/send"
 
 
-@pytest.fixture
-def sendgrid(http_server: HTTPServer) -> HTTPServer:
-    """The local stand-in for SendGrid: accepts every mail (202, as the service does)."""
-    http_server.clear()
-    http_server.expect_request(MAIL_PATH, method="POST").respond_with_data("", status=202)
-    return http_server
-
-
 def ops_settings(tmp_path: Path, server: HTTPServer | None = None, **more):
     values = {
         "log_dir": str(tmp_path / "log"),
