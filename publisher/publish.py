@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError
 from sqlalchemy import Engine
 
 from hallofshame import db
@@ -88,9 +88,13 @@ def publish(
             summary, manifest = _build(data, settings, staging, previous, full, now)
             _write_manifest(staging, manifest)
             final = docroot.commit(staging)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
             release.manifest_of(staging).unlink(missing_ok=True)
+            if isinstance(exc, OSError | TemplateError | LookupError):
+                raise PublishError(
+                    f"{type(exc).__name__}: {exc} (the live site is unchanged)"
+                ) from exc
             raise
         docroot.prune()
     summary.release = final.name

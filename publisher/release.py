@@ -39,7 +39,10 @@ class Docroot:
     def locked(self) -> Iterator[None]:
         """One publish (or rollback) at a time in this docroot; the kernel drops the lock
         when the process dies, even by SIGKILL."""
-        self.releases_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.releases_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PublishError(f"cannot use docroot {self.root}: {exc}") from None
         with open(self.root / ".publish.lock", "w") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
