@@ -118,10 +118,9 @@ def test_ranking_park_page_and_stats_command_agree(site, database_url):
         if i["park_id"] == park_id
     )
     page = load(site / f"data/v1/parks/{park_id}.json")["periods"][period]
+    args = ["--park", str(park_id), "--period", period, "--now", NOW.isoformat(), "--json"]
     result = CliRunner().invoke(
-        cli,
-        ["--env-file", "/nonexistent", "--database-url", database_url, "stats"]
-        + ["--park", str(park_id), "--period", period, "--now", NOW.isoformat(), "--json"],
+        cli, ["--env-file", "/nonexistent", "--database-url", database_url, "stats", *args]
     )
     assert result.exit_code == 0, result.output
     stats = json.loads(result.stdout)
