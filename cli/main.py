@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from cli import demo, ops, pipeline
+from cli import demo, ops, pipeline, publishing
 from hallofshame.logs import configure_logging
 from hallofshame.settings import SettingsError, load_settings
 
@@ -48,6 +48,8 @@ for command in (
     pipeline.show_settings,
     demo.demo,
     demo.simulate,
+    publishing.publish,
+    publishing.serve,
     ops.job,
     ops.health,
     ops.report,

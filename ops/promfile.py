@@ -19,7 +19,7 @@ from prometheus_client import CollectorRegistry, Gauge, write_to_textfile
 NAMED = {
     "parks_collected": (("collect", "parks_ok"),),
     "api_errors": (("collect", "parks_failed"),),
-    "rows_written": (("collect", "snapshots_written"), ("publish", "files_written")),
+    "rows_written": (("collect", "snapshots_written"), ("publish", "written")),
 }
 
 

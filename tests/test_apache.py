@@ -24,13 +24,18 @@ from pathlib import Path
 import pytest
 
 from hallofshame import db
+from hallofshame.settings import load_settings
+from publisher import publish
+from tests.seeding import World, seed
 
 ROOT = Path(__file__).resolve().parents[1]
 VHOST = ROOT / "deploy" / "apache" / "hallofshame.conf"
 MODULES = Path("/usr/lib/apache2/modules")
 SHOPS = "https://shop.example.org https://tickets.example.com"
+WORLD = World()
+PARK = f"/parks/{100}/"  # the seeded world's first park
 NEEDED = ["mpm_event", "authz_core", "mime", "dir", "env", "rewrite", "headers", "proxy"]
-NEEDED += ["proxy_http", "filter", "deflate"]
+NEEDED += ["proxy_http", "filter", "deflate", "autoindex"]  # Debian enables autoindex too
 
 
 def free_port() -> int:
@@ -89,39 +94,34 @@ Include {VHOST}
 """
 
 
-BIG_HTML = "<!doctype html><title>x</title>" + "<p>row</p>" * 200  # > 1 KB: has a .gz twin
-
-
-def write(path: Path, text: str, gz: str | None = None) -> None:
-    """A file and, given `gz`, a .gz twin whose content differs detectably (`gz` inside), so a
-    response proves which file it came from."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    if gz is not None:
-        path.with_name(path.name + ".gz").write_bytes(gzip.compress(gz.encode()))
+MARK = b"<!-- served from index.html.gz -->"
 
 
 def build_docroot(site: Path) -> None:
-    """A published tree as the site contract lays it out: current -> releases/<stamp>."""
-    release = site / "docroot" / "releases" / "20260704T180000Z"
-    write(release / "index.html", BIG_HTML, gz=BIG_HTML + "<!-- from index.html.gz -->")
-    for period in ("live", "today", "yesterday", "last-week"):
-        page = release / "rankings" / "parks" / period / "all" / "index.html"
-        write(page, BIG_HTML, gz=f"{period} gz")
-        data = release / "data" / "v1" / "rankings" / "parks" / period / "all.json"
-        write(data, '{"rows": [' + ", ".join(["1"] * 600) + "]}", gz=f'{{"period": "{period}"}}')
-    write(release / "parks" / "16" / "index.html", BIG_HTML, gz="park gz")
-    write(release / "data" / "v1" / "catalog.json", '{"parks": [' + "1, " * 200 + "1]}")  # < 1 KB
-    write(release / "data" / "v1" / "parks" / "16.json", '{"park_id": 16}')  # a dir, no index
-    write(release / "assets" / "site.0123abcd.css", "body { color: black }\n" * 80, gz="css gz")
-    write(release / "embed" / "parks" / "16" / "index.html", "<p>embed</p>")
-    write(release / "404.html", "<h1>Not here: the Hall of Shame 404</h1>")
-    write(release / ".manifest.json", "{}")
-    write(site / "docroot" / "releases" / "20260703T180000Z" / "old.html", "an old release")
-    write(site / "secret.txt", "outside the docroot")
-    os.symlink(site / "secret.txt", release / "leak.txt")
-    os.symlink(site, release / "up")
-    os.symlink(f"releases/{release.name}", site / "docroot" / "current")
+    """A real publish of a small seeded world into site/docroot, plus what must stay hidden:
+    a file outside, symlinks out of the release, an older release, a dot file."""
+    database = site / "site.sqlite3"
+    engine = db.make_engine(f"sqlite:///{database}")
+    db.upgrade(engine)
+    seed(engine, WORLD)
+    settings = load_settings(
+        {"database_url": f"sqlite:///{database}", "docroot": str(site / "docroot")},
+        env_file=None,
+        environ={},
+    )
+    publish(engine, settings, site / "docroot", WORLD.end)
+    engine.dispose()
+    current = site / "docroot" / "current"
+    # The home page's .gz twin differs detectably from a compression of the page.
+    home = (current / "index.html").read_bytes()
+    (current / "index.html.gz").write_bytes(gzip.compress(home + MARK))
+    (site / "secret.txt").write_text("outside the docroot")
+    os.symlink(site / "secret.txt", current / "leak.txt")
+    os.symlink(site, current / "up")
+    (current / ".secret").write_text("outside the docroot")
+    old = site / "docroot" / "releases" / "20200101T000000000000Z"
+    old.mkdir()
+    (old / "old.html").write_text("an old release")
 
 
 @pytest.fixture(scope="module")
@@ -141,10 +141,7 @@ def site() -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def gunicorn(site: Path) -> Iterator[int]:
     """The API as production runs it: gunicorn serving web.wsgi on a migrated database."""
-    database = site / "api.sqlite3"
-    engine = db.make_engine(f"sqlite:///{database}")
-    db.upgrade(engine)
-    engine.dispose()
+    database = site / "site.sqlite3"
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DOCROOT": str(site / "docroot")}
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
@@ -195,8 +192,12 @@ def get(port: int, path: str, **headers: str) -> Response:
         conn.close()
 
 
-def gz_size(site: Path, path: str) -> int:
-    return (site / "docroot" / "current" / path.lstrip("/")).with_suffix(".gz").stat().st_size
+def current(site: Path, path: str) -> Path:
+    return site / "docroot" / "current" / path.lstrip("/")
+
+
+def asset(site: Path) -> str:
+    return "/assets/" + sorted(p.name for p in current(site, "assets").glob("*.css"))[0]
 
 
 def test_the_precompressed_file_is_served_when_gzip_is_accepted(apache, site):
@@ -205,24 +206,26 @@ def test_the_precompressed_file_is_served_when_gzip_is_accepted(apache, site):
     assert page.header("Content-Encoding") == "gzip"
     assert page.header("Content-Type") == "text/html; charset=utf-8"
     assert "Accept-Encoding" in page.header("Vary")
-    twin = site / "docroot" / "current" / "index.html.gz"
+    twin = current(site, "index.html.gz")
     assert int(page.header("Content-Length")) == twin.stat().st_size == len(page.body)
-    assert gzip.decompress(page.body).decode().endswith("<!-- from index.html.gz -->")
+    assert gzip.decompress(page.body).endswith(MARK)  # the file, not a compression of the page
 
-    data = get(apache, "/data/v1/rankings/parks/today/all.json", Accept_Encoding="gzip")
+    data = get(apache, "/data/v1/parks/100.json", Accept_Encoding="gzip")
     assert data.header("Content-Type") == "application/json; charset=utf-8"
     assert data.header("Content-Encoding") == "gzip"
-    assert gzip.decompress(data.body) == b'{"period": "today"}'
+    assert data.body == current(site, "data/v1/parks/100.json.gz").read_bytes()
 
 
-def test_the_plain_file_is_served_otherwise_and_small_files_are_never_compressed(apache):
+def test_the_plain_file_is_served_otherwise_and_small_files_are_never_compressed(apache, site):
     page = get(apache, "/")
     assert page.status == 200 and page.header("Content-Encoding") is None
-    assert page.body.decode() == BIG_HTML
+    assert page.body == current(site, "index.html").read_bytes()
     assert "Accept-Encoding" in page.header("Vary")
-    small = get(apache, "/data/v1/catalog.json", Accept_Encoding="gzip")  # mod_deflate is on
+    path = "/data/v1/rankings/parks/today/all.json"  # under 1 KB: no twin; mod_deflate is on
+    assert not current(site, path + ".gz").exists()
+    small = get(apache, path, Accept_Encoding="gzip")
     assert small.status == 200 and small.header("Content-Encoding") is None
-    assert small.body.startswith(b'{"parks": [')
+    assert small.body == current(site, path).read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -230,15 +233,19 @@ def test_the_plain_file_is_served_otherwise_and_small_files_are_never_compressed
     [
         ("/", "public, max-age=60"),
         ("/rankings/parks/live/all/", "public, max-age=60"),
-        ("/rankings/parks/today/all/", "public, max-age=60"),
+        ("/rankings/rides/today/all/", "public, max-age=60"),
+        ("/embed/rankings/parks/today/all/", "public, max-age=60"),
         ("/data/v1/rankings/parks/today/all.json", "public, max-age=60"),
         ("/rankings/parks/yesterday/all/", "public, max-age=3600"),
-        ("/data/v1/rankings/parks/last-week/all.json", "public, max-age=3600"),
-        ("/parks/16/", "public, max-age=300"),
-        ("/assets/site.0123abcd.css", "public, max-age=31536000, immutable"),
+        ("/data/v1/rankings/parks/last-week/all.csv", "public, max-age=3600"),
+        ("/rankings/rides/this-year/all/", "public, max-age=3600"),
+        (PARK, "public, max-age=300"),
+        ("/data/v1/catalog.json", "public, max-age=300"),
+        ("ASSET", "public, max-age=31536000, immutable"),
     ],
 )
-def test_cache_control_by_kind_with_and_without_gzip(apache, path, cache_control):
+def test_cache_control_by_kind_with_and_without_gzip(apache, site, path, cache_control):
+    path = asset(site) if path == "ASSET" else path
     for headers in ({}, {"Accept_Encoding": "gzip"}):
         response = get(apache, path, **headers)
         assert response.status == 200, path
@@ -258,30 +265,30 @@ def test_revalidation_with_the_etag_answers_304(apache, accept):
 
 
 def test_the_gzip_and_plain_files_have_different_etags(apache):
-    plain = get(apache, "/parks/16/").header("ETag")
-    packed = get(apache, "/parks/16/", Accept_Encoding="gzip").header("ETag")
+    plain = get(apache, PARK).header("ETag")
+    packed = get(apache, PARK, Accept_Encoding="gzip").header("ETag")
     assert plain and packed and plain != packed
 
 
 def test_open_data_allows_any_origin(apache):
-    for path in ("/data/v1/catalog.json", "/data/v1/rankings/parks/today/all.json"):
+    for path in ("/data/v1/catalog.json", "/data/v1/rankings/parks/today/all.csv"):
         assert get(apache, path).header("Access-Control-Allow-Origin") == "*"
     assert get(apache, "/").header("Access-Control-Allow-Origin") is None
 
 
 def test_embeds_may_be_framed_by_the_shops_only_and_nothing_else_at_all(apache):
-    embed = get(apache, "/embed/parks/16/")
+    embed = get(apache, "/embed/parks/100/")
     assert embed.status == 200
     assert embed.header("X-Frame-Options") is None
     assert f"frame-ancestors {SHOPS}" in embed.header("Content-Security-Policy")
-    for path in ("/", "/parks/16/", "/data/v1/catalog.json", "/no-such-page"):
+    for path in ("/", PARK, "/data/v1/catalog.json", "/no-such-page"):
         response = get(apache, path)
         assert response.header("X-Frame-Options") == "DENY", path
         assert "frame-ancestors 'none'" in response.header("Content-Security-Policy"), path
 
 
-def test_security_headers_everywhere(apache):
-    for path in ("/", "/embed/parks/16/", "/assets/site.0123abcd.css", "/api/health"):
+def test_security_headers_everywhere(apache, site):
+    for path in ("/", "/embed/parks/100/", asset(site), "/api/health"):
         response = get(apache, path)
         assert response.header("X-Content-Type-Options") == "nosniff", path
         assert response.header("Referrer-Policy") == "strict-origin-when-cross-origin", path
@@ -299,15 +306,17 @@ def test_the_api_is_proxied_to_gunicorn(apache):
 
 
 def test_no_directory_listing(apache):
-    listing = get(apache, "/data/v1/parks/")
-    assert listing.status in (403, 404)
-    assert b"16.json" not in listing.body
+    for path in ("/data/v1/parks/", "/assets/", "/data/v1/rankings/parks/today/"):
+        listing = get(apache, path)
+        assert listing.status in (403, 404), path
+        assert b"Index of" not in listing.body
+        assert b"100.json" not in listing.body and b"all.json" not in listing.body
 
 
-def test_missing_pages_get_the_site_404_page(apache):
+def test_missing_pages_get_the_site_404_page(apache, site):
     response = get(apache, "/rankings/parks/next-year/all/")
     assert response.status == 404
-    assert b"the Hall of Shame 404" in response.body
+    assert response.body == current(site, "404.html").read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -319,9 +328,9 @@ def test_missing_pages_get_the_site_404_page(apache):
         "/leak.txt",  # a symlink to a file outside the release
         "/up/secret.txt",  # a symlink to a directory outside
         "/current/index.html",
-        "/releases/20260703T180000Z/old.html",
-        "/.manifest.json",
-        "/api.sqlite3",
+        "/releases/20200101T000000000000Z/old.html",
+        "/.secret",
+        "/site.sqlite3",
         "/httpd.conf",
     ],
 )
