@@ -19,7 +19,7 @@ from web.errors import ApiError
 
 MIN_DAY, MAX_DAY = date(2000, 1, 1), date(2099, 12, 31)
 MAX_ID = 2**31 - 1  # ids are INT columns
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only
 _ID = re.compile(r"[0-9]{1,10}")
 
 

@@ -5,8 +5,10 @@ summed from, so the timeline and the published numbers agree. While the day's ra
 the rest comes from them cycle by cycle, with the aggregator's own time rule
 (`metrics.split_gap`: a cycle's state holds until the park's next cycle, capped; the rest of a
 longer gap is unknown); a stale reading or a cycle where the feed left the ride out is unknown.
-Once raw rows are deleted only the day's summary is left: closed outside the park's open span
-and before the ride first opened, open between outages (`source: "events"` says so).
+Once retention has deleted any of the day's raw rows (`park_daily.raw_purged`: it deletes by
+age, so a day may lose its morning first) only the day's summary is used: closed outside the
+park's open span and before the ride first opened, down in the stored outages, open between
+them (`source: "events"` says so; an outage with unknown time inside then shows whole).
 """
 
 from __future__ import annotations
@@ -52,7 +54,9 @@ def ride_timeline(
     `cap`: the gap cap in minutes (metrics.gap_cap of the collection interval)."""
     start, end = metrics.day_bounds(day, timezone)
     outages = _outages(conn, ride_id, day)
-    cycles = _cycles(conn, park_id, start, end)
+    d = schema.park_daily.c
+    purged = conn.scalar(select(d.raw_purged).where(d.park_id == park_id, d.day == day))
+    cycles = [] if purged else _cycles(conn, park_id, start, end)
     if cycles:
         states = _states(conn, ride_id, start, end)
         following = _first_cycle_from(conn, park_id, end)
