@@ -10,15 +10,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, delete, func, select, update
 
 from hallofshame import metrics, schema
-from hallofshame.clock import as_utc, to_db
+from hallofshame.clock import as_utc, to_db, utcnow
 from hallofshame.settings import Settings
 
 
 def delete_raw(conn: Connection, now: datetime, settings: Settings) -> int:
     """Delete a park's ride and park snapshots older than RAW_RETENTION_HOURS and older than the
     end of its latest final day; mark the days they came from `raw_purged` (such a day can no
-    longer be recomputed, so a later run leaves its rows alone). Returns rows deleted."""
-    horizon = as_utc(now) - timedelta(hours=settings.raw_retention_hours)
+    longer be recomputed, so a later run leaves its rows alone). Returns rows deleted.
+
+    The horizon is taken from `now` or the real clock, whichever is earlier: a run told a time
+    ahead of the clock may mark today final, but it never deletes rows the rest of today still
+    needs (they are recomputed whole when the day's later cycles arrive)."""
+    horizon = min(as_utc(now), utcnow()) - timedelta(hours=settings.raw_retention_hours)
     deleted = 0
     for park_id, zone, bound in bounds(conn, horizon):
         for table in (schema.ride_snapshots, schema.park_snapshots):

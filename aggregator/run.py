@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -62,11 +62,14 @@ def aggregate(
     settings: Settings,
     now: datetime | None = None,
     redo: Iterable[tuple[int, date]] = (),
+    on_planned: Callable[[], None] | None = None,
 ) -> AggregateSummary:
     """Aggregate what new cycles touched and finalise ended days; then apply retention.
 
     `redo`: (park, local day)s to recompute whole as well (a day whose raw rows are gone stays
-    as it is).
+    as it is). The plan is read before the writes, so two runs at once would both add the same
+    new cycles: callers hold the job lock (hallofshame/lock.py), as every CLI command does.
+    `on_planned` runs between planning and writing (tests pause a run there).
     """
     clock = time.monotonic()
     summary = AggregateSummary(now=as_utc(now or utcnow()))
@@ -74,6 +77,8 @@ def aggregate(
     cap = metrics.gap_cap(settings.collect_interval_minutes)
     with engine.connect() as conn:
         cycles, items = plan(conn, summary.now, cap, set(redo))
+    if on_planned:
+        on_planned()
     latest = {i.park_id: i.day for i in items}  # items are sorted by park, then day
     for day in sorted({i.day for i in items}):
         batch = [i for i in items if i.day == day]
@@ -157,9 +162,12 @@ def new_cycles(conn: Connection, now: datetime) -> list[datetime]:
 def touched_days(
     conn: Connection, cycles: list[datetime], zones: dict[int, str], cap: timedelta
 ) -> tuple[set[tuple[int, date]], dict[int, datetime]]:
-    """Each park's local days from its first to its last new cycle, and the day before when a
-    new cycle settles the time of that day's last cycle (if that day has rows to update);
-    and each park's first new cycle."""
+    """Each park's local days that hold a new cycle (between its first and last new snapshot),
+    and the day before a new cycle when that cycle settles the time of the day's last cycle (if
+    that day has rows to update); and each park's first new cycle.
+
+    Only days with a new cycle count: a cycle replayed a year back (or in 1970) beside today's
+    is aggregated on its own day, not on every day in between."""
     if not cycles:
         return set(), {}
     p, a = schema.park_snapshots.c, schema.aggregated_cycles.c
@@ -169,15 +177,29 @@ def touched_days(
         .where(a.cycle_at.is_(None), p.cycle_at >= cycles[0], p.cycle_at <= cycles[-1])
         .group_by(p.park_id)
     )
-    days, before, first_new = set(), set(), {}
-    for park_id, first, last in conn.execute(query):
-        first_new[park_id] = first
-        day, stop = (metrics.local_day(t, zones[park_id]) for t in (first, last))
-        while day <= stop:
-            days.add((park_id, day))
-            day += timedelta(days=1)
-        before.add((park_id, metrics.local_day(first - cap, zones[park_id])))
+    spans = {park_id: (first, last) for park_id, first, last in conn.execute(query)}
+    local = cycle_days(cycles, {zones[park_id] for park_id in spans}, cap)
+    days, before = set(), set()
+    for park_id, (first, last) in spans.items():
+        for at, day, previous in local[zones[park_id]]:
+            if first <= at <= last:
+                days.add((park_id, day))
+                before.add((park_id, previous))
+    first_new = {park_id: first for park_id, (first, _) in spans.items()}
     return days | (before & set(day_states(conn, before - days))), first_new
+
+
+def cycle_days(
+    cycles: list[datetime], zone_names: set[str], cap: timedelta
+) -> dict[str, list[tuple[datetime, date, date]]]:
+    """Per time zone: each cycle, its local day, and the local day of the cycle `cap` before it
+    (whose last cycle it may settle). Computed once per zone, not once per park."""
+    return {
+        zone: [
+            (at, metrics.local_day(at, zone), metrics.local_day(at - cap, zone)) for at in cycles
+        ]
+        for zone in zone_names
+    }
 
 
 def ended_days(conn: Connection, now: datetime, zones: dict[int, str]) -> set[tuple[int, date]]:
@@ -193,8 +215,8 @@ def day_states(conn: Connection, days: set[tuple[int, date]]) -> dict[tuple[int,
     if not days:
         return {}
     d = schema.park_daily.c
-    first = min(day for _, day in days)
     query = select(d.park_id, d.day, d.final, d.processed_through, d.raw_purged).where(
-        d.day >= first, d.park_id.in_({park for park, _ in days})
+        d.day.in_({day for _, day in days}), d.park_id.in_({park for park, _ in days})
     )
-    return {(row.park_id, row.day): row for row in conn.execute(query)}
+    found = {(row.park_id, row.day): row for row in conn.execute(query)}
+    return {key: row for key, row in found.items() if key in days}

@@ -1,7 +1,8 @@
 """Aggregation benchmark: one simulated day of 150 parks x 5,000 rides x 144 cycles.
 
-Creates (and at the end drops) its own database, fills it with seeded snapshots written straight
-into the collector's tables (this measures aggregation, not collection), then times:
+Creates (and at the end drops) its own database, named `hos_bench*` (any other name is refused),
+fills it with seeded snapshots written straight into the collector's tables (this measures
+aggregation, not collection), then times:
 
 1. the first aggregation of the day while it is still provisional (whole day so far);
 2. the after-cycle update: one more cycle of every park, today and live brought up to date;
@@ -22,8 +23,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+import scratch_db
+from sqlalchemy import func, insert, select
 
 from aggregator import aggregate
 from hallofshame import db, metrics, schema
@@ -48,26 +49,11 @@ def parse() -> argparse.Namespace:
 
 
 def fresh_database(url: str):
-    """Drop and create the benchmark database, migrated."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        server = create_engine(parsed.set(database=""))
-        with server.begin() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS `{parsed.database}`"))
-            conn.execute(text(f"CREATE DATABASE `{parsed.database}` CHARACTER SET utf8mb4"))
-        server.dispose()
+    """Drop and create the benchmark database (only a `hos_bench*` one), migrated."""
+    scratch_db.recreate(url)
     engine = db.make_engine(url)
     db.upgrade(engine)
     return engine
-
-
-def drop_database(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        server = create_engine(parsed.set(database=""))
-        with server.begin() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS `{parsed.database}`"))
-        server.dispose()
 
 
 def world(parks: int, rides: int, rng: random.Random) -> tuple[list[dict], list[dict]]:
@@ -194,6 +180,7 @@ def timed(engine, settings, now: datetime, profile: bool = False) -> tuple[float
 
 def main() -> None:
     args = parse()
+    scratch_db.bench_url(args.database_url)  # refuse any other database before doing anything
     engine = fresh_database(args.database_url)
     settings = load_settings({"database_url": args.database_url}, env_file=None, environ={})
     parks, rides = world(args.parks, args.rides, random.Random(args.seed))
@@ -219,7 +206,7 @@ def main() -> None:
     print(f"ride_daily rows: {daily}")
     engine.dispose()
     if not args.keep:
-        drop_database(args.database_url)
+        scratch_db.drop(args.database_url)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import requests
-from sqlalchemy import create_engine, text
+import scratch_db
 
 from collector.cycle import collect
 from hallofshame import db
@@ -51,19 +51,19 @@ def start_simulator(args: argparse.Namespace, port: int) -> subprocess.Popen:
     raise SystemExit("the simulator did not start")
 
 
-def fresh_database(server: str, name: str) -> str:
-    engine = create_engine(server)
-    with engine.connect() as conn:
-        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        conn.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
-    engine.dispose()
-    return f"{server}/{name}?charset=utf8mb4"
+def bench_database(server: str, name: str) -> str:
+    """The URL of the benchmark's database on `server`; refuses any name but `hos_bench*`."""
+    url = f"{server}/{name}?charset=utf8mb4"
+    scratch_db.bench_url(url)
+    return url
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--server", default="mysql+mysqldb://root@127.0.0.1:3306")
-    parser.add_argument("--database", default="hos_bench_collect")
+    parser.add_argument(
+        "--database", default="hos_bench_collect", help="Dropped and recreated: hos_bench* only."
+    )
     parser.add_argument("--cycles", type=int, default=6)
     parser.add_argument("--parks", type=int, default=150)
     parser.add_argument("--rides", type=int, default=5000)
@@ -71,9 +71,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
 
+    url = bench_database(args.server, args.database)  # before anything starts
     port = free_port()
     simulator = start_simulator(args, port)
-    url = fresh_database(args.server, args.database)
+    scratch_db.recreate(url)
     engine = db.make_engine(url)
     db.upgrade(engine)
     settings = load_settings(
@@ -105,8 +106,7 @@ def main() -> None:
     finally:
         simulator.terminate()
         engine.dispose()
-        with create_engine(args.server).connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {args.database}"))
+        scratch_db.drop(url)
     print(
         f"wall per cycle: median {statistics.median(walls):.2f} s, max {max(walls):.2f} s "
         f"(target < 10 s)"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -12,12 +14,21 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from hallofshame import db
-from hallofshame.clock import parse_instant
+from hallofshame.clock import InstantOutOfRange, TimeOutOfRange, check_job_time, parse_instant
 from hallofshame.errors import StageError
+from hallofshame.lock import job_lock
 from hallofshame.settings import Settings
 from ops import summaries
 
 T = TypeVar("T")
+
+MASK = "***"
+# A URL's user:password@ (the password may hold any character, even @ / :, unescaped) and query
+# parameters that carry secrets (`?password=`, mysqlclient's `passwd=`, tokens, keys).
+URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*://)(?P<user>[^:@/\s]*):(?P<password>.*)@")
+SECRET_QUERY = re.compile(
+    r"(?i)(?P<name>[?&;](?:password|passwd|pass|pwd|secret|token|api_?key|key)=)[^&;#]*"
+)
 
 
 class Instant(click.ParamType):
@@ -30,6 +41,8 @@ class Instant(click.ParamType):
             return value
         try:
             return parse_instant(value)
+        except InstantOutOfRange as exc:
+            self.fail(str(exc), param, ctx)
         except ValueError:
             self.fail(f"{value!r} is not an ISO 8601 time such as 2026-07-04T15:00:00Z", param, ctx)
 
@@ -62,7 +75,41 @@ def engine_for(settings: Settings) -> Any:
     try:
         return db.make_engine(settings.database_url)
     except (db.DatabaseError, SQLAlchemyError, ImportError) as exc:
-        fail(f"cannot use DATABASE_URL: {exc}")
+        fail(f"cannot use DATABASE_URL: {mask_secret(str(exc), whole=False)}")
+
+
+def job_time(now: datetime | None) -> datetime | None:
+    """A `--now` fit for a job (not ahead of the clock, not before 1970), or one line and exit 1.
+    None (the clock) passes."""
+    if now is None:
+        return None
+    try:
+        return check_job_time(now)
+    except TimeOutOfRange as exc:
+        fail(str(exc))
+    raise AssertionError("unreachable")  # fail() exits
+
+
+@contextmanager
+def exclusive(job: str, engine: Any, settings: Settings) -> Iterator[None]:
+    """Hold the database's job lock around a writing command (see hallofshame/lock.py): a second
+    job waits up to JOB_LOCK_WAIT_S, then exits 1 with one line, having done nothing."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(job_lock(engine, job, settings.job_lock_wait_s))
+        except StageError as exc:
+            fail(f"{job} not started: {exc}")
+        yield
+
+
+def mask_secret(value: str, whole: bool = True) -> str:
+    """`value` with every password in it replaced by ***: a URL keeps its shape (user, host,
+    database) but not its password, in the user part or in the query; any other value of a
+    secret setting (`whole`) is hidden whole."""
+    if "://" not in value:
+        return MASK if whole and value else value
+    masked = URL_USERINFO.sub(rf"\g<scheme>\g<user>:{MASK}@", value, count=1)
+    return SECRET_QUERY.sub(rf"\g<name>{MASK}", masked)
 
 
 def report(stage: str, summary: Mapping[str, Any]) -> None:

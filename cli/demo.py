@@ -6,8 +6,9 @@ from datetime import datetime
 
 import click
 
-from cli.common import INSTANT, engine_for, fail, run_stage, settings_of
+from cli.common import INSTANT, engine_for, exclusive, fail, mask_secret, run_stage, settings_of
 from hallofshame.clock import utcnow
+from hallofshame.settings import Settings
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -43,9 +44,10 @@ def demo(
     serve: bool,
     port: int,
 ) -> None:
-    """Run the pipeline on the simulator into DATABASE_URL (default: an SQLite file): every
-    cycle collected and aggregated, the worst parks printed, the site published into DOCROOT
-    and served on localhost (until Ctrl-C; --no-serve for scripts).
+    """Run the pipeline on the simulator into its own database (DEMO_DATABASE_URL, default
+    var/demo.sqlite3, or --database-url): every cycle collected and aggregated, the worst parks
+    printed, the site published into DOCROOT and served on localhost (until Ctrl-C; --no-serve
+    for scripts).
 
     Example: hallofshame demo --days 3 --parks 20
     """
@@ -53,19 +55,19 @@ def demo(
     from publisher import publish
     from simulator import SimConfig
 
-    settings = settings_of(ctx)
+    settings = demo_settings(ctx)
     config = SimConfig(seed=seed, parks=parks, rides=rides)
     end = until or utcnow()
-    click.echo(
-        f"demo: {parks} simulated parks, {rides} rides, {days:g} days -> {settings.database_url}"
-    )
-    summary, counts = run_stage("demo", simulated_days, settings, config, days, end)
-    click.echo(summary.line())
-    click.echo(counts.line())
+    shown = mask_secret(settings.database_url)
+    click.echo(f"demo: {parks} simulated parks, {rides} rides, {days:g} days -> {shown}")
     engine = engine_for(settings)
-    for period in ("yesterday", "today"):
-        click.echo("\n".join(run_stage("demo", ranking_lines, engine, period, end)))
-    click.echo(run_stage("publish", publish, engine, settings, now=end).line())
+    with exclusive("demo", engine, settings):
+        summary, counts = run_stage("demo", simulated_days, settings, config, days, end)
+        click.echo(summary.line())
+        click.echo(counts.line())
+        for period in ("yesterday", "today"):
+            click.echo("\n".join(run_stage("demo", ranking_lines, engine, period, end)))
+        click.echo(run_stage("publish", publish, engine, settings, now=end).line())
     if serve:
         from publisher.serve import serve as serve_site
 
@@ -78,3 +80,11 @@ def demo(
             fail(f"cannot serve on port {port}: {exc} (try --port 0)")
         except KeyboardInterrupt:
             click.echo("stopped")
+
+
+def demo_settings(ctx: click.Context) -> Settings:
+    """The settings with the demo's own database: `--database-url` when given on the command
+    line, else DEMO_DATABASE_URL, never DATABASE_URL (on a server that is the real database)."""
+    settings = settings_of(ctx)
+    explicit = ctx.find_root().params.get("database_url")
+    return settings.with_overrides(database_url=explicit or settings.demo_database_url)

@@ -10,7 +10,17 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from aggregator.spans import Stats, period_stats
-from cli.common import INSTANT, engine_for, fail, report, run_stage, settings_of
+from cli.common import (
+    INSTANT,
+    engine_for,
+    exclusive,
+    fail,
+    job_time,
+    mask_secret,
+    report,
+    run_stage,
+    settings_of,
+)
 from hallofshame import db, metrics, schema
 from hallofshame.clock import utcnow
 
@@ -36,9 +46,11 @@ def aggregate(
     from aggregator import aggregate as run_aggregate
 
     settings = settings_of(ctx)
+    now = job_time(now)
     engine = engine_for(settings)
-    redo = run_stage("aggregate", days_of_every_park, engine, [d.date() for d in redo_days])
-    summary = run_stage("aggregate", run_aggregate, engine, settings, now=now, redo=redo)
+    with exclusive("aggregate", engine, settings):
+        redo = run_stage("aggregate", days_of_every_park, engine, [d.date() for d in redo_days])
+        summary = run_stage("aggregate", run_aggregate, engine, settings, now=now, redo=redo)
     report("aggregate", summary.as_json())
     click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
 
@@ -69,6 +81,7 @@ def stats(
     if (park_id is None) == (ride_id is None):
         raise click.UsageError("give exactly one of --park ID and --ride ID")
     level, id_ = (PARK, park_id) if park_id is not None else (RIDE, ride_id)
+    now = job_time(now)
     settings = settings_of(ctx)
     engine = engine_for(settings)
     found = run_stage("stats", read_period_stats, engine, level, id_, period, now or utcnow())
@@ -108,9 +121,11 @@ def db_group() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Apply every migration not yet applied. Example: hallofshame db upgrade"""
-    engine = engine_for(settings_of(ctx))
+    settings = settings_of(ctx)
+    engine = engine_for(settings)
     try:
-        revision = db.upgrade(engine)
+        with exclusive("db upgrade", engine, settings):
+            revision = db.upgrade(engine)
     except SQLAlchemyError as exc:
         fail(f"migration failed: {db.one_line(exc)}")
     click.echo(f"database at revision {revision}")
@@ -139,7 +154,10 @@ def collect(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
     from collector.cycle import collect as run_collect
 
     settings = settings_of(ctx)
-    summary = run_stage("collect", run_collect, engine_for(settings), settings, now=now)
+    now = job_time(now)
+    engine = engine_for(settings)
+    with exclusive("collect", engine, settings):
+        summary = run_stage("collect", run_collect, engine, settings, now=now)
     report("collect", summary.as_json())
     click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
     if summary.every_park_failed:
@@ -161,16 +179,18 @@ def cycle(ctx: click.Context, now: datetime | None) -> None:
     from publisher import publish
 
     settings = settings_of(ctx)
+    now = job_time(now)
     engine = engine_for(settings)
-    collected = run_stage("collect", collect, engine, settings, now=now)
-    report("collect", collected.as_json())
-    click.echo(collected.line())
-    aggregated = run_stage("aggregate", aggregate, engine, settings, now=now)
-    report("aggregate", aggregated.as_json())
-    click.echo(aggregated.line())
-    published = run_stage("publish", publish, engine, settings, now=now)
-    report("publish", published.as_json())
-    click.echo(published.line())
+    with exclusive("cycle", engine, settings):
+        collected = run_stage("collect", collect, engine, settings, now=now)
+        report("collect", collected.as_json())
+        click.echo(collected.line())
+        aggregated = run_stage("aggregate", aggregate, engine, settings, now=now)
+        report("aggregate", aggregated.as_json())
+        click.echo(aggregated.line())
+        published = run_stage("publish", publish, engine, settings, now=now)
+        report("publish", published.as_json())
+        click.echo(published.line())
     if collected.every_park_failed:
         fail(f"collect: every park failed ({collected.parks_failed})")
 
@@ -187,16 +207,5 @@ def show_settings(ctx: click.Context) -> None:
     settings = settings_of(ctx)
     for f in fields(settings):
         value = getattr(settings, f.name)
-        shown = mask_secret(str(value)) if f.metadata["secret"] else value
+        shown = mask_secret(str(value), whole=f.metadata["secret"]) if value else value
         click.echo(f"{f.name.upper()}={shown}")
-
-
-def mask_secret(value: str) -> str:
-    """A URL keeps its shape, its password becomes ***; any other secret is hidden whole."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        return make_url(value).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "***" if value else ""

@@ -16,7 +16,7 @@ from collector import store
 from collector.client import FetchError, QueueTimesClient
 from collector.feed import Parsed
 from hallofshame import metrics, schema
-from hallofshame.clock import iso, to_db, utcnow
+from hallofshame.clock import MAX_CLOCK_SKEW, as_utc, iso, to_db, utcnow
 from hallofshame.db import require_schema
 from hallofshame.errors import StageError
 from hallofshame.kinds import KindRules
@@ -111,6 +111,8 @@ def _refresh_parks(
     """parks.json, when the list is missing or older than PARKS_REFRESH_HOURS; else None."""
     with engine.connect() as conn:
         listed = conn.scalar(select(func.max(schema.parks.c.listed_at)))
+    if listed is not None and as_utc(listed) > utcnow() + MAX_CLOCK_SKEW:
+        listed = None  # stamped by a run told a future time: refresh, and stamp it right
     age_hours = (
         None if listed is None else (to_db(summary.cycle_at) - listed).total_seconds() / 3600
     )
@@ -181,7 +183,10 @@ def _write(
     try:
         with engine.begin() as conn:
             if park_list is not None:
-                store.save_park_list(conn, park_list.items, summary.cycle_at)
+                # the list's clock never runs ahead of the real one (a --now in the future
+                # would stop it refreshing until then)
+                listed_at = min(summary.cycle_at, started)
+                store.save_park_list(conn, park_list.items, listed_at)
             written = store.save_cycle(conn, summary.cycle_at, ok, rules)
             store.save_failures(conn, summary.cycle_at, summary.failures)
             summary.snapshots_written = written

@@ -41,10 +41,16 @@ def kind_from_name(name: str) -> str:
 
 
 def read_overrides(path: str | Path, column: str, allowed: set[str]) -> dict[tuple[int, int], str]:
-    """`park_id,ride_id,<column>` rows keyed on (park_id, ride_id). A missing file is empty."""
+    """`park_id,ride_id,<column>` rows keyed on (park_id, ride_id).
+
+    A missing file is an error, not "no overrides": a setting that names a file nobody can read
+    (a typo, a path relative to another directory) would otherwise drop every override quietly.
+    The default files exist in config/ (with no rows)."""
     path = Path(path)
     if not path.is_file():
-        return {}
+        where = "" if path.is_absolute() else f" (relative to {Path.cwd()})"
+        setting = f"{column.upper()}_OVERRIDES_FILE"
+        raise OverrideFileError(f"{setting} names {path}{where}, which is not a file")
     overrides: dict[tuple[int, int], str] = {}
     with path.open(newline="", encoding="utf-8") as handle:
         lines = (line for line in handle if line.strip() and not line.lstrip().startswith("#"))

@@ -33,6 +33,12 @@ class Settings:
         "`mysql+mysqldb://USER:PASSWORD@HOST/DB?charset=utf8mb4`.",
         secret=True,
     )
+    demo_database_url: str = _setting(
+        "sqlite:///var/demo.sqlite3",
+        "Database `hallofshame demo` writes to (never DATABASE_URL, unless --database-url is "
+        "given): simulated parks must not land in a real database.",
+        secret=True,
+    )
     queue_times_url: str = _setting(
         "https://queue-times.com", "Base URL of the Queue-Times API (or of the simulator)."
     )
@@ -61,6 +67,9 @@ class Settings:
     site_url: str = _setting(
         "http://127.0.0.1:8000",
         "Public base URL of the published site (sitemap, feed and robots.txt need absolute URLs).",
+    )
+    job_lock_wait_s: float = _setting(
+        300.0, "Seconds a job waits for another writing job to finish before it gives up."
     )
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
     # The web app (/api/): limits and cache lifetimes.
@@ -163,6 +172,8 @@ def _validate(settings: Settings) -> None:
     for name in positive:
         if getattr(settings, name) < 1:
             raise SettingsError(f"{name.upper()} must be at least 1")
+    if settings.job_lock_wait_s < 0:
+        raise SettingsError("JOB_LOCK_WAIT_S must not be negative")
     for name in ("connect_timeout_s", "read_timeout_s", "cycle_deadline_s", "job_timeout_s"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{name.upper()} must be positive")

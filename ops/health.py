@@ -5,10 +5,13 @@ is mailed once when it starts and once when it ends."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from hallofshame.clock import iso
 from hallofshame.settings import Settings
-from web.health import Health
+
+if TYPE_CHECKING:  # the web app is imported by `hallofshame health` only, when it runs
+    from web.health import Health
 
 
 def incidents_of(health: Health, settings: Settings) -> dict[str, str]:

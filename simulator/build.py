@@ -27,6 +27,11 @@ from simulator.model import (
 from simulator.rng import seeded
 
 MAX_LANDS = 9
+# Simulated ids sit far above every real Queue-Times id (parks in the low thousands, rides and
+# lands in the tens of thousands), so a simulated park can never be taken for a real one.
+PARK_ID_BASE = 900_000
+RIDE_ID_BASE = 9_000_000
+LAND_ID_BASE = 8_000_000
 
 
 def build_parks(config: SimConfig) -> list[SimPark]:
@@ -34,9 +39,12 @@ def build_parks(config: SimConfig) -> list[SimPark]:
     rng = seeded("world", config.seed)
     count = max(1, config.parks)
     sizes = split_total(rng, max(config.rides, count), count)
-    park_ids = rng.sample(range(1, max(400, 4 * count)), count)
-    ride_ids = iter(rng.sample(range(1, max(20_000, 4 * sum(sizes))), sum(sizes)))
-    land_ids = iter(rng.sample(range(1, max(2_000, 4 * MAX_LANDS * count)), MAX_LANDS * count))
+    park_ids = [PARK_ID_BASE + i for i in rng.sample(range(1, max(400, 4 * count)), count)]
+    ride_ids = iter(
+        [RIDE_ID_BASE + i for i in rng.sample(range(1, max(20_000, 4 * sum(sizes))), sum(sizes))]
+    )
+    lands = rng.sample(range(1, max(2_000, 4 * MAX_LANDS * count)), MAX_LANDS * count)
+    land_ids = iter([LAND_ID_BASE + i for i in lands])
     park_names = _park_names(rng, count)
     return [
         _build_park(
