@@ -158,3 +158,20 @@ def test_check_passes_a_ready_deployment(database_url, tmp_path):
     result = CliRunner().invoke(cli, [*args, "--docroot", str(tmp_path / "docroot"), "check"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].startswith("ready: database at ")
+
+
+def test_the_docroot_must_be_writable_by_the_service_user(tmp_path, monkeypatch):
+    """Judged from owner and mode bits (the web unit mounts it read-only on purpose)."""
+    from ops.check import docroot_problem
+
+    docroot = tmp_path / "docroot"
+    docroot.mkdir()
+    monkeypatch.setattr(os, "geteuid", lambda: 4242)  # not the owner, not root
+    monkeypatch.setattr(os, "getegid", lambda: 4242)
+    monkeypatch.setattr(os, "getgroups", lambda: [4242])
+    docroot.chmod(0o755)
+    assert "is not writable by uid 4242" in docroot_problem(docroot)
+    docroot.chmod(0o777)
+    assert docroot_problem(docroot) is None
+    (tmp_path / "file").write_text("")
+    assert "is not a directory" in docroot_problem(tmp_path / "file")

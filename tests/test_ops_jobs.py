@@ -226,3 +226,47 @@ def test_an_overlapping_run_exits_at_once_without_touching_the_database(database
     engine.dispose()
     found = metrics_of(tmp_path / "metrics" / "hallofshame_cycle.prom")
     assert found["hallofshame_job_skipped"] == 1
+
+
+def cron_env(tmp_path: Path, database_url: str, **more: str) -> dict[str, str]:
+    settings = ops_settings(tmp_path)
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DOCROOT": str(tmp_path / "docroot"),
+        "LOG_DIR": settings.log_dir,
+        "METRICS_DIR": settings.metrics_dir,
+        "STATE_DIR": settings.state_dir,
+        **more,
+    }
+
+
+def test_cron_job_is_silent_when_the_alert_mail_went_out(database_url, tmp_path, sendgrid):
+    """cron/job health on an empty database (stale data): a mail, nothing for cron to mail."""
+    mail = ops_settings(tmp_path, sendgrid)
+    env = cron_env(
+        tmp_path,
+        database_url,
+        SENDGRID_API_KEY=mail.sendgrid_api_key,
+        SENDGRID_HOST=mail.sendgrid_host,
+        ALERT_FROM=mail.alert_from,
+        ALERT_TO=mail.alert_to,
+    )
+    job = [str(ROOT / "cron" / "job"), "health"]
+    run = subprocess.run(job, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert run.stdout == run.stderr == ""
+    (sent,) = mails(sendgrid)
+    assert sent["subject"].startswith("[hallofshame] FAILING health:stale-data")
+
+
+def test_cron_job_prints_the_alert_when_no_mail_could_be_sent(database_url, tmp_path):
+    """Without a SendGrid key the alert is logged, and printed so cron's MAILTO still has it."""
+    job = [str(ROOT / "cron" / "job"), "--timeout", "60", "health"]
+    env = cron_env(tmp_path, database_url, SENDGRID_API_KEY="")
+    run = subprocess.run(job, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and run.stdout == ""
+    lines = run.stderr.splitlines()
+    assert lines[0] == "hallofshame job health: exit status 1"
+    assert lines[1].startswith("alert mails not sent: [hallofshame] FAILING health:stale-data")
+    assert "stale" in lines[-1]
