@@ -61,3 +61,11 @@ def engine_for(settings: Settings) -> Any:
         return db.make_engine(settings.database_url)
     except (db.DatabaseError, SQLAlchemyError, ImportError) as exc:
         fail(f"cannot use DATABASE_URL: {exc}")
+
+
+def api_mount(settings: Settings) -> dict[str, Any]:
+    """The API (`web.create_app`) at /api/, for the commands that serve the site locally, so
+    the site and its lookups answer on one port as they do behind Apache."""
+    from web import create_app  # only the serving commands pay for building the Flask app
+
+    return {"/api/": create_app(settings)}
