@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -14,6 +15,7 @@ from hallofshame import db
 from hallofshame.clock import parse_instant
 from hallofshame.errors import StageError
 from hallofshame.settings import Settings
+from ops import summaries
 
 T = TypeVar("T")
 
@@ -69,3 +71,11 @@ def api_mount(settings: Settings) -> dict[str, Any]:
     from web import create_app  # only the serving commands pay for building the Flask app
 
     return {"/api/": create_app(settings)}
+
+
+def report(stage: str, summary: Mapping[str, Any]) -> None:
+    """A stage's summary as one structured log line, and for `hallofshame job`'s metrics."""
+    logging.getLogger(f"hallofshame.{stage}").info(
+        "%s summary", stage, extra={"stage": stage, "summary": dict(summary)}
+    )
+    summaries.record(stage, summary)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from aggregator.spans import Stats, period_stats
-from cli.common import INSTANT, engine_for, fail, run_stage, settings_of
+from cli.common import INSTANT, engine_for, fail, report, run_stage, settings_of
 from hallofshame import db, metrics, schema
 from hallofshame.clock import utcnow
 
@@ -39,6 +39,7 @@ def aggregate(
     engine = engine_for(settings)
     redo = run_stage("aggregate", days_of_every_park, engine, [d.date() for d in redo_days])
     summary = run_stage("aggregate", run_aggregate, engine, settings, now=now, redo=redo)
+    report("aggregate", summary.as_json())
     click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
 
 
@@ -139,6 +140,7 @@ def collect(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
 
     settings = settings_of(ctx)
     summary = run_stage("collect", run_collect, engine_for(settings), settings, now=now)
+    report("collect", summary.as_json())
     click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
     if summary.every_park_failed:
         fail(f"collect: every park failed ({summary.parks_failed})")
@@ -161,9 +163,14 @@ def cycle(ctx: click.Context, now: datetime | None) -> None:
     settings = settings_of(ctx)
     engine = engine_for(settings)
     collected = run_stage("collect", collect, engine, settings, now=now)
+    report("collect", collected.as_json())
     click.echo(collected.line())
-    click.echo(run_stage("aggregate", aggregate, engine, settings, now=now).line())
-    click.echo(run_stage("publish", publish, engine, settings, now=now).line())
+    aggregated = run_stage("aggregate", aggregate, engine, settings, now=now)
+    report("aggregate", aggregated.as_json())
+    click.echo(aggregated.line())
+    published = run_stage("publish", publish, engine, settings, now=now)
+    report("publish", published.as_json())
+    click.echo(published.line())
     if collected.every_park_failed:
         fail(f"collect: every park failed ({collected.parks_failed})")
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import click
 
-from cli.common import INSTANT, api_mount, engine_for, fail, run_stage, settings_of
+from cli.common import INSTANT, api_mount, engine_for, fail, report, run_stage, settings_of
 
 
 @click.command()
@@ -40,6 +40,7 @@ def publish(
         return
     engine = engine_for(settings)
     summary = run_stage("publish", run_publish, engine, settings, docroot, now, full)
+    report("publish", summary.as_json())
     click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
 
 
