@@ -112,6 +112,14 @@ def mask_secret(value: str, whole: bool = True) -> str:
     return SECRET_QUERY.sub(rf"\g<name>{MASK}", masked)
 
 
+def api_mount(settings: Settings) -> dict[str, Any]:
+    """The API (`web.create_app`) at /api/, for the commands that serve the site locally, so
+    the site and its lookups answer on one port as they do behind Apache."""
+    from web import create_app  # only the serving commands pay for building the Flask app
+
+    return {"/api/": create_app(settings)}
+
+
 def report(stage: str, summary: Mapping[str, Any]) -> None:
     """A stage's summary as one structured log line, and for `hallofshame job`'s metrics."""
     logging.getLogger(f"hallofshame.{stage}").info(

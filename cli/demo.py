@@ -6,7 +6,16 @@ from datetime import datetime
 
 import click
 
-from cli.common import INSTANT, engine_for, exclusive, fail, mask_secret, run_stage, settings_of
+from cli.common import (
+    INSTANT,
+    api_mount,
+    engine_for,
+    exclusive,
+    fail,
+    mask_secret,
+    run_stage,
+    settings_of,
+)
 from hallofshame.clock import utcnow
 from hallofshame.settings import Settings
 
@@ -75,7 +84,7 @@ def demo(
             click.echo(f"the demo site is at {url} (Ctrl-C to stop)")
 
         try:
-            serve_site(settings.docroot, "127.0.0.1", port, ready)
+            serve_site(settings.docroot, "127.0.0.1", port, ready, mounts=api_mount(settings))
         except OSError as exc:
             fail(f"cannot serve on port {port}: {exc} (try --port 0)")
         except KeyboardInterrupt:

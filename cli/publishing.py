@@ -7,7 +7,7 @@ from datetime import datetime
 
 import click
 
-from cli.common import INSTANT, engine_for, fail, report, run_stage, settings_of
+from cli.common import INSTANT, api_mount, engine_for, fail, report, run_stage, settings_of
 
 
 @click.command()
@@ -50,7 +50,7 @@ def publish(
 @click.option("--out", type=click.Path(file_okay=False), help="Docroot (default: DOCROOT).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, out: str | None) -> None:
-    """Serve the published site (DOCROOT/current) on localhost until interrupted.
+    """Serve the published site (DOCROOT/current) and the API (/api/) until interrupted.
 
     Example: hallofshame serve --port 8000
     """
@@ -63,7 +63,13 @@ def serve(ctx: click.Context, host: str, port: int, out: str | None) -> None:
     if not (docroot / CURRENT).is_dir():
         fail(f"nothing published in {docroot} yet: run `hallofshame publish` first")
     try:
-        run_serve(docroot, host, port, lambda url: click.echo(f"serving {docroot} at {url}"))
+        run_serve(
+            docroot,
+            host,
+            port,
+            lambda url: click.echo(f"serving {docroot} and the API (/api/) at {url}"),
+            mounts=api_mount(settings_of(ctx)),
+        )
     except OSError as exc:
         fail(f"cannot serve on {host}:{port}: {exc}")
     except KeyboardInterrupt:

@@ -95,10 +95,18 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
-def serve(docroot: Path | str, host: str, port: int, ready: Callable[[str], None]) -> None:
-    """Serve until interrupted; `ready` gets the URL once the socket listens."""
+def serve(
+    docroot: Path | str,
+    host: str,
+    port: int,
+    ready: Callable[[str], None],
+    mounts: dict[str, WSGIApp] | None = None,
+) -> None:
+    """Serve until interrupted; `ready` gets the URL once the socket listens. `mounts`: WSGI
+    apps answering under a path prefix (the CLI mounts the API at /api/)."""
+    site = StaticSite(docroot, mounts)
     with make_server(
-        host, port, StaticSite(docroot), server_class=ThreadingServer, handler_class=QuietHandler
+        host, port, site, server_class=ThreadingServer, handler_class=QuietHandler
     ) as server:
         ready(f"http://{host}:{server.server_port}/")
         server.serve_forever()
