@@ -123,9 +123,10 @@ def world_counts(engine: Engine) -> WorldCounts:
 def simulated_days(
     settings: Settings, config: SimConfig, days: float, end: datetime
 ) -> tuple[ReplaySummary, WorldCounts]:
-    """The demo's pipeline: `days` of simulated time ending at `end`, into DATABASE_URL. Every
-    cycle is collected; the aggregator runs once per simulated hour and at the end (cron runs it
-    after every cycle: the results are the same, the demo is just quicker)."""
+    """The demo's pipeline: `days` of simulated time ending at `end`, into `database_url` (the
+    CLI makes that DEMO_DATABASE_URL, never DATABASE_URL). Every cycle is collected; the
+    aggregator runs once per simulated hour and at the end (cron runs it after every cycle: the
+    results are the same, the demo is just quicker)."""
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     mark_simulated(engine)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -12,9 +12,9 @@ from sqlalchemy.engine import make_url
 
 from cli import cli
 from collector.cycle import collect
-from hallofshame import db, schema
+from hallofshame import db, metrics, schema
 from hallofshame.settings import load_settings
-from simulator import SimConfig, Simulator
+from simulator import SimConfig, Simulator, World
 from tests.conftest import empty_tables
 from tests.tcp_proxy import TcpProxy
 
@@ -138,16 +138,44 @@ def test_cycle_collects_then_aggregates_then_publishes(database_url, simulator, 
 
 
 def test_demo_runs_the_pipeline_and_prints_rankings(tmp_path):
+    """12 simulated hours ending at 03:30 UTC: the parks in the Americas are still in their
+    2026-07-04 (today), Sao Paulo's has just ended (yesterday). Each ranking lists exactly the
+    parks the seeded world opened on that local day within the span, and no other."""
     url = f"sqlite:///{tmp_path}/demo.sqlite3"
+    end = datetime(2026, 7, 5, 3, 30, tzinfo=UTC)
     result = run(
-        "--database-url", url, "--docroot", str(tmp_path / "docroot"), "demo", "--days", "0.25",
-        "--parks", "4", "--rides", "80", "--until", "2026-07-04T20:00:00Z", "--no-serve",
+        "--database-url", url, "--docroot", str(tmp_path / "docroot"), "demo", "--days", "0.5",
+        "--parks", "4", "--rides", "40", "--until", "2026-07-05T03:30:00Z", "--no-serve",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "collected 37 cycles from 2026-07-04T14:00:00Z to 2026-07-04T20:00:00Z" in out
-    assert "the database now holds 4 parks" in out
-    assert "worst parks, yesterday:" in out and "worst parks, today:" in out
+    assert "collected 73 cycles from 2026-07-04T15:30:00Z to 2026-07-05T03:30:00Z" in out
+    assert "the database now holds 4 parks, 40 rides, 73 cycles" in out
+    world = World(SimConfig(seed=42, parks=4, rides=40))
+    for period, days_back in (("yesterday", 1), ("today", 0)):
+        expected = open_parks(world, end - timedelta(hours=12), end, days_back)
+        assert expected  # the span was chosen so that both periods have parks
+        assert ranked(out, period) == expected
     assert "published " in out and "(full)" in out
     home = (tmp_path / "docroot" / "current" / "index.html").read_text()
     assert "Simulated data" in home  # the demo marks its database as simulated
+
+
+def open_parks(world: World, start: datetime, end: datetime, days_back: int) -> set[str]:
+    """Names of the parks open within [start, end] on their local day `days_back` before the
+    local day of `end`."""
+    found = set()
+    for park in world.parks:
+        day = metrics.local_day(end, park.timezone) - timedelta(days=days_back)
+        hours = world.park_hours(park.id, day)
+        if hours and min(hours[1], end) - max(hours[0], start) >= timedelta(hours=1):
+            found.add(park.name)
+    return found
+
+
+def ranked(out: str, period: str) -> set[str]:
+    """The park names the demo ranked for a period (each line `  N. Name: shame S, ...`)."""
+    lines = out.split(f"worst parks, {period}:\n", 1)[1].split("worst parks,")[0].splitlines()
+    entries = [line for line in lines if line.startswith("  ")]
+    assert all(": shame " in line and " h down, uptime " in line for line in entries)
+    return {line.split(". ", 1)[1].split(": shame ")[0] for line in entries}

@@ -16,16 +16,29 @@ def test_migrations_match_the_schema_module(engine):
     assert db.current_revision(engine) == db.head_revision()
 
 
-def test_mariadb_tables_are_innodb_utf8mb4(engine):
-    if engine.dialect.name != "mysql":
-        return  # SQLite has no engines or character sets to check
+def test_mariadb_tables_are_innodb_utf8mb4(mariadb_url):
+    """MariaDB only (skipped without a server, failed under HALLOFSHAME_STRICT=1)."""
+    engine = db.make_engine(mariadb_url)
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT table_name, engine, table_collation FROM information_schema.tables "
             "WHERE table_schema = DATABASE() AND table_name <> 'alembic_version'"
         ).all()
+    engine.dispose()
     assert {row[0] for row in rows} == set(schema.metadata.tables)
     assert all(row[1] == "InnoDB" and row[2].startswith("utf8mb4") for row in rows)
+
+
+PRAGMAS = ("foreign_keys", "journal_mode", "synchronous")
+
+
+def test_sqlite_connections_enforce_foreign_keys_in_wal_mode(tmp_path):
+    """SQLite's counterpart: what make_engine sets on every connection."""
+    engine = db.make_engine(f"sqlite:///{tmp_path}/x.sqlite3")
+    with engine.connect() as conn:
+        pragmas = [conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in PRAGMAS]
+    engine.dispose()
+    assert pragmas == [1, "wal", 1]  # synchronous=NORMAL is 1
 
 
 def test_snapshots_are_indexed_for_the_aggregator(engine):
