@@ -56,7 +56,7 @@ def run_job(
     """Run `command` (argv) as job `job` under its lock; never raises for the job's failures."""
     log_path = Path(settings.log_dir) / f"{job}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with _job_log_handler(settings, log_path, job), _lock(settings, job) as locked:
+    with _JobLogHandler(settings, log_path, job), _JobLock(settings, job) as locked:
         if not locked:
             log.warning("%s is still running: this run exits at once", job, extra=_fields())
             result = JobResult(job, EXIT_LOCKED, skipped=True)
@@ -72,7 +72,7 @@ def _fields(**more: Any) -> dict[str, Any]:
     return {"host": socket.gethostname(), **more}
 
 
-class _job_log_handler:
+class _JobLogHandler:
     """While a job runs, the runner's own log lines go to the job's log file too."""
 
     def __init__(self, settings: Settings, path: Path, job: str) -> None:
@@ -89,7 +89,7 @@ class _job_log_handler:
         self.handler.close()
 
 
-class _lock:
+class _JobLock:
     """flock(2) on STATE_DIR/locks/<job>.lock: the lock `flock(1)` takes too, by hand."""
 
     def __init__(self, settings: Settings, job: str) -> None:
@@ -125,9 +125,9 @@ def _run_locked(
         result.stages, declared = summaries.read(summary_file)
     result.tail = _tail(log_path, offset)
     if status != 0:
-        first = result.tail[-1] if result.tail else "no output"
+        last = result.tail[-1] if result.tail else "no output"
         what = f"timed out after {timeout_s:.0f} s" if timed_out else f"exit status {status}"
-        result.failing = declared or {f"job:{job}": f"{job} failed ({what}): {first}"}
+        result.failing = declared or {f"job:{job}": f"{job} failed ({what}): {last}"}
     level = logging.INFO if status == 0 else logging.ERROR
     log.log(
         level,
@@ -145,13 +145,17 @@ def _run_locked(
     return result
 
 
-def _wait(command: Sequence[str], env: dict[str, str], out: IO[bytes], timeout_s: float):
-    """Run the child in its own process group; on timeout TERM, then KILL, the whole group."""
+def _wait(
+    command: Sequence[str], env: dict[str, str], out: IO[bytes], timeout_s: float
+) -> tuple[int, bool]:
+    """Run the child in its own process group; on timeout TERM, then KILL, the whole group.
+    (exit status as a shell reports it: 128 + N when killed by signal N, timed out)"""
     proc = subprocess.Popen(
         list(command), stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
     )
     try:
-        return proc.wait(timeout=timeout_s), False
+        status = proc.wait(timeout=timeout_s)
+        return (128 - status if status < 0 else status), False
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGTERM)
         try:

@@ -270,3 +270,11 @@ def test_cron_job_prints_the_alert_when_no_mail_could_be_sent(database_url, tmp_
     assert lines[0] == "hallofshame job health: exit status 1"
     assert lines[1].startswith("alert mails not sent: [hallofshame] FAILING health:stale-data")
     assert "stale" in lines[-1]
+
+
+def test_a_job_killed_by_a_signal_reports_it_as_a_shell_does(tmp_path):
+    settings = ops_settings(tmp_path)
+    killed = python_job("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
+    result = run_job(settings, "cycle", killed)
+    assert result.exit_status == 128 + 9
+    assert result.failing == {"job:cycle": "cycle failed (exit status 137): no output"}
