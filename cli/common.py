@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from hallofshame.clock import InstantOutOfRange, TimeOutOfRange, check_job_time,
 from hallofshame.errors import StageError
 from hallofshame.lock import job_lock
 from hallofshame.settings import Settings
+from ops import summaries
 
 T = TypeVar("T")
 
@@ -108,3 +110,19 @@ def mask_secret(value: str, whole: bool = True) -> str:
         return MASK if whole and value else value
     masked = URL_USERINFO.sub(rf"\g<scheme>\g<user>:{MASK}@", value, count=1)
     return SECRET_QUERY.sub(rf"\g<name>{MASK}", masked)
+
+
+def api_mount(settings: Settings) -> dict[str, Any]:
+    """The API (`web.create_app`) at /api/, for the commands that serve the site locally, so
+    the site and its lookups answer on one port as they do behind Apache."""
+    from web import create_app  # only the serving commands pay for building the Flask app
+
+    return {"/api/": create_app(settings)}
+
+
+def report(stage: str, summary: Mapping[str, Any]) -> None:
+    """A stage's summary as one structured log line, and for `hallofshame job`'s metrics."""
+    logging.getLogger(f"hallofshame.{stage}").info(
+        "%s summary", stage, extra={"stage": stage, "summary": dict(summary)}
+    )
+    summaries.record(stage, summary)

@@ -6,13 +6,13 @@ Commands are added here explicitly, one line each; no module registers itself on
 
 from __future__ import annotations
 
-import logging
-import sys
+import os
 from typing import Any
 
 import click
 
-from cli import demo, pipeline
+from cli import demo, ops, pipeline, publishing
+from hallofshame.logs import configure_logging
 from hallofshame.settings import SettingsError, load_settings
 
 
@@ -34,12 +34,8 @@ def cli(ctx: click.Context, env_file: str, verbose: bool, **overrides: Any) -> N
         settings = load_settings(overrides, env_file=env_file)
     except SettingsError as exc:
         raise click.UsageError(str(exc)) from None
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # not every schema check, please
+    job = os.environ.get("HALLOFSHAME_JOB")  # set by `hallofshame job` for its command
+    configure_logging(settings, verbose, **({"job": job} if job else {}))
     ctx.obj = settings
 
 
@@ -52,6 +48,12 @@ for command in (
     pipeline.show_settings,
     demo.demo,
     demo.simulate,
+    publishing.publish,
+    publishing.serve,
+    ops.job,
+    ops.health,
+    ops.report,
+    ops.check,
 ):
     cli.add_command(command)
 

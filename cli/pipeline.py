@@ -17,6 +17,7 @@ from cli.common import (
     fail,
     job_time,
     mask_secret,
+    report,
     run_stage,
     settings_of,
 )
@@ -50,6 +51,7 @@ def aggregate(
     with exclusive("aggregate", engine, settings):
         redo = run_stage("aggregate", days_of_every_park, engine, [d.date() for d in redo_days])
         summary = run_stage("aggregate", run_aggregate, engine, settings, now=now, redo=redo)
+    report("aggregate", summary.as_json())
     click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
 
 
@@ -156,6 +158,7 @@ def collect(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
     engine = engine_for(settings)
     with exclusive("collect", engine, settings):
         summary = run_stage("collect", run_collect, engine, settings, now=now)
+    report("collect", summary.as_json())
     click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
     if summary.every_park_failed:
         fail(f"collect: every park failed ({summary.parks_failed})")
@@ -165,21 +168,29 @@ def collect(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
 @click.option("--now", type=INSTANT, help="Cycle time (replay, tests); default: the clock.")
 @click.pass_context
 def cycle(ctx: click.Context, now: datetime | None) -> None:
-    """What cron runs every interval: collect one cycle, then aggregate.
+    """What cron runs every interval: collect one cycle, aggregate, then publish the site.
 
-    Aggregation runs even when every park failed (it also finalises days that have ended); the
-    exit status is non-zero when either step failed. Example: hallofshame cycle
+    Aggregation and publishing run even when every park failed (they also finalise days that
+    have ended and age the live views); the exit status is non-zero when any step failed, and a
+    failed publish leaves the live site as it was. Example: hallofshame cycle
     """
     from aggregator import aggregate
     from collector.cycle import collect
+    from publisher import publish
 
     settings = settings_of(ctx)
     now = job_time(now)
     engine = engine_for(settings)
     with exclusive("cycle", engine, settings):
         collected = run_stage("collect", collect, engine, settings, now=now)
+        report("collect", collected.as_json())
         click.echo(collected.line())
-        click.echo(run_stage("aggregate", aggregate, engine, settings, now=now).line())
+        aggregated = run_stage("aggregate", aggregate, engine, settings, now=now)
+        report("aggregate", aggregated.as_json())
+        click.echo(aggregated.line())
+        published = run_stage("publish", publish, engine, settings, now=now)
+        report("publish", published.as_json())
+        click.echo(published.line())
     if collected.every_park_failed:
         fail(f"collect: every park failed ({collected.parks_failed})")
 

@@ -21,7 +21,8 @@ class SettingsError(ValueError):
 
 
 def _setting(default: Any, help: str, secret: bool = False) -> Any:
-    return field(default=default, metadata={"help": help, "secret": secret})
+    # Secrets stay out of repr(), so a logged or printed Settings never shows them.
+    return field(default=default, repr=not secret, metadata={"help": help, "secret": secret})
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,55 @@ class Settings:
     tier_overrides_file: str = _setting(
         "config/ride_tier_overrides.csv", "CSV `park_id,ride_id,tier` that beats the data."
     )
+    site_url: str = _setting(
+        "http://127.0.0.1:8000",
+        "Public base URL of the published site (sitemap, feed and robots.txt need absolute URLs).",
+    )
     job_lock_wait_s: float = _setting(
         300.0, "Seconds a job waits for another writing job to finish before it gives up."
     )
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
+    # The web app (/api/): limits and cache lifetimes.
+    api_rate_limit: str = _setting(
+        "120 per minute", "Requests per client to /api/ (flask-limiter syntax, `;` between)."
+    )
+    api_max_range_days: int = _setting(366, "Longest from..to range of a stats lookup, in days.")
+    api_cache_short_s: int = _setting(60, "Cache-Control max-age of answers that touch today.")
+    api_cache_long_s: int = _setting(86400, "Cache-Control max-age of answers on finished days.")
+    api_proxy_count: int = _setting(
+        1, "Proxies in front of the app whose X-Forwarded-For is trusted (Apache: 1)."
+    )
+    health_max_cycle_age_minutes: int = _setting(
+        30, "Health is stale (HTTP 503) without a successful cycle in this many minutes."
+    )
+    # Operations (issue 8): logs, metrics, job runs, alerts, health thresholds.
+    log_format: str = _setting(
+        "text", "`json` (one JSON object a line, for log shippers) or `text` (for people)."
+    )
+    log_dir: str = _setting("var/log", "Where `hallofshame job` appends each job's log.")
+    metrics_dir: str = _setting(
+        "var/metrics", "Where each job writes its Prometheus text file (node_exporter textfile)."
+    )
+    state_dir: str = _setting(
+        "var/state", "Job locks and open incidents (each incident is mailed once when it starts)."
+    )
+    job_timeout_s: float = _setting(
+        540.0, "`hallofshame job` kills a job still running after this many seconds."
+    )
+    sendgrid_api_key: str = _setting(
+        "", "SendGrid API key for alert mails; empty: alerts are only logged.", secret=True
+    )
+    sendgrid_host: str = _setting(
+        "https://api.sendgrid.com", "SendGrid API base URL (tests point it at a local server)."
+    )
+    alert_from: str = _setting("", "Sender address of alert mails (verified in SendGrid).")
+    alert_to: str = _setting("", "Operator address(es) for alert mails, comma-separated.")
+    failing_parks_pct: float = _setting(
+        20.0, "Health fails when at least this share of parks failed in the latest cycle."
+    )
+    publish_lag_minutes: float = _setting(
+        20.0, "Health fails when an aggregation this old has not been published yet."
+    )
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the given settings replaced (None means: keep)."""
@@ -121,13 +167,33 @@ def load_settings(
 
 
 def _validate(settings: Settings) -> None:
-    positive = ("collect_interval_minutes", "collect_concurrency", "retry_attempts")
-    positive += ("max_body_bytes",)
+    positive = (
+        "collect_interval_minutes",
+        "collect_concurrency",
+        "retry_attempts",
+        "max_body_bytes",
+        "api_max_range_days",
+        "health_max_cycle_age_minutes",
+    )
     for name in positive:
         if getattr(settings, name) < 1:
             raise SettingsError(f"{name.upper()} must be at least 1")
     if settings.job_lock_wait_s < 0:
         raise SettingsError("JOB_LOCK_WAIT_S must not be negative")
-    for name in ("connect_timeout_s", "read_timeout_s", "cycle_deadline_s"):
+    for name in ("connect_timeout_s", "read_timeout_s", "cycle_deadline_s", "job_timeout_s"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{name.upper()} must be positive")
+    if settings.publish_lag_minutes <= 0:
+        raise SettingsError("PUBLISH_LAG_MINUTES must be positive")
+    if not 0 < settings.failing_parks_pct <= 100:
+        raise SettingsError("FAILING_PARKS_PCT must be more than 0 and at most 100")
+    if settings.log_format not in ("json", "text"):
+        raise SettingsError(f"LOG_FORMAT={settings.log_format!r} is neither json nor text")
+    bad = [a for a in [*alert_recipients(settings), settings.alert_from] if a and "@" not in a]
+    if bad:
+        raise SettingsError(f"not an e-mail address in ALERT_FROM/ALERT_TO: {bad[0]!r}")
+
+
+def alert_recipients(settings: Settings) -> list[str]:
+    """ALERT_TO as a list (it may name several operators, comma-separated)."""
+    return [a.strip() for a in settings.alert_to.split(",") if a.strip()]

@@ -129,3 +129,12 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         env_file=None,
         environ={},
     )
+
+
+@pytest.fixture
+def sendgrid(http_server: HTTPServer) -> HTTPServer:
+    """A local stand-in for SendGrid's mail API (POST /v3/mail/send answers 202, as the
+    service does); SENDGRID_HOST points the real library at it."""
+    http_server.clear()
+    http_server.expect_request("/v3/mail/send", method="POST").respond_with_data("", status=202)
+    return http_server

@@ -1,0 +1,341 @@
+"""The production virtual host, for real: Debian's apache2 on a loopback port with the project's
+own deploy/apache/hallofshame.conf (its Defines set for this test's paths) in front of a real
+gunicorn serving web.wsgi, over HTTP. Debian enables mod_deflate by default; so does this
+server, to show the precompressed files are served as they are, never compressed per request.
+"""
+
+from __future__ import annotations
+
+import getpass
+import grp
+import gzip
+import http.client
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hallofshame import db
+from hallofshame.settings import load_settings
+from publisher import publish
+from tests.seeding import World, seed
+
+ROOT = Path(__file__).resolve().parents[1]
+VHOST = ROOT / "deploy" / "apache" / "hallofshame.conf"
+MODULES = Path("/usr/lib/apache2/modules")
+SHOPS = "https://shop.example.org https://tickets.example.com"
+WORLD = World()
+PARK = f"/parks/{100}/"  # the seeded world's first park
+NEEDED = ["mpm_event", "authz_core", "mime", "dir", "env", "rewrite", "headers", "proxy"]
+NEEDED += ["proxy_http", "filter", "deflate", "autoindex"]  # Debian enables autoindex too
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, what: str) -> None:
+    for _ in range(200):
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not listen on {port}")
+
+
+def run_as() -> tuple[str, str]:
+    """Apache's workers drop root: to `nobody` when we are root, else they stay us."""
+    if os.geteuid() == 0:
+        return "nobody", grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name
+    return getpass.getuser(), grp.getgrgid(os.getegid()).gr_name
+
+
+def httpd_conf(site: Path, port: int, gunicorn_port: int) -> str:
+    user, group = run_as()
+    loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in NEEDED)
+    return f"""
+ServerRoot {site}
+PidFile {site}/httpd.pid
+DefaultRuntimeDir {site}
+Mutex file:{site}
+Listen 127.0.0.1:{port}
+ServerName 127.0.0.1
+User {user}
+Group {group}
+ErrorLog {site}/error.log
+LogLevel warn
+{loads}
+TypesConfig /etc/mime.types
+AddOutputFilterByType DEFLATE text/html text/css text/plain application/json
+<Directory />
+    Options None
+    AllowOverride None
+    Require all denied
+</Directory>
+Define HOS_PORT {port}
+Define HOS_SERVER_NAME 127.0.0.1
+Define HOS_DOCROOT {site}/docroot
+Define HOS_GUNICORN http://127.0.0.1:{gunicorn_port}
+Define HOS_SHOP_ORIGINS "{SHOPS}"
+Include {VHOST}
+"""
+
+
+MARK = b"<!-- served from index.html.gz -->"
+
+
+def build_docroot(site: Path) -> None:
+    """A real publish of a small seeded world into site/docroot, plus what must stay hidden:
+    a file outside, symlinks out of the release, an older release, a dot file."""
+    database = site / "site.sqlite3"
+    engine = db.make_engine(f"sqlite:///{database}")
+    db.upgrade(engine)
+    seed(engine, WORLD)
+    settings = load_settings(
+        {"database_url": f"sqlite:///{database}", "docroot": str(site / "docroot")},
+        env_file=None,
+        environ={},
+    )
+    publish(engine, settings, site / "docroot", WORLD.end)
+    engine.dispose()
+    current = site / "docroot" / "current"
+    # The home page's .gz twin differs detectably from a compression of the page.
+    home = (current / "index.html").read_bytes()
+    (current / "index.html.gz").write_bytes(gzip.compress(home + MARK))
+    (site / "secret.txt").write_text("outside the docroot")
+    os.symlink(site / "secret.txt", current / "leak.txt")
+    os.symlink(site, current / "up")
+    (current / ".secret").write_text("outside the docroot")
+    old = site / "docroot" / "releases" / "20200101T000000000000Z"
+    old.mkdir()
+    (old / "old.html").write_text("an old release")
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Path]:
+    """A world-readable directory (Apache's workers run as another user when we are root)."""
+    path = Path(tempfile.mkdtemp(prefix="hos-apache-"))
+    path.chmod(0o755)
+    old = os.umask(0o022)
+    try:
+        build_docroot(path)
+        yield path
+    finally:
+        os.umask(old)
+        shutil.rmtree(path)
+
+
+@pytest.fixture(scope="module")
+def gunicorn(site: Path) -> Iterator[int]:
+    """The API as production runs it: gunicorn serving web.wsgi on a migrated database."""
+    database = site / "site.sqlite3"
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DOCROOT": str(site / "docroot")}
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    proc = subprocess.Popen([*command, "web.wsgi:application"], cwd=ROOT, env=env)
+    try:
+        wait_for_port(port, proc, "gunicorn")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def apache(site: Path, gunicorn: int) -> Iterator[int]:
+    port = free_port()
+    conf = site / "httpd.conf"
+    conf.write_text(httpd_conf(site, port, gunicorn))
+    check = subprocess.run(["apache2", "-f", str(conf), "-t"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen(["apache2", "-f", str(conf), "-DFOREGROUND"])
+    try:
+        wait_for_port(port, proc, "apache2")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+class Response:
+    def __init__(self, status: int, headers: http.client.HTTPMessage, body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name)
+
+
+def get(port: int, path: str, **headers: str) -> Response:
+    """One request, the path sent exactly as given, the body exactly as received."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_accept_encoding=True)
+        for name, value in headers.items():
+            conn.putheader(name.replace("_", "-"), value)
+        conn.endheaders()
+        response = conn.getresponse()
+        return Response(response.status, response.headers, response.read())
+    finally:
+        conn.close()
+
+
+def current(site: Path, path: str) -> Path:
+    return site / "docroot" / "current" / path.lstrip("/")
+
+
+def asset(site: Path) -> str:
+    return "/assets/" + sorted(p.name for p in current(site, "assets").glob("*.css"))[0]
+
+
+def test_the_precompressed_file_is_served_when_gzip_is_accepted(apache, site):
+    page = get(apache, "/", Accept_Encoding="gzip, deflate, br")
+    assert page.status == 200
+    assert page.header("Content-Encoding") == "gzip"
+    assert page.header("Content-Type") == "text/html; charset=utf-8"
+    assert "Accept-Encoding" in page.header("Vary")
+    twin = current(site, "index.html.gz")
+    assert int(page.header("Content-Length")) == twin.stat().st_size == len(page.body)
+    assert gzip.decompress(page.body).endswith(MARK)  # the file, not a compression of the page
+
+    data = get(apache, "/data/v1/parks/100.json", Accept_Encoding="gzip")
+    assert data.header("Content-Type") == "application/json; charset=utf-8"
+    assert data.header("Content-Encoding") == "gzip"
+    assert data.body == current(site, "data/v1/parks/100.json.gz").read_bytes()
+
+
+def test_the_plain_file_is_served_otherwise_and_small_files_are_never_compressed(apache, site):
+    page = get(apache, "/")
+    assert page.status == 200 and page.header("Content-Encoding") is None
+    assert page.body == current(site, "index.html").read_bytes()
+    assert "Accept-Encoding" in page.header("Vary")
+    path = "/data/v1/rankings/parks/today/all.json"  # under 1 KB: no twin; mod_deflate is on
+    assert not current(site, path + ".gz").exists()
+    small = get(apache, path, Accept_Encoding="gzip")
+    assert small.status == 200 and small.header("Content-Encoding") is None
+    assert small.body == current(site, path).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("path", "cache_control"),
+    [
+        ("/", "public, max-age=60"),
+        ("/rankings/parks/live/all/", "public, max-age=60"),
+        ("/rankings/rides/today/all/", "public, max-age=60"),
+        ("/embed/rankings/parks/today/all/", "public, max-age=60"),
+        ("/data/v1/rankings/parks/today/all.json", "public, max-age=60"),
+        ("/rankings/parks/yesterday/all/", "public, max-age=3600"),
+        ("/data/v1/rankings/parks/last-week/all.csv", "public, max-age=3600"),
+        ("/rankings/rides/this-year/all/", "public, max-age=3600"),
+        (PARK, "public, max-age=300"),
+        ("/data/v1/catalog.json", "public, max-age=300"),
+        ("ASSET", "public, max-age=31536000, immutable"),
+    ],
+)
+def test_cache_control_by_kind_with_and_without_gzip(apache, site, path, cache_control):
+    path = asset(site) if path == "ASSET" else path
+    for headers in ({}, {"Accept_Encoding": "gzip"}):
+        response = get(apache, path, **headers)
+        assert response.status == 200, path
+        assert response.header("Cache-Control") == cache_control, (path, headers)
+        assert response.header("ETag")
+
+
+@pytest.mark.parametrize("accept", ["", "gzip"])
+def test_revalidation_with_the_etag_answers_304(apache, accept):
+    headers = {"Accept_Encoding": accept} if accept else {}
+    first = get(apache, "/rankings/parks/yesterday/all/", **headers)
+    etag = first.header("ETag")
+    again = get(apache, "/rankings/parks/yesterday/all/", If_None_Match=etag, **headers)
+    assert again.status == 304 and again.body == b""
+    assert again.header("ETag") == etag
+    assert again.header("Cache-Control") == "public, max-age=3600"
+
+
+def test_the_gzip_and_plain_files_have_different_etags(apache):
+    plain = get(apache, PARK).header("ETag")
+    packed = get(apache, PARK, Accept_Encoding="gzip").header("ETag")
+    assert plain and packed and plain != packed
+
+
+def test_open_data_allows_any_origin(apache):
+    for path in ("/data/v1/catalog.json", "/data/v1/rankings/parks/today/all.csv"):
+        assert get(apache, path).header("Access-Control-Allow-Origin") == "*"
+    assert get(apache, "/").header("Access-Control-Allow-Origin") is None
+
+
+def test_embeds_may_be_framed_by_the_shops_only_and_nothing_else_at_all(apache):
+    embed = get(apache, "/embed/parks/100/")
+    assert embed.status == 200
+    assert embed.header("X-Frame-Options") is None
+    assert f"frame-ancestors {SHOPS}" in embed.header("Content-Security-Policy")
+    for path in ("/", PARK, "/data/v1/catalog.json", "/no-such-page"):
+        response = get(apache, path)
+        assert response.header("X-Frame-Options") == "DENY", path
+        assert "frame-ancestors 'none'" in response.header("Content-Security-Policy"), path
+
+
+def test_security_headers_everywhere(apache, site):
+    for path in ("/", "/embed/parks/100/", asset(site), "/api/health"):
+        response = get(apache, path)
+        assert response.header("X-Content-Type-Options") == "nosniff", path
+        assert response.header("Referrer-Policy") == "strict-origin-when-cross-origin", path
+        assert "default-src 'self'" in response.header("Content-Security-Policy"), path
+
+
+def test_the_api_is_proxied_to_gunicorn(apache):
+    health = get(apache, "/api/health")
+    assert health.status == 503  # no cycle collected yet: the app says so
+    assert health.header("Content-Type").startswith("application/json")
+    assert b'"status": "unhealthy"' in health.body or b'"status":"unhealthy"' in health.body
+    assert health.header("Cache-Control") != "public, max-age=300"  # the app's own
+    missing = get(apache, "/api/v1/parks/99999/stats?from=2026-07-01&to=2026-07-02")
+    assert missing.status == 404 and missing.body.startswith(b'{"error"')
+
+
+def test_no_directory_listing(apache):
+    for path in ("/data/v1/parks/", "/assets/", "/data/v1/rankings/parks/today/"):
+        listing = get(apache, path)
+        assert listing.status in (403, 404), path
+        assert b"Index of" not in listing.body
+        assert b"100.json" not in listing.body and b"all.json" not in listing.body
+
+
+def test_missing_pages_get_the_site_404_page(apache, site):
+    response = get(apache, "/rankings/parks/next-year/all/")
+    assert response.status == 404
+    assert response.body == current(site, "404.html").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/rankings/../../secret.txt",
+        "/leak.txt",  # a symlink to a file outside the release
+        "/up/secret.txt",  # a symlink to a directory outside
+        "/current/index.html",
+        "/releases/20200101T000000000000Z/old.html",
+        "/.secret",
+        "/site.sqlite3",
+        "/httpd.conf",
+    ],
+)
+def test_nothing_outside_the_docroot_is_reachable(apache, path):
+    response = get(apache, path)
+    assert response.status in (400, 403, 404), path
+    assert b"outside the docroot" not in response.body
+    assert b"an old release" not in response.body

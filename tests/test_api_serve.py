@@ -1,0 +1,42 @@
+"""`hallofshame serve` answers the site and the API on one port, as Apache does in production."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+def test_serve_mounts_the_api_beside_the_site(database_url, tmp_path: Path):
+    release = tmp_path / "docroot" / "releases" / "r1"
+    release.mkdir(parents=True)
+    (release / "index.html").write_text("<p>home</p>")
+    (tmp_path / "docroot" / "current").symlink_to("releases/r1")
+    command = [sys.executable, "-c", "import cli; cli.main()", "--env-file", "", "--database-url"]
+    command += [database_url, "--docroot", str(tmp_path / "docroot"), "serve", "--port", "0"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        assert "/api/" in line, line + server.stderr.read()
+        url = line.split(" at ")[-1].strip()
+        with urllib.request.urlopen(url) as page:
+            assert page.read() == b"<p>home</p>"
+        status, body = fetch(url + "api/health")
+        assert status == 503 and body["problems"] == ["stale: no successful collection cycle yet"]
+        status, body = fetch(url + "api/v1/parks/1/stats?from=2026-07-04&to=2026-07-04")
+        assert status == 404 and body["error"]["status"] == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def fetch(url: str) -> tuple[int, dict]:
+    """Status and JSON body, for success and error answers alike."""
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())

@@ -1,0 +1,142 @@
+"""The API's views: a park's or ride's numbers over a custom range, a ride's day, health.
+
+Each view validates its parameters (web.params), reads through the same functions every other
+output uses (aggregator.span_stats, metrics), and answers JSON with Cache-Control and an ETag.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from importlib import resources
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy import Connection, select
+
+from aggregator import PARK, RIDE, span_stats
+from hallofshame import metrics, schema
+from web.errors import ApiError
+from web.health import check_health
+from web.params import DayQuery, IdPath, RangeQuery, parse
+from web.state import AppState
+from web.timeline import ride_timeline
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def state() -> AppState:
+    return current_app.extensions["hallofshame"]
+
+
+@bp.get("/v1/parks/<raw_id>/stats")
+def park_stats(raw_id: str) -> Response:
+    """GET /api/v1/parks/ID/stats?from=YYYY-MM-DD&to=YYYY-MM-DD"""
+    return _stats(PARK, raw_id)
+
+
+@bp.get("/v1/rides/<raw_id>/stats")
+def ride_stats(raw_id: str) -> Response:
+    """GET /api/v1/rides/ID/stats?from=YYYY-MM-DD&to=YYYY-MM-DD"""
+    return _stats(RIDE, raw_id)
+
+
+def _stats(level: str, raw_id: str) -> Response:
+    id_ = parse(IdPath, {"id": raw_id}).id
+    query = parse(RangeQuery, request.args.to_dict())
+    app = state()
+    length = (query.last - query.first).days + 1
+    if length < 1:
+        raise ApiError(400, "parameter 'from' is after 'to'")
+    if length > app.settings.api_max_range_days:
+        limit = app.settings.api_max_range_days
+        raise ApiError(400, f"the range is {length} days; at most {limit} are allowed")
+    with app.engine.connect() as conn:
+        _park_id, timezone = _find(conn, level, id_)
+        stats = span_stats(conn, level, {id_: (query.first, query.last)})[id_]
+    body = stats.as_json()
+    del body["first_day"], body["last_day"]
+    body = {
+        f"{level}_id": id_,
+        "from": query.first.isoformat(),
+        "to": query.last.isoformat(),
+    } | body
+    return cached_json(body, _max_age(query.last, timezone))
+
+
+@bp.get("/v1/rides/<raw_id>/timeline")
+def timeline(raw_id: str) -> Response:
+    """GET /api/v1/rides/ID/timeline?date=YYYY-MM-DD"""
+    id_ = parse(IdPath, {"id": raw_id}).id
+    day = parse(DayQuery, request.args.to_dict()).date
+    app = state()
+    cap = metrics.gap_cap(app.settings.collect_interval_minutes) // timedelta(minutes=1)
+    with app.engine.connect() as conn:
+        park_id, timezone = _find(conn, RIDE, id_)
+        found = ride_timeline(conn, id_, park_id, day, timezone, app.clock(), cap)
+        down = conn.scalar(
+            select(schema.ride_daily.c.down_minutes).where(
+                schema.ride_daily.c.ride_id == id_, schema.ride_daily.c.day == day
+            )
+        )
+    body = {
+        "ride_id": id_,
+        "park_id": park_id,
+        "date": day.isoformat(),
+        "timezone": timezone,
+        "source": found.source,
+        "down_minutes": down,
+        "segments": found.as_json(),
+    }
+    return cached_json(body, _max_age(day, timezone))
+
+
+@bp.get("/health")
+def health() -> tuple[Response, int]:
+    """200 when fresh; 503 when the data is stale or the database unreachable."""
+    app = state()
+    found = check_health(app.engine, app.settings, app.clock())
+    response = jsonify(found.as_json())
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if found.ok else 503
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API (the publisher also copies it to /data/v1/)."""
+    text = (resources.files("web") / "openapi.json").read_text(encoding="utf-8")
+    response = current_app.response_class(text, mimetype="application/json")
+    return _conditional(response, 3600)
+
+
+def _find(conn: Connection, level: str, id_: int) -> tuple[int, str]:
+    """(park id, park time zone) of a park or ride, or a 404."""
+    p, r = schema.parks.c, schema.rides.c
+    if level == PARK:
+        query = select(p.id, p.timezone).where(p.id == id_)
+    else:
+        query = select(p.id, p.timezone).join(schema.rides, r.park_id == p.id).where(r.id == id_)
+    row = conn.execute(query).first()
+    if row is None:
+        raise ApiError(404, f"no {level} with id {id_}")
+    return row[0], row[1]
+
+
+def _max_age(last_day: date, timezone: str) -> int:
+    """Long for days that are over and settled (the aggregator has finalised them by the time
+    the gap cap has passed after the park's midnight); short for anything touching today."""
+    app = state()
+    settle = metrics.gap_cap(app.settings.collect_interval_minutes)
+    _, end = metrics.day_bounds(last_day, timezone)
+    finished = app.clock() >= end + settle
+    return app.settings.api_cache_long_s if finished else app.settings.api_cache_short_s
+
+
+def cached_json(body: dict[str, Any], max_age: int) -> Response:
+    return _conditional(jsonify(body), max_age)
+
+
+def _conditional(response: Response, max_age: int) -> Response:
+    """Cache-Control, a strong ETag of the body, and 304 when the client already has it."""
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.add_etag()
+    return response.make_conditional(request)

@@ -1,0 +1,40 @@
+"""The web app's database engine: read-only, enforced by the database itself.
+
+The app only answers lookups; a bug (or a crafted request) must not be able to write. SQLite is
+opened in `mode=ro` (a missing file is an error, never a new empty database); MariaDB sessions
+are set `READ ONLY`, so any write fails inside the server.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from hallofshame import db
+
+
+def read_only_engine(url: str) -> Engine:
+    """An engine whose connections cannot write (SQLite or MariaDB)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_read_only(parsed.database or "")
+    engine = db.make_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _read_only(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("SET SESSION TRANSACTION READ ONLY")
+        cursor.close()
+
+    return engine
+
+
+def _sqlite_read_only(database: str) -> Engine:
+    if not database or database == ":memory:":
+        raise db.DatabaseError("the web app needs a database file, not an in-memory database")
+    path = quote(str(Path(database).resolve()))
+    return create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"timeout": 30})
