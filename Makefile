@@ -6,7 +6,7 @@ BASE := $(VENV)/.installed-base
 TESTED := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-noserve test lint format bench-collect clean
+.PHONY: demo demo-noserve test lint format bench-collect bench-web clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -43,6 +43,9 @@ format: $(TESTED)
 
 bench-collect: $(TESTED)  ## the collection benchmark (needs MariaDB)
 	$(BIN)/python bench/bench_collect.py
+
+bench-web: $(TESTED)  ## Apache static vs Flask per request vs the API lookup (MariaDB, wrk, apache2)
+	$(BIN)/python bench/bench_web.py --reuse
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
