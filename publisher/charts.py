@@ -12,10 +12,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 
-# Heatmap bins of the hourly shame score (0 to 10): fixed, so two parks' maps compare.
-HEAT_BINS = (0.0, 0.5, 1.0, 2.0, 4.0)  # level n: value above HEAT_BINS[n - 1], up to HEAT_BINS[n]
+from hallofshame import metrics
+
+# Heatmap bins of the share of ride time lost in an hour (percent): fixed, so two parks' maps
+# compare. Level n holds values above HEAT_BINS[n - 1] and up to HEAT_BINS[n].
+HEAT_BINS = (0.0, 2.0, 5.0, 10.0, 20.0)
 CELL, GAP, LEFT, TOP = 12, 1, 44, 16  # heatmap cell size, gap and margins (SVG user units)
 BAR_W, BAR_GAP, PLOT_H, AXIS_W, FOOT = 12, 2, 120, 34, 28  # bar charts
 
@@ -35,10 +39,34 @@ def heat_legend() -> list[dict[str, str]]:
     """One legend entry per colour, in words a reader can match to the cells."""
     entries = [{"cls": "h0", "label": "0"}]
     for low, high in itertools.pairwise(HEAT_BINS):
-        entries.append({"cls": heat_level(high), "label": f"{low:g}–{high:g}"})
-    entries.append({"cls": f"h{len(HEAT_BINS)}", "label": f"over {HEAT_BINS[-1]:g}"})
+        entries.append({"cls": heat_level(high), "label": f"{low:g}–{high:g} %"})
+    entries.append({"cls": f"h{len(HEAT_BINS)}", "label": f"over {HEAT_BINS[-1]:g} %"})
     entries.append({"cls": "hnone", "label": "closed or no data"})
     return entries
+
+
+def days_between(first: str | None, last: str | None) -> list[str]:
+    """Every ISO day from `first` to `last` inclusive (none when either is missing)."""
+    if not first or not last:
+        return []
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    return [(start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
+
+
+def down_share(open_minutes: int, down_minutes: int) -> float | None:
+    """The share of ride time lost in a cell: 100 - uptime, by METRICS.md's uptime formula."""
+    uptime = metrics.uptime_pct(open_minutes, down_minutes)
+    return None if uptime is None else 100.0 - uptime
+
+
+def park_heatmap(heat: Mapping[str, Any]) -> dict[str, Any]:
+    """The park page's heatmap from its context (`from`, `to`, `cells` of down and open minutes
+    per local day and hour): each cell is the share of ride time that was down."""
+    values = {
+        (c["day"], c["hour"]): down_share(c["open_minutes"], c["down_minutes"])
+        for c in heat["cells"]
+    }
+    return heatmap(days_between(heat["from"], heat["to"]), values)
 
 
 def heatmap(days: Sequence[str], values: Mapping[tuple[str, int], float | None]) -> dict[str, Any]:
@@ -73,6 +101,14 @@ def heatmap(days: Sequence[str], values: Mapping[tuple[str, int], float | None])
         "legend": heat_legend(),
         "empty": not hours,
     }
+
+
+def daily_points(rows: Sequence[Mapping[str, Any]], key: str) -> list[tuple[str, float | None]]:
+    """(day, value) for every day from the first row's to the last row's; a day without a row
+    is a gap (no data), never a zero."""
+    by_day = {row["day"]: row.get(key) for row in rows}
+    days = days_between(min(by_day, default=None), max(by_day, default=None))
+    return [(day, by_day.get(day)) for day in days]
 
 
 def nice_ceiling(value: float) -> float:

@@ -12,11 +12,12 @@ from publisher import charts
     [
         (None, "hnone"),
         (0.0, "h0"),
-        (0.3, "h1"),
-        (0.5, "h1"),
-        (0.51, "h2"),
-        (3.9, "h4"),
-        (9.0, "h5"),
+        (1.5, "h1"),
+        (2.0, "h1"),
+        (2.1, "h2"),
+        (7.0, "h3"),
+        (15.0, "h4"),
+        (50.0, "h5"),
     ],
 )
 def test_heat_levels_are_fixed_bins_so_parks_compare(value: float | None, level: str) -> None:
@@ -29,7 +30,7 @@ def test_heatmap_draws_only_the_hours_some_day_has_data_for() -> None:
     grid = charts.heatmap(days, values)
     assert grid["hour_list"] == [9, 10, 11]
     assert len(grid["cells"]) == 6
-    assert [c["cls"] for c in grid["cells"]] == ["h0", "hnone", "hnone", "hnone", "hnone", "h4"]
+    assert [c["cls"] for c in grid["cells"]] == ["h0", "hnone", "hnone", "hnone", "hnone", "h2"]
     assert grid["rows"][1] == {"day": "2026-11-02", "values": [None, None, 2.5]}
     assert not grid["empty"]
 
@@ -63,3 +64,30 @@ def test_percentage_bars_keep_a_fixed_axis() -> None:
 
 def test_bars_without_data_are_empty() -> None:
     assert charts.bars([("2026-11-01", None)])["empty"]
+
+
+def test_park_heatmap_shows_the_share_of_ride_time_down_per_hour() -> None:
+    heat = {
+        "from": "2026-11-01",
+        "to": "2026-11-03",
+        "cells": [
+            {"day": "2026-11-01", "hour": 10, "open_minutes": 450, "down_minutes": 150},
+            {"day": "2026-11-03", "hour": 11, "open_minutes": 0, "down_minutes": 0},
+        ],
+    }
+    grid = charts.park_heatmap(heat)
+    assert [r["day"] for r in grid["rows"]] == ["2026-11-01", "2026-11-02", "2026-11-03"]
+    assert grid["hour_list"] == [10]  # an hour nobody rode is not drawn
+    assert grid["rows"][0]["values"] == [25.0]  # 150 of 600 ride-minutes down
+    assert grid["rows"][1]["values"] == [None]  # a day without rows: no data, not zero
+    assert grid["cells"][0]["cls"] == "h5"
+
+
+def test_daily_points_fill_missing_days_with_gaps() -> None:
+    rows = [{"day": "2026-11-01", "uptime_pct": 90.0}, {"day": "2026-11-03", "uptime_pct": None}]
+    assert charts.daily_points(rows, "uptime_pct") == [
+        ("2026-11-01", 90.0),
+        ("2026-11-02", None),
+        ("2026-11-03", None),
+    ]
+    assert charts.daily_points([], "uptime_pct") == []
