@@ -6,7 +6,7 @@ BASE := $(VENV)/.installed-base
 TESTED := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format bench-collect clean
+.PHONY: demo demo-noserve test lint format bench-collect clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -23,8 +23,11 @@ $(TESTED): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,mariadb]'
 	touch $(BASE) $(TESTED)
 
-demo: $(BASE)  ## the pipeline on the bundled simulator, into var/demo.sqlite3
+demo: $(BASE)  ## the pipeline on the bundled simulator, into var/demo.sqlite3, then served
 	$(BIN)/hallofshame demo $(DEMO_ARGS)
+
+demo-noserve: $(BASE)  ## the same, without serving the site at the end (scripts)
+	$(BIN)/hallofshame demo --no-serve $(DEMO_ARGS)
 
 test: $(TESTED)  ## the whole suite, SQLite and MariaDB, on both cores
 	$(BIN)/pytest -n auto -q $(PYTEST_ARGS)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from cli.common import INSTANT, engine_for, run_stage, settings_of
+from cli.common import INSTANT, engine_for, fail, run_stage, settings_of
 from hallofshame.clock import utcnow
 
 
@@ -28,16 +28,29 @@ def simulate(ctx: click.Context) -> None:
 @click.option("--rides", default=400, show_default=True, help="Rides in the simulated world.")
 @click.option("--seed", default=42, show_default=True, help="Seed of the simulated world.")
 @click.option("--until", type=INSTANT, help="End of the simulated span (default: now).")
+@click.option(
+    "--serve/--no-serve", default=True, show_default=True, help="Serve the site when done."
+)
+@click.option("--port", default=8000, show_default=True, help="Port to serve the site on.")
 @click.pass_context
 def demo(
-    ctx: click.Context, days: float, parks: int, rides: int, seed: int, until: datetime | None
+    ctx: click.Context,
+    days: float,
+    parks: int,
+    rides: int,
+    seed: int,
+    until: datetime | None,
+    serve: bool,
+    port: int,
 ) -> None:
     """Run the pipeline on the simulator into DATABASE_URL (default: an SQLite file): every
-    cycle collected and aggregated, then the worst parks printed.
+    cycle collected and aggregated, the worst parks printed, the site published into DOCROOT
+    and served on localhost (until Ctrl-C; --no-serve for scripts).
 
     Example: hallofshame demo --days 3 --parks 20
     """
     from demo import ranking_lines, simulated_days
+    from publisher import publish
     from simulator import SimConfig
 
     settings = settings_of(ctx)
@@ -52,3 +65,16 @@ def demo(
     engine = engine_for(settings)
     for period in ("yesterday", "today"):
         click.echo("\n".join(run_stage("demo", ranking_lines, engine, period, end)))
+    click.echo(run_stage("publish", publish, engine, settings, now=end).line())
+    if serve:
+        from publisher.serve import serve as serve_site
+
+        def ready(url: str) -> None:
+            click.echo(f"the demo site is at {url} (Ctrl-C to stop)")
+
+        try:
+            serve_site(settings.docroot, "127.0.0.1", port, ready)
+        except OSError as exc:
+            fail(f"cannot serve on port {port}: {exc} (try --port 0)")
+        except KeyboardInterrupt:
+            click.echo("stopped")

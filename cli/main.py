@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cli import demo, pipeline
+from cli import demo, pipeline, publishing
 from hallofshame.settings import SettingsError, load_settings
 
 
@@ -52,6 +52,8 @@ for command in (
     pipeline.show_settings,
     demo.demo,
     demo.simulate,
+    publishing.publish,
+    publishing.serve,
 ):
     cli.add_command(command)
 

@@ -148,19 +148,22 @@ def collect(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
 @click.option("--now", type=INSTANT, help="Cycle time (replay, tests); default: the clock.")
 @click.pass_context
 def cycle(ctx: click.Context, now: datetime | None) -> None:
-    """What cron runs every interval: collect one cycle, then aggregate.
+    """What cron runs every interval: collect one cycle, aggregate, then publish the site.
 
-    Aggregation runs even when every park failed (it also finalises days that have ended); the
-    exit status is non-zero when either step failed. Example: hallofshame cycle
+    Aggregation and publishing run even when every park failed (they also finalise days that
+    have ended and age the live views); the exit status is non-zero when any step failed, and a
+    failed publish leaves the live site as it was. Example: hallofshame cycle
     """
     from aggregator import aggregate
     from collector.cycle import collect
+    from publisher import publish
 
     settings = settings_of(ctx)
     engine = engine_for(settings)
     collected = run_stage("collect", collect, engine, settings, now=now)
     click.echo(collected.line())
     click.echo(run_stage("aggregate", aggregate, engine, settings, now=now).line())
+    click.echo(run_stage("publish", publish, engine, settings, now=now).line())
     if collected.every_park_failed:
         fail(f"collect: every park failed ({collected.parks_failed})")
 

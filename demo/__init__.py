@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
-from aggregator import aggregate, rank_parks
+from aggregator import aggregate, rank_parks, read
 from collector.cycle import CycleSummary, collect
 from hallofshame import db, metrics, schema
 from hallofshame.clock import iso
@@ -128,6 +128,7 @@ def simulated_days(
     after every cycle: the results are the same, the demo is just quicker)."""
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
+    mark_simulated(engine)
     start = end - timedelta(days=days)
     for name in ("collector", "aggregator"):  # the progress line says it all
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -145,6 +146,15 @@ def simulated_days(
         )
     aggregate(engine, settings, now=summary.last)
     return summary, world_counts(engine)
+
+
+def mark_simulated(engine: Engine) -> None:
+    """Record with the data that it comes from the simulator: every page published from this
+    database then carries the "simulated data" banner."""
+    meta = schema.site_meta
+    with engine.begin() as conn:
+        conn.execute(meta.delete().where(meta.c.key == read.SIMULATED_KEY))
+        conn.execute(meta.insert().values(key=read.SIMULATED_KEY, value=read.SIMULATED_VALUE))
 
 
 def ranking_lines(engine: Engine, period: str, now: datetime, top: int = 5) -> list[str]:

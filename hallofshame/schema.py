@@ -255,3 +255,14 @@ aggregated_cycles = Table(
     Column("aggregated_at", DateTime, nullable=False),
     **MYSQL,
 )
+
+# --- Site facts (migration 0003) ---------------------------------------------------------------
+
+site_meta = Table(
+    "site_meta",
+    metadata,
+    # data_source = simulator: the demo wrote this database; every published page says so.
+    Column("key", String(64), primary_key=True),
+    Column("value", String(255), nullable=False),
+    **MYSQL,
+)

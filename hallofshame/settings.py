@@ -57,6 +57,10 @@ class Settings:
     tier_overrides_file: str = _setting(
         "config/ride_tier_overrides.csv", "CSV `park_id,ride_id,tier` that beats the data."
     )
+    site_url: str = _setting(
+        "http://127.0.0.1:8000",
+        "Public base URL of the published site (sitemap, feed and robots.txt need absolute URLs).",
+    )
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
 
     def with_overrides(self, **values: Any) -> Settings:

@@ -125,23 +125,29 @@ def test_settings_masks_the_database_password():
     assert "DATABASE_URL=mysql+mysqldb://hos:***@db/hos" in result.output
 
 
-def test_cycle_collects_then_aggregates(database_url, simulator):
-    first = run_on(database_url, simulator, "cycle", "--now", "2026-07-04T18:00:00Z")
-    second = run_on(database_url, simulator, "cycle", "--now", "2026-07-04T18:10:00Z")
+def test_cycle_collects_then_aggregates_then_publishes(database_url, simulator, tmp_path):
+    docroot = ("--docroot", str(tmp_path / "docroot"))
+    first = run_on(database_url, simulator, *docroot, "cycle", "--now", "2026-07-04T18:00:00Z")
+    second = run_on(database_url, simulator, *docroot, "cycle", "--now", "2026-07-04T18:10:00Z")
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     lines = second.stdout.splitlines()
     assert lines[0].startswith("cycle 2026-07-04T18:10:00Z: 6 parks ok")
     assert lines[1].startswith("aggregate 2026-07-04T18:10:00Z: 1 new cycles")
+    assert lines[2].startswith("published ") and "(incremental)" in lines[2]
+    assert (tmp_path / "docroot" / "current" / "index.html").is_file()
 
 
 def test_demo_runs_the_pipeline_and_prints_rankings(tmp_path):
     url = f"sqlite:///{tmp_path}/demo.sqlite3"
     result = run(
-        "--database-url", url, "demo", "--days", "0.25", "--parks", "4", "--rides", "80",
-        "--until", "2026-07-04T20:00:00Z",
+        "--database-url", url, "--docroot", str(tmp_path / "docroot"), "demo", "--days", "0.25",
+        "--parks", "4", "--rides", "80", "--until", "2026-07-04T20:00:00Z", "--no-serve",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "collected 37 cycles from 2026-07-04T14:00:00Z to 2026-07-04T20:00:00Z" in out
     assert "the database now holds 4 parks" in out
     assert "worst parks, yesterday:" in out and "worst parks, today:" in out
+    assert "published " in out and "(full)" in out
+    home = (tmp_path / "docroot" / "current" / "index.html").read_text()
+    assert "Simulated data" in home  # the demo marks its database as simulated

@@ -1,0 +1,481 @@
+"""Context builders: one function per page type, each returning the one object that both the
+JSON file and the HTML page of that view are rendered from (datasette's habit).
+
+Numbers enter here only through `Stats.as_json()` and `metrics.for_display`, at the published
+precision of METRICS.md. Presentation extras that are not part of the JSON contract go under
+`ctx["view"]`; `generated_at` is filled in by the publish loop (it is not part of the page's
+content hash, so an unchanged page keeps its bytes).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aggregator.spans import PARK, RIDE, Stats
+from hallofshame import metrics
+from hallofshame.clock import as_utc, iso
+from publisher.data import SiteData
+from publisher.urls import LEVELS, url
+
+SOURCE = "Queue-Times.com"
+SOURCE_URL = "https://queue-times.com"
+ATTRIBUTION = "Powered by Queue-Times.com"
+LIVE_PERIODS = ("live", "today")  # views the next cycle changes; their items carry live states
+AWARD_PERIODS = ("yesterday", "last-week", "last-month")
+HOME_ROWS = 10
+EMBED_ROWS = 10
+PARK_WORST_RIDES = 10
+PARK_LONGEST_OUTAGES = 10
+PARK_NUMBERS = ("shame_score", "downtime_hours", "uptime_pct", "breakdowns")
+RIDE_NUMBERS = (*PARK_NUMBERS, "longest_outage_minutes")
+LEVEL_OF = {"parks": PARK, "rides": RIDE}
+
+
+def common(data: SiteData, as_of: datetime | None) -> dict[str, Any]:
+    """The freshness stamps and attribution every JSON file carries."""
+    return {
+        "generated_at": None,
+        "data_as_of": iso(as_of),
+        "source": {"name": SOURCE, "url": SOURCE_URL},
+        "attribution": ATTRIBUTION,
+    }
+
+
+def completed_as_of(data: SiteData, span: tuple[date | None, date | None]) -> datetime | None:
+    """A completed period's data is as of the end of its last day (or the latest cycle when
+    that is earlier): the same for every cycle of today, so its pages keep their bytes."""
+    if span[1] is None or data.data_as_of is None:
+        return data.data_as_of
+    end = datetime.combine(span[1] + timedelta(days=1), datetime.min.time()).replace(
+        tzinfo=data.data_as_of.tzinfo
+    )
+    return min(end, data.data_as_of)
+
+
+def period_as_of(data: SiteData, period: str, span: tuple[date | None, date | None]) -> Any:
+    return data.data_as_of if period in LIVE_PERIODS else completed_as_of(data, span)
+
+
+# --- Rankings ----------------------------------------------------------------------------------
+
+
+def ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, Any]:
+    """A ranking of parks or rides for a period under a filter: ranked items, worst first, then
+    the ones without data (no rank, null numbers)."""
+    ids = member_ids(data, level, filter)
+    stats = data.stats[LEVEL_OF[level]][period]
+    order, unranked = ranking_order(data, level, period, ids)
+    item = park_item if level == "parks" else ride_item
+    items = [item(data, stats[i], period, rank) for rank, i in enumerate(order, 1)]
+    items += [item(data, stats[i], period, None) for i in unranked]
+    span = span_of([stats[i] for i in ids if i in stats], period, data)
+    ctx = {
+        "period": period,
+        "filter": filter,
+        "level": level,
+        "span": {"from": span[0], "to": span[1]},
+        **common(data, period_as_of(data, period, _dates(span))),
+        "items": items,
+    }
+    ctx["view"] = {
+        "title": ranking_title(level, period, filter),
+        "periods": data.periods,
+        "filters": data.catalog.filters,
+        "ranked": len(order),
+        "json_url": url("ranking_json", level=level, period=period, filter=filter),
+        "csv_url": url("ranking_csv", level=level, period=period, filter=filter),
+        "embed_url": url("embed_ranking", level=level, period=period, filter=filter),
+        "page_url": url("ranking", level=level, period=period, filter=filter),
+        "embed_rows": EMBED_ROWS,
+        "columns": item_columns(level, period),
+    }
+    return ctx
+
+
+def item_columns(level: str, period: str) -> list[str]:
+    """The keys of a ranking's items, in order (the CSV header)."""
+    if level == "parks":
+        keys = ["rank", "park_id", "name", *PARK_NUMBERS, "longest_outage_minutes"]
+        keys += ["country", "continent"]
+        return [*keys, "rides_down_now"] if period in LIVE_PERIODS else keys
+    keys = ["rank", "ride_id", "park_id", "park_name", "name", "tier", *RIDE_NUMBERS]
+    return [*keys, "status"] if period in LIVE_PERIODS else keys
+
+
+def member_ids(data: SiteData, level: str, filter: str) -> list[int]:
+    parks = set(data.catalog.park_ids(filter))
+    if level == "parks":
+        return sorted(parks)
+    return sorted(r.id for r in data.catalog.rides.values() if r.ranked and r.park_id in parks)
+
+
+def ranking_order(
+    data: SiteData, level: str, period: str, ids: list[int]
+) -> tuple[list[int], list[int]]:
+    """(ranked ids worst first, the rest by name). Live rides: the rides down now, headliners
+    first, then by today's downtime (a ride has no live score of its own)."""
+    stats = data.stats[LEVEL_OF[level]][period]
+    if level == "rides" and period == metrics.LIVE:
+        today = data.stats[RIDE]["today"]
+        down = [i for i in ids if stats[i].live_status == "down"]
+        order = sorted(down, key=lambda i: (stats[i].tier or 9, -(today[i].down_minutes or 0), i))
+    else:
+        scored = [stats[i] for i in ids if stats[i].shame_score is not None]
+        order = [s.id for s in sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))]
+    ranked = set(order)
+    names = _names(data, level)
+    rest = sorted((i for i in ids if i not in ranked), key=lambda i: (names[i].casefold(), i))
+    return order, rest
+
+
+def _names(data: SiteData, level: str) -> dict[int, str]:
+    if level == "parks":
+        return {i: p.name for i, p in data.catalog.parks.items()}
+    return {i: r.name for i, r in data.catalog.rides.items()}
+
+
+def park_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> dict[str, Any]:
+    park = data.catalog.parks[stats.id]
+    shown = stats.as_json() if rank is not None else {}
+    item: dict[str, Any] = {"rank": rank, "park_id": park.id, "name": park.name}
+    item.update({name: shown.get(name) for name in (*PARK_NUMBERS, "longest_outage_minutes")})
+    item.update({"country": park.country, "continent": park.continent})
+    if period in LIVE_PERIODS:
+        item["rides_down_now"] = rides_down_now(data, park.id)
+    return item
+
+
+def rides_down_now(data: SiteData, park_id: int) -> int | None:
+    live = data.stats[PARK][metrics.LIVE].get(park_id)
+    return live.numbers()["rides_down"] if live else None
+
+
+def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> dict[str, Any]:
+    ride = data.catalog.rides[stats.id]
+    park = data.catalog.parks[ride.park_id]
+    shown_stats = data.stats[RIDE]["today"][ride.id] if period == metrics.LIVE else stats
+    shown = shown_stats.as_json() if rank is not None else {}
+    item: dict[str, Any] = {
+        "rank": rank,
+        "ride_id": ride.id,
+        "park_id": park.id,
+        "park_name": park.name,
+        "name": ride.name,
+        "tier": ride.tier,
+    }
+    item.update({name: shown.get(name) for name in RIDE_NUMBERS})
+    if period in LIVE_PERIODS:
+        item["status"] = live_status(data, ride.id)
+    return item
+
+
+def live_status(data: SiteData, ride_id: int) -> str:
+    live = data.stats[RIDE][metrics.LIVE].get(ride_id)
+    return (live.live_status if live else None) or "no data"
+
+
+def span_of(stats: list[Stats], period: str, data: SiteData) -> tuple[str | None, str | None]:
+    """A ranking's span: from the earliest park-local first day to the latest last day (parks
+    in different time zones are on different days); live: the cycle."""
+    if period == metrics.LIVE:
+        at = iso(data.data_as_of)
+        return at, at
+    firsts = [s.first_day for s in stats if s.first_day]
+    lasts = [s.last_day for s in stats if s.last_day]
+    first = min(firsts).isoformat() if firsts else None
+    last = max(lasts).isoformat() if lasts else None
+    return first, last
+
+
+def _dates(span: tuple[str | None, str | None]) -> tuple[date | None, date | None]:
+    try:
+        return tuple(date.fromisoformat(s) if s else None for s in span)  # type: ignore[return-value]
+    except ValueError:  # live: instants
+        return None, None
+
+
+def ranking_title(level: str, period: str, filter: str) -> str:
+    what = "Parks" if level == "parks" else "Rides"
+    scope = "" if filter == "all" else f" ({filter_label(filter)})"
+    return f"{what}: {period_label(period)}{scope}"
+
+
+def period_label(period: str) -> str:
+    return {"live": "right now", "last-7-days": "last 7 days", "last-30-days": "last 30 days"}.get(
+        period, period.replace("-", " ")
+    )
+
+
+def filter_label(filter: str) -> str:
+    if filter == "disney-universal":
+        return "Disney & Universal"
+    return filter.replace("-", " ").title() if filter != "all" else "all parks"
+
+
+# --- Parks and rides -----------------------------------------------------------------------------
+
+
+def park(data: SiteData, park_id: int) -> dict[str, Any]:
+    """A park's page and JSON: live state of each ride, its numbers for every period, worst
+    rides, longest outages, heatmap and daily trend."""
+    info = data.catalog.parks[park_id]
+    rides = _memo(data, "rides_of", data.catalog.rides_of).get(park_id, [])
+    live = data.stats[PARK][metrics.LIVE][park_id]
+    ctx = {
+        "park": {
+            "park_id": info.id,
+            "name": info.name,
+            "country": info.country,
+            "continent": info.continent,
+            "timezone": info.timezone,
+            "group": info.group_name,
+        },
+        **common(data, data.data_as_of),
+        "data_as_of_local": local_iso(data.data_as_of, info.timezone),
+        "live": {
+            "status": live.live_status,
+            "shame_score": metrics.for_display("shame_score", live.shame_score),
+            "rides_down_now": rides_down_now(data, park_id),
+        },
+        "periods": {p: period_numbers(data.stats[PARK][p][park_id], p) for p in data.periods},
+        "rides": [ride_row(data, r) for r in rides],
+        "worst_rides": worst_rides(data, [r.id for r in rides if r.ranked]),
+        "longest_outages": longest_outages(data, park_id),
+        "heatmap": heatmap(data, park_id),
+        "trend": [_shown(row) for row in data.park_trends.get(park_id, [])],
+    }
+    ctx["view"] = {
+        "json_url": url("park_json", park_id=park_id),
+        "embed_url": url("embed_park", park_id=park_id),
+        "page_url": url("park", park_id=park_id),
+    }
+    return ctx
+
+
+def _memo(data: SiteData, key: str, build: Any) -> Any:
+    """Groupings every page of a kind shares, computed once per publish."""
+    if key not in data.memo:
+        data.memo[key] = build()
+    return data.memo[key]
+
+
+def local_iso(at: datetime | None, timezone: str) -> str | None:
+    """An instant in a park's local time, with its offset (`2026-07-04T11:00:00-04:00`)."""
+    if at is None:
+        return None
+    return as_utc(at).astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds")
+
+
+def period_numbers(stats: Stats, period: str) -> dict[str, Any]:
+    shown = stats.as_json()
+    shown.pop(f"{stats.level}_id", None)
+    return shown
+
+
+def ride_row(data: SiteData, ride: Any) -> dict[str, Any]:
+    return {
+        "ride_id": ride.id,
+        "name": ride.name,
+        "kind": ride.kind,
+        "tier": ride.tier,
+        "land": ride.land_name,
+        "status": live_status(data, ride.id),
+        "wait_time": data.live_waits.get(ride.id),
+    }
+
+
+def worst_rides(data: SiteData, ride_ids: list[int]) -> list[dict[str, Any]]:
+    period = "last-30-days"
+    stats = data.stats[RIDE][period]
+    scored = [stats[i] for i in ride_ids if stats[i].shame_score is not None]
+    worst = sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))[:PARK_WORST_RIDES]
+    return [
+        {"ride_id": s.id, "name": data.catalog.rides[s.id].name, "period": period}
+        | {k: s.as_json()[k] for k in RIDE_NUMBERS}
+        for s in worst
+    ]
+
+
+def longest_outages(data: SiteData, park_id: int) -> list[dict[str, Any]]:
+    events = _memo(data, "outages_by_park", lambda: data.outages_by("park_id")).get(park_id, [])
+    return [outage_row(data, e) for e in events[:PARK_LONGEST_OUTAGES]]
+
+
+def outage_row(data: SiteData, event: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ride_id": event["ride_id"],
+        "ride_name": data.catalog.rides[event["ride_id"]].name,
+        "day": event["day"].isoformat(),
+        "start_at": iso(event["start_at"]),
+        "end_at": iso(event["end_at"]),
+        "minutes": event["minutes"],
+    }
+
+
+def heatmap(data: SiteData, park_id: int) -> dict[str, Any]:
+    """Down minutes per local day x hour over the last 30 days (missing cells: no data)."""
+    first, last = data.window or (None, None)
+    return {
+        "from": first.isoformat() if first else None,
+        "to": last.isoformat() if last else None,
+        "cells": [
+            {
+                "day": c["day"].isoformat(),
+                "hour": c["local_hour"],
+                "down_minutes": c["down_minutes"],
+                "open_minutes": c["open_minutes"],
+                "breakdowns": c["breakdowns"],
+            }
+            for c in data.heatmaps.get(park_id, [])
+        ],
+    }
+
+
+def _shown(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (v.isoformat() if isinstance(v, date) else metrics.for_display(k, v))
+        for k, v in row.items()
+    }
+
+
+def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
+    """A ride's page and JSON: numbers and wait statistics per period, live state, outage
+    history and daily uptime."""
+    info = data.catalog.rides[ride_id]
+    park_info = data.catalog.parks[info.park_id]
+    events = _memo(data, "outages_by_ride", lambda: data.outages_by("ride_id")).get(ride_id, [])
+    ctx = {
+        "ride": {
+            "ride_id": info.id,
+            "name": info.name,
+            "park_id": park_info.id,
+            "park_name": park_info.name,
+            "kind": info.kind,
+            "ranked": info.ranked,
+            "tier": info.tier,
+            "land": info.land_name,
+            "timezone": park_info.timezone,
+        },
+        **common(data, data.data_as_of),
+        "data_as_of_local": local_iso(data.data_as_of, park_info.timezone),
+        "live": {"status": live_status(data, ride_id), "wait_time": data.live_waits.get(ride_id)},
+        "periods": {p: period_numbers(data.stats[RIDE][p][ride_id], p) for p in data.periods},
+        "outages": [outage_row(data, e) for e in sorted(events, key=lambda e: e["start_at"])],
+        "uptime_history": [_shown(row) for row in data.ride_trends.get(ride_id, [])],
+    }
+    ctx["view"] = {
+        "json_url": url("ride_json", ride_id=ride_id),
+        "page_url": url("ride", ride_id=ride_id),
+        "park_url": url("park", park_id=park_info.id),
+    }
+    return ctx
+
+
+# --- Site pages --------------------------------------------------------------------------------
+
+
+def home(data: SiteData) -> dict[str, Any]:
+    """Today's park ranking and the rides down now, with links to everything."""
+    today = ranking(data, "parks", "today", "all")
+    down = ranking(data, "rides", metrics.LIVE, "all")
+    return {
+        **common(data, data.data_as_of),
+        "today": {**today, "generated_at": None, "items": today["items"][:HOME_ROWS]},
+        "rides_down": [i for i in down["items"] if i["rank"] is not None][:HOME_ROWS],
+        "rides_down_total": down["view"]["ranked"],
+        "view": {"periods": data.periods, "filters": data.catalog.filters, "levels": LEVELS},
+    }
+
+
+def rankings_index(data: SiteData) -> dict[str, Any]:
+    rows = [
+        {
+            "level": level,
+            "period": period,
+            "filter": f,
+            "title": ranking_title(level, period, f),
+            "url": url("ranking", level=level, period=period, filter=f),
+        }
+        for level in LEVELS
+        for period in data.periods
+        for f in data.catalog.filters
+    ]
+    return {"view": {"rankings": rows, "periods": data.periods, "filters": data.catalog.filters}}
+
+
+def parks_index(data: SiteData) -> dict[str, Any]:
+    """Every park A-Z with its country, group, live state and today's score."""
+    today = data.stats[PARK]["today"]
+    parks = sorted(data.catalog.parks.values(), key=lambda p: (p.name.casefold(), p.id))
+    rows = [
+        {
+            "park_id": p.id,
+            "name": p.name,
+            "country": p.country,
+            "continent": p.continent,
+            "group": p.group_name,
+            "status": data.stats[PARK][metrics.LIVE][p.id].live_status,
+            "shame_score": today[p.id].as_json()["shame_score"],
+            "url": url("park", park_id=p.id),
+        }
+        for p in parks
+    ]
+    return {**common(data, data.data_as_of), "view": {"parks": rows}}
+
+
+def awards(data: SiteData) -> dict[str, Any]:
+    """The worst park and ride (all parks) of each completed period."""
+    found = []
+    for period in AWARD_PERIODS:
+        parks = ranking(data, "parks", period, "all")
+        rides = ranking(data, "rides", period, "all")
+        found.append(
+            {
+                "period": period,
+                "title": period_label(period).capitalize(),
+                "span": parks["span"],
+                "park": parks["items"][0] if parks["view"]["ranked"] else None,
+                "ride": rides["items"][0] if rides["view"]["ranked"] else None,
+                "updated": award_updated(parks["span"]["to"]),
+            }
+        )
+    as_of = max((a["updated"] for a in found if a["updated"]), default=None)
+    return {**common(data, None), "data_as_of": as_of, "view": {"awards": found}}
+
+
+def award_updated(last_day: str | None) -> str | None:
+    """An award is final once its last local day has ended: stamp it then (deterministic, so
+    the feed's bytes only change when an award does)."""
+    if last_day is None:
+        return None
+    return f"{(date.fromisoformat(last_day) + timedelta(days=1)).isoformat()}T00:00:00Z"
+
+
+def data_page(data: SiteData) -> dict[str, Any]:
+    rankings = [
+        {
+            "level": level,
+            "period": period,
+            "filter": f,
+            "json_url": url("ranking_json", level=level, period=period, filter=f),
+            "csv_url": url("ranking_csv", level=level, period=period, filter=f),
+        }
+        for level in LEVELS
+        for period in data.periods
+        for f in data.catalog.filters
+    ]
+    schemas = [{"name": n, "url": url("schema", name=n)} for n in SCHEMA_NAMES]
+    return {
+        "view": {
+            "rankings": rankings,
+            "schemas": schemas,
+            "catalog_url": url("catalog"),
+            "park_json_pattern": "/data/v1/parks/{park_id}.json",
+            "ride_json_pattern": "/data/v1/rides/{ride_id}.json",
+        }
+    }
+
+
+SCHEMA_NAMES = ("ranking", "park", "ride", "catalog")

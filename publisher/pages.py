@@ -1,0 +1,111 @@
+"""The page table: every page type as one row (which pages, how to build the context, which
+files to render from it), and one loop over it. Periods, filters and formats are data here, so
+no page type has a near-copy of another (Pelican's archives work the same way)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from publisher import context, how
+from publisher.data import SiteData
+from publisher.urls import LEVELS
+
+Ids = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file rendered from a page's context: `url_kind` of `publisher.urls`, and `render`
+    a template name or one of the data formats "json" and "csv"."""
+
+    url_kind: str
+    render: str
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    keys: Callable[[SiteData], Iterable[Ids]]  # the URL ids of each page of the kind
+    build: Callable[..., dict[str, Any]]  # (data, **ids) -> the page's context
+    outputs: tuple[Output, ...]
+
+
+def one(data: SiteData) -> list[Ids]:
+    return [{}]
+
+
+def ranking_keys(data: SiteData) -> list[Ids]:
+    return [
+        {"level": level, "period": period, "filter": f}
+        for level in LEVELS
+        for period in data.periods
+        for f in data.catalog.filters
+    ]
+
+
+def park_keys(data: SiteData) -> list[Ids]:
+    return [{"park_id": i} for i in sorted(data.catalog.parks)]
+
+
+def ride_keys(data: SiteData) -> list[Ids]:
+    return [{"ride_id": i} for i in sorted(data.catalog.rides)]
+
+
+def _page(url_kind: str, template: str) -> tuple[Output, ...]:
+    return (Output(url_kind, template),)
+
+
+PAGES: tuple[PageKind, ...] = (
+    PageKind("home", one, context.home, _page("home", "home.html")),
+    PageKind("rankings", one, context.rankings_index, _page("rankings", "rankings.html")),
+    PageKind(
+        "ranking",
+        ranking_keys,
+        context.ranking,
+        (
+            Output("ranking", "ranking.html"),
+            Output("embed_ranking", "embed_ranking.html"),
+            Output("ranking_json", "json"),
+            Output("ranking_csv", "csv"),
+        ),
+    ),
+    PageKind("parks", one, context.parks_index, _page("parks", "parks.html")),
+    PageKind(
+        "park",
+        park_keys,
+        context.park,
+        (
+            Output("park", "park.html"),
+            Output("embed_park", "embed_park.html"),
+            Output("park_json", "json"),
+        ),
+    ),
+    PageKind(
+        "ride", ride_keys, context.ride, (Output("ride", "ride.html"), Output("ride_json", "json"))
+    ),
+    PageKind(
+        "awards",
+        one,
+        context.awards,
+        (Output("awards", "awards.html"), Output("feed", "feed.xml")),
+    ),
+    PageKind("how_we_measure", one, how.context, _page("how_we_measure", "how_we_measure.html")),
+    PageKind("data", one, context.data_page, _page("data", "data.html")),
+    PageKind("not_found", one, lambda data: {"view": {}}, _page("not_found", "404.html")),
+)
+
+
+def html_urls(data: SiteData) -> list[str]:
+    """Every page a search engine should know (not the embeds, the 404 or the data files)."""
+    from publisher.urls import url
+
+    skip = {"embed_ranking", "embed_park", "not_found", "feed"}
+    found = []
+    for kind in PAGES:
+        for ids in kind.keys(data):
+            for out in kind.outputs:
+                if out.render.endswith(".html") and out.url_kind not in skip:
+                    found.append(url(out.url_kind, **ids))
+    return found

@@ -1,0 +1,300 @@
+"""`publish`: the whole static site from the aggregator's stored numbers, staged as a release
+and made visible in one step.
+
+One loop walks the page table (`publisher.pages.PAGES`): each page's context is built once, its
+content hash compared with the previous release's, and only changed pages are rendered; the
+rest are hard-linked from the previous release with their bytes and modification time. `--full`
+renders everything (a file whose bytes come out the same is still linked, not rewritten).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, TemplateError
+from sqlalchemy import Engine
+
+from hallofshame import db
+from hallofshame.clock import as_utc, iso, utcnow
+from hallofshame.settings import Settings
+from publisher import context, pages, release, render, schemas
+from publisher import data as site_data
+from publisher.release import Docroot, PublishError
+from publisher.urls import file_of, url
+from publisher.writer import Writer
+
+log = logging.getLogger(__name__)
+
+SITE = render.ROOT / "site"
+OPENAPI = render.ROOT / "web" / "openapi.json"
+CODE = Path(__file__).resolve().parent
+
+
+@dataclass
+class PublishSummary:
+    """What one publish did; the CLI prints it, tests assert on it."""
+
+    release: str = ""
+    mode: str = "full"  # full | incremental
+    files: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rendered: int = 0  # outputs rendered from their context (the rest were carried over)
+    bytes: int = 0
+    duration_s: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def line(self) -> str:
+        return (
+            f"published {self.release} ({self.mode}): {self.files} files, {self.written} written, "
+            f"{self.unchanged} unchanged, {self.removed} removed, {self.bytes / 1e6:.1f} MB, "
+            f"in {self.duration_s:.1f} s"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def publish(
+    engine: Engine,
+    settings: Settings,
+    out: str | Path | None = None,
+    now: datetime | None = None,
+    full: bool = False,
+) -> PublishSummary:
+    """Render the site into `out` (default DOCROOT) as of `now` and switch `current` to it."""
+    began = time.monotonic()
+    now = as_utc(now or utcnow()).replace(microsecond=0)
+    docroot = Docroot(out or settings.docroot)
+    db.require_schema(engine)
+    with engine.connect() as conn:
+        data = site_data.load(conn, now)
+    with docroot.locked():
+        docroot.clean_stale()
+        previous = docroot.current()
+        staging = docroot.stage()
+        try:
+            summary, manifest = _build(data, settings, staging, previous, full, now)
+            _write_manifest(staging, manifest)
+            final = docroot.commit(staging)
+        except BaseException as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            release.manifest_of(staging).unlink(missing_ok=True)
+            if isinstance(exc, OSError | TemplateError | LookupError):
+                raise PublishError(
+                    f"{type(exc).__name__}: {exc} (the live site is unchanged)"
+                ) from exc
+            raise
+        docroot.prune()
+    summary.release = final.name
+    summary.timings.update(data.timings)
+    summary.duration_s = round(time.monotonic() - began, 3)
+    log.info(summary.line())
+    return summary
+
+
+def _build(
+    data: site_data.SiteData,
+    settings: Settings,
+    staging: Path,
+    previous: Path | None,
+    full: bool,
+    now: datetime,
+) -> tuple[PublishSummary, dict[str, Any]]:
+    writer = Writer(staging, previous)
+    old = _read_manifest(previous)
+    assets = _write_assets(writer)
+    site = site_globals(data, settings, now)
+    env = render.make_env(assets, site)
+    fingerprint = _fingerprint(site, assets)
+    run = Run(
+        writer, env, site, old, fingerprint, iso(now) or "", incremental=not full and bool(old)
+    )
+    for kind in pages.PAGES:
+        for ids in kind.keys(data):
+            run.emit(kind.build(data, **ids), ids, kind.outputs)
+    _write_extras(run, data, settings)
+    summary = PublishSummary(
+        mode="incremental" if run.incremental else "full",
+        files=len(writer.paths),
+        written=writer.written,
+        unchanged=writer.unchanged,
+        removed=len(set(old.get("files", {})) - writer.paths),
+        rendered=run.rendered,
+        bytes=writer.bytes,
+    )
+    return summary, {"fingerprint": fingerprint, "files": run.files}
+
+
+def site_globals(data: site_data.SiteData, settings: Settings, now: datetime) -> dict[str, Any]:
+    """The `site` every template sees. No data_as_of here: a page shows its own (a completed
+    period's page must not change with every cycle)."""
+    return {
+        "name": "Theme Park Hall of Shame",
+        "generated_at": iso(now),
+        "simulated": data.simulated,
+        "source": {"name": context.SOURCE, "url": context.SOURCE_URL},
+        "attribution": {"text": context.ATTRIBUTION, "url": context.SOURCE_URL},
+        "url": settings.site_url.rstrip("/"),
+    }
+
+
+@dataclass
+class Run:
+    """One publish's loop state: renders a context's outputs or carries them over."""
+
+    writer: Writer
+    env: Environment
+    site: dict[str, Any]
+    old: dict[str, Any]
+    fingerprint: str
+    generated_at: str
+    incremental: bool
+    rendered: int = 0
+    files: dict[str, dict[str, str | None]] = field(default_factory=dict)
+
+    def emit(self, ctx: dict[str, Any], ids: dict[str, Any], outputs: tuple[pages.Output, ...]):
+        digest = content_hash(ctx, self.fingerprint)
+        if "generated_at" in ctx:
+            ctx["generated_at"] = self.generated_at
+        for out in outputs:
+            rel = file_of(url(out.url_kind, **ids))
+            key = f"{digest}:{out.render}"
+            before = self.old.get("files", {}).get(rel, {})
+            if self.incremental and before.get("hash") == key and self.writer.keep(rel):
+                self.files[rel] = {"hash": key, "generated_at": before.get("generated_at")}
+                continue
+            self.rendered += 1
+            self.put(rel, self.render(out.render, ctx), key)
+
+    def put(self, rel: str, content: bytes, key: str | None = None) -> None:
+        """Write a file; an unchanged one keeps its previous generated_at."""
+        new = self.writer.write(rel, content)
+        before = self.old.get("files", {}).get(rel, {}).get("generated_at")
+        stamp = self.generated_at if new or before is None else before
+        self.files[rel] = {"hash": key, "generated_at": stamp}
+
+    def render(self, how: str, ctx: dict[str, Any]) -> bytes:
+        if how == "json":
+            return to_json({k: v for k, v in ctx.items() if k != "view"})
+        if how == "csv":
+            return to_csv(ctx["items"], ctx["view"]["columns"])
+        return self.env.get_template(how).render(page=ctx).encode("utf-8")
+
+
+def content_hash(ctx: dict[str, Any], fingerprint: str) -> str:
+    """What a page's bytes depend on: its context (less generated_at) and the templates,
+    assets and code of this publish."""
+    body = {k: v for k, v in ctx.items() if k != "generated_at"}
+    text = json.dumps(body, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(f"{fingerprint}\n{text}".encode()).hexdigest()[:24]
+
+
+def to_json(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=_plain).encode()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(items: list[dict[str, Any]], columns: list[str]) -> bytes:
+    """The ranking's items as CSV: a header line, the same rows, empty cells for null."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for item in items:
+        writer.writerow(["" if item.get(c) is None else item.get(c) for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _write_assets(writer: Writer) -> dict[str, str]:
+    """Every file of site/ under /assets/ with 8 hex digits of its content hash in the name."""
+    found: dict[str, str] = {}
+    if not SITE.is_dir():
+        return found
+    for path in sorted(p for p in SITE.rglob("*") if p.is_file()):
+        content = path.read_bytes()
+        name = path.relative_to(SITE).as_posix()
+        digest = hashlib.sha256(content).hexdigest()[:8]
+        stem, dot, suffix = name.rpartition(".")
+        hashed = f"assets/{stem}.{digest}.{suffix}" if dot else f"assets/{name}.{digest}"
+        writer.write(hashed, content)
+        found[name] = f"/{hashed}"
+    return found
+
+
+def _write_extras(run: Run, data: site_data.SiteData, settings: Settings) -> None:
+    """Sitemap, robots.txt, schemas, the OpenAPI document and, last, the catalogue."""
+    sitemap = {"view": {"urls": pages.html_urls(data)}}
+    run.emit(sitemap, {}, (pages.Output("sitemap", "sitemap.xml"),))
+    run.emit({"view": {}}, {}, (pages.Output("robots", "robots.txt"),))
+    for name, schema in schemas.SCHEMAS.items():
+        run.put(file_of(url("schema", name=name)), to_json(schema))
+    if OPENAPI.is_file():
+        run.put(file_of(url("openapi")), OPENAPI.read_bytes())
+    files = [
+        {"url": f"/{rel}", "generated_at": entry["generated_at"]}
+        for rel, entry in sorted(run.files.items())
+    ]
+    stamp = max((f["generated_at"] or "" for f in files), default=run.generated_at)
+    catalog = {
+        "generated_at": stamp,
+        "data_as_of": iso(data.data_as_of),
+        "source": {"name": context.SOURCE, "url": context.SOURCE_URL},
+        "attribution": context.ATTRIBUTION,
+        "files": files,
+    }
+    run.put(file_of(url("catalog")), to_json(catalog))
+
+
+def _fingerprint(site: dict[str, Any], assets: dict[str, str]) -> str:
+    """Templates, assets, the site globals (less generated_at) and the publisher's code: when
+    any of them changes, every page is rendered again."""
+    digest = hashlib.sha256()
+    sources = [*sorted(render.TEMPLATES.rglob("*")), *sorted(CODE.glob("*.py"))]
+    for path in sources:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    stable = {k: v for k, v in site.items() if k != "generated_at"}
+    digest.update(json.dumps([stable, assets], sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+def _read_manifest(previous: Path | None) -> dict[str, Any]:
+    if previous is None:
+        return {}
+    path = release.manifest_of(previous)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # no manifest: every page is rendered (unchanged bytes are still linked)
+
+
+def _write_manifest(staging: Path, manifest: dict[str, Any]) -> None:
+    release.manifest_of(staging).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def rollback(out: str | Path) -> Path:
+    """Switch `current` back to the release before it."""
+    docroot = Docroot(out)
+    with docroot.locked():
+        return docroot.rollback()
+
+
+__all__ = ["PublishError", "PublishSummary", "publish", "rollback"]

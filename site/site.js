@@ -1,0 +1,1 @@
+/* Placeholder: the site helper owns this file (progressive table sorting). */
