@@ -1,7 +1,8 @@
 /* Hall of Shame: sortable and filterable tables, as a progressive extra. Without this script the
    tables read the same, in the order the publisher ranked them. A table opts in with
-   data-sortable; a cell may give its sort key in data-sort (numbers); rows without a value
-   ("no data") always stay after the rest. data-filter adds a search box above the table. */
+   data-sortable; a cell may give its sort key in data-sort (numbers); cells without a value sort
+   last. Each <tbody> sorts on its own (a ranking's "no data" rows stay after the ranked ones)
+   and its .group heading row stays on top. data-filter adds a search box above the table. */
 (function () {
   "use strict";
 
@@ -29,12 +30,15 @@
       if (heads[i].hasAttribute("aria-sort")) heads[i].setAttribute("aria-sort", "none");
     }
     th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows).map(function (row, pos) {
-      return { row: row, key: key(row.cells[index]), pos: pos };
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      var rows = Array.prototype.filter.call(body.rows, function (row) {
+        return !row.classList.contains("group");
+      }).map(function (row, pos) {
+        return { row: row, key: key(row.cells[index]), pos: pos };
+      });
+      rows.sort(function (a, b) { return compare(a.key, b.key, dir) || a.pos - b.pos; });
+      rows.forEach(function (r) { body.appendChild(r.row); });
     });
-    rows.sort(function (a, b) { return compare(a.key, b.key, dir) || a.pos - b.pos; });
-    rows.forEach(function (r) { body.appendChild(r.row); });
   }
 
   function makeSortable(table) {
@@ -62,7 +66,7 @@
     box.parentNode.insertBefore(label, box);
     input.addEventListener("input", function () {
       var q = input.value.trim().toLowerCase();
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr:not(.group)"), function (row) {
         row.hidden = q !== "" && row.textContent.toLowerCase().indexOf(q) === -1;
       });
     });
