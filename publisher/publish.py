@@ -114,13 +114,11 @@ def _build(
 ) -> tuple[PublishSummary, dict[str, Any]]:
     writer = Writer(staging, previous)
     old = _read_manifest(previous)
-    assets = _write_assets(writer)
+    run = Run(writer, old, iso(now) or "", incremental=not full and bool(old))
+    assets = _write_assets(run)
     site = site_globals(data, settings, now)
-    env = render.make_env(assets, site)
-    fingerprint = _fingerprint(site, assets)
-    run = Run(
-        writer, env, site, old, fingerprint, iso(now) or "", incremental=not full and bool(old)
-    )
+    run.env = render.make_env(assets, site)
+    run.fingerprint = _fingerprint(site, assets)
     for kind in pages.PAGES:
         for ids in kind.keys(data):
             run.emit(kind.build(data, **ids), ids, kind.outputs)
@@ -134,7 +132,7 @@ def _build(
         rendered=run.rendered,
         bytes=writer.bytes,
     )
-    return summary, {"fingerprint": fingerprint, "files": run.files}
+    return summary, {"fingerprint": run.fingerprint, "files": run.files}
 
 
 def site_globals(data: site_data.SiteData, settings: Settings, now: datetime) -> dict[str, Any]:
@@ -155,12 +153,11 @@ class Run:
     """One publish's loop state: renders a context's outputs or carries them over."""
 
     writer: Writer
-    env: Environment
-    site: dict[str, Any]
     old: dict[str, Any]
-    fingerprint: str
     generated_at: str
     incremental: bool
+    env: Environment | None = None  # set once the assets are written
+    fingerprint: str = ""
     rendered: int = 0
     files: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
@@ -190,6 +187,7 @@ class Run:
             return to_json({k: v for k, v in ctx.items() if k != "view"})
         if how == "csv":
             return to_csv(ctx["items"], ctx["view"]["columns"])
+        assert self.env is not None, "assets are written before any page"
         return self.env.get_template(how).render(page=ctx).encode("utf-8")
 
 
@@ -202,7 +200,12 @@ def content_hash(ctx: dict[str, Any], fingerprint: str) -> str:
 
 
 def to_json(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=_plain).encode()
+    """Compact UTF-8 JSON; <, > and & as \\u escapes (the same strings once parsed), so no
+    name can ever read as markup, whatever a client sniffs the file as."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return text.encode()
 
 
 def _plain(value: Any) -> Any:
@@ -223,7 +226,7 @@ def to_csv(items: list[dict[str, Any]], columns: list[str]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _write_assets(writer: Writer) -> dict[str, str]:
+def _write_assets(run: Run) -> dict[str, str]:
     """Every file of site/ under /assets/ with 8 hex digits of its content hash in the name."""
     found: dict[str, str] = {}
     if not SITE.is_dir():
@@ -234,7 +237,7 @@ def _write_assets(writer: Writer) -> dict[str, str]:
         digest = hashlib.sha256(content).hexdigest()[:8]
         stem, dot, suffix = name.rpartition(".")
         hashed = f"assets/{stem}.{digest}.{suffix}" if dot else f"assets/{name}.{digest}"
-        writer.write(hashed, content)
+        run.put(hashed, content)
         found[name] = f"/{hashed}"
     return found
 

@@ -1,0 +1,248 @@
+"""The published tree: schemas, agreement between its views, links, hostile names, golden data.
+
+Every test publishes a small seeded world (tests/seeding.py) on SQLite and on MariaDB.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from publisher import publish
+from publisher.context import EMBED_ROWS
+from publisher.render import num
+from publisher.schemas import SCHEMAS
+from tests.seeding import HOSTILE_NAMES, World, seed
+from tests.site_tree import files, links_of, ranking_rows, target_of
+
+WORLD = World()
+GOLDEN = Path(__file__).resolve().parent / "golden"
+NOW = WORLD.end
+
+
+@pytest.fixture
+def site(engine, settings, tmp_path) -> Path:
+    """The current release of a publish of the seeded world."""
+    seed(engine, WORLD)
+    summary = publish(engine, settings, tmp_path / "docroot", NOW)
+    assert summary.mode == "full" and summary.written == summary.files > 300
+    return tmp_path / "docroot" / "current"
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def schema_of(rel: str) -> str:
+    kind = rel.split("/")[2]
+    return {"rankings": "ranking", "parks": "park", "rides": "ride"}.get(kind, rel)
+
+
+def test_every_json_file_validates_against_its_schema(site):
+    data = site / "data" / "v1"
+    checked = 0
+    for path in files(data, ".json"):
+        rel = path.relative_to(site).as_posix()
+        if "/schema/" in rel:
+            jsonschema.Draft202012Validator.check_schema(load(path))
+            continue
+        name = "catalog" if rel.endswith("catalog.json") else schema_of(rel)
+        jsonschema.validate(load(path), SCHEMAS[name], cls=jsonschema.Draft202012Validator)
+        checked += 1
+    assert checked == 2 * 8 * 5 + WORLD.parks + WORLD.rides + 1  # rankings, parks, rides, catalog
+
+
+def test_every_ranking_agrees_in_html_json_and_csv(site):
+    rankings = files(site / "data" / "v1" / "rankings", ".json")
+    assert len(rankings) == 2 * 8 * 5
+    for path in rankings:
+        ranking = load(path)
+        level, period, name = path.relative_to(site / "data/v1/rankings").with_suffix("").parts
+        assert (ranking["period"], ranking["filter"]) == (period, name)
+        items = ranking["items"]
+        page = site / "rankings" / level / period / name / "index.html"
+        rows = ranking_rows(page)
+        key = "park_id" if level == "parks" else "ride_id"
+        assert [r["id"] for r in rows] == [str(i[key]) for i in items], page
+        for row, item in zip(rows, items, strict=True):
+            for field in ("shame_score", "downtime_hours", "uptime_pct", "breakdowns"):
+                assert row[field] == num(item[field], field), (page, field)
+            assert row["name"] == item["name"]
+        with open(path.with_suffix(".csv"), encoding="utf-8", newline="") as handle:
+            table = list(csv.DictReader(handle))
+        assert [r[key] for r in table] == [str(i[key]) for i in items]
+        for line, item in zip(table, items, strict=True):
+            assert line == {k: "" if v is None else str(v) for k, v in item.items()}
+
+
+def test_ranked_items_come_first_then_no_data_without_rank(site):
+    ranking = load(site / "data/v1/rankings/rides/today/all.json")
+    ranks = [i["rank"] for i in ranking["items"]]
+    ranked = [r for r in ranks if r is not None]
+    assert ranked == list(range(1, len(ranked) + 1)) and ranks[: len(ranked)] == ranked
+    scores = [i["shame_score"] for i in ranking["items"][: len(ranked)]]
+    assert scores == sorted(scores, reverse=True)
+    live = load(site / "data/v1/rankings/parks/live/all.json")
+    assert {"rides_down_now"} <= set(live["items"][0])
+    assert set(load(site / "data/v1/rankings/rides/today/europe.json")["items"][0]) >= {"status"}
+
+
+def test_no_data_rides_follow_with_null_numbers(engine, settings, tmp_path):
+    seed(engine, WORLD)
+    with engine.begin() as conn:  # one ranked ride without any daily row: no data
+        from hallofshame import schema
+
+        conn.execute(schema.ride_daily.delete().where(schema.ride_daily.c.ride_id == 1002))
+    publish(engine, settings, tmp_path, NOW)
+    items = load(tmp_path / "current/data/v1/rankings/rides/last-7-days/all.json")["items"]
+    last = items[-1]
+    assert last["ride_id"] == 1002 and last["rank"] is None
+    assert all(last[k] is None for k in ("shame_score", "downtime_hours", "uptime_pct"))
+    assert all(i["rank"] is not None for i in items[:-1])
+
+
+def test_ranking_park_page_and_stats_command_agree(site, database_url):
+    park_id, period = 101, "last-7-days"
+    item = next(
+        i
+        for i in load(site / f"data/v1/rankings/parks/{period}/all.json")["items"]
+        if i["park_id"] == park_id
+    )
+    page = load(site / f"data/v1/parks/{park_id}.json")["periods"][period]
+    args = ["--park", str(park_id), "--period", period, "--now", NOW.isoformat(), "--json"]
+    result = CliRunner().invoke(
+        cli, ["--env-file", "/nonexistent", "--database-url", database_url, "stats", *args]
+    )
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)
+    for key in ("shame_score", "downtime_hours", "uptime_pct", "breakdowns"):
+        assert item[key] == page[key] == stats[key] is not None, key
+    html = (site / f"parks/{park_id}/index.html").read_text(encoding="utf-8")
+    assert f'data-period="{period}"' in html
+    assert num(item["shame_score"], "shame_score") in html
+
+
+def test_no_dead_internal_link(site):
+    checked = 0
+    for page in files(site, ".html"):
+        for link in links_of(page):
+            if link.startswith(("http://", "https://", "mailto:", "#")):
+                continue
+            assert link.startswith("/"), f"{page}: relative link {link}"
+            assert target_of(site, link).is_file(), f"{page}: dead link {link}"
+            checked += 1
+    assert checked > 1000
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    for loc in sitemap.split("<loc>")[1:]:
+        path = loc.split("</loc>")[0].removeprefix("http://127.0.0.1:8000")
+        assert target_of(site, path).is_file(), path
+
+
+def test_hostile_names_are_text_everywhere(site):
+    markup = [n.encode() for n in HOSTILE_NAMES]
+    escaped = [n.replace("<", "&lt;").replace(">", "&gt;").encode() for n in HOSTILE_NAMES]
+    seen = 0
+    for path in files(site):
+        if path.suffix != ".csv" and not path.name.endswith(".csv.gz"):
+            body = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            assert not any(m in body for m in markup), path
+            seen += sum(e in body for e in escaped)
+    assert seen > 20
+    assert escaped[0] in (site / "rides/1000/index.html").read_bytes()
+    embeds = 0
+    for path in files(site / "data/v1/rankings/rides", ".json"):
+        top = [i["ride_id"] for i in load(path)["items"][:EMBED_ROWS]]
+        if 1000 in top:
+            rel = path.relative_to(site / "data/v1/rankings").with_suffix("")
+            assert escaped[0] in (site / "embed/rankings" / rel / "index.html").read_bytes()
+            embeds += 1
+    assert embeds > 0
+    assert escaped[1] in (site / "parks/100/index.html").read_bytes()
+    assert escaped[1] in (site / "embed/parks/100/index.html").read_bytes()
+    ride = load(site / "data/v1/rides/1000.json")
+    assert ride["ride"]["name"] == HOSTILE_NAMES[0]  # JSON keeps the name as sent
+
+
+def test_feed_names_the_worst_park_as_text(engine, settings, tmp_path):
+    seed(engine, World(parks=1, rides=8))  # the one park is the hostile one: it wins
+    publish(engine, settings, tmp_path, NOW)
+    feed = (tmp_path / "current/awards/feed.xml").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt; Land" in feed
+    assert "<img" not in feed
+
+
+def test_gzip_beside_text_files_over_1kb_with_the_same_mtime(site):
+    big = [p for p in files(site) if p.suffix != ".gz" and p.stat().st_size > 1024]
+    assert len(big) > 100
+    for path in big:
+        gz = path.with_name(path.name + ".gz")
+        assert gzip.decompress(gz.read_bytes()) == path.read_bytes()
+        assert gz.stat().st_mtime_ns == path.stat().st_mtime_ns
+    small = [p for p in files(site) if p.suffix != ".gz" and p.stat().st_size <= 1024]
+    assert not any(p.with_name(p.name + ".gz").exists() for p in small)
+
+
+def test_assets_are_fingerprinted_and_catalogued(site):
+    assets = files(site / "assets")
+    assert assets and all(len(p.name.split(".")[-2]) == 8 for p in assets if p.suffix != ".gz")
+    catalog = load(site / "data/v1/catalog.json")
+    listed = {f["url"] for f in catalog["files"]}
+    published = {
+        "/" + p.relative_to(site).as_posix()
+        for p in files(site)
+        if p.suffix != ".gz" and p.name != "catalog.json"
+    }
+    assert listed == published
+    assert all(f["generated_at"] == "2026-07-04T18:00:00Z" for f in catalog["files"])
+
+
+def test_simulated_banner_only_for_simulator_data(engine, settings, tmp_path):
+    seed(engine, World(simulated=True))
+    publish(engine, settings, tmp_path, NOW)
+    for rel in ("index.html", "parks/101/index.html", "embed/parks/101/index.html"):
+        assert "Simulated data" in (tmp_path / "current" / rel).read_text(encoding="utf-8")
+
+
+def test_real_data_has_no_banner(site):
+    assert "Simulated data" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_published_data_matches_the_golden_files(site):
+    """The data contract on a fixed dataset. When output should change, regenerate on purpose:
+    `.venv/bin/python tests/golden/regenerate.py` and review the diff."""
+    golden = GOLDEN / "data" / "v1"
+    expected = {p.relative_to(golden).as_posix() for p in files(golden)}
+    actual = {
+        p.relative_to(site / "data/v1").as_posix()
+        for p in files(site / "data/v1")
+        if p.suffix in (".json", ".csv") and p.name not in GOLDEN_SKIP
+    }
+    assert actual == expected
+    for rel in sorted(expected):
+        assert (site / "data/v1" / rel).read_bytes() == (golden / rel).read_bytes(), rel
+
+
+GOLDEN_SKIP = ("catalog.json", "openapi.json")  # list every file and the API's own document
+
+
+def test_csv_is_utf8_with_a_header(site):
+    text = (site / "data/v1/rankings/rides/today/all.csv").read_bytes().decode("utf-8")
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[:6] == ["rank", "ride_id", "park_id", "park_name", "name", "tier"]
+    assert HOSTILE_NAMES[0] in text
+
+
+def test_publish_leaves_nothing_but_releases_and_current(site):
+    docroot = site.parent
+    names = {p.name for p in docroot.iterdir()}
+    assert names == {"current", "releases", ".publish.lock"}
+    assert os.readlink(site).startswith("releases/")
