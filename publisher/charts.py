@@ -142,7 +142,7 @@ def bars(points: Sequence[tuple[str, float | None]], top: float | None = None) -
             }
         )
     ticks = [{"y": round(TOP + PLOT_H - PLOT_H * f, 2), "value": top * f} for f in (0, 0.5, 1)]
-    every = max(1, math.ceil(len(points) / 6))  # about six date labels, whatever the span
+    every = max(3, math.ceil(len(points) / 6))  # at most six date labels, never overlapping
     labels = [
         {"x": AXIS_W + i * step + BAR_W / 2, "day": day[5:]}
         for i, (day, _) in enumerate(points)

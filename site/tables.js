@@ -57,7 +57,7 @@
   function addFilter(table) {
     var label = document.createElement("label");
     label.className = "filter-box";
-    label.textContent = "Filter: ";
+    label.textContent = "Filter this table: ";
     var input = document.createElement("input");
     input.type = "search";
     input.setAttribute("aria-controls", table.id);
