@@ -1,0 +1,166 @@
+"""Atomic, incremental releases: kill a publish, publish twice, roll back, fail cleanly."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import update
+
+from cli import cli
+from hallofshame import schema
+from publisher import PublishError, publish, rollback
+from publisher.release import Docroot
+from publisher.writer import Writer
+from tests.seeding import World, seed
+from tests.site_tree import files
+
+WORLD = World()
+NOW = WORLD.end
+
+
+def snapshot(root: Path) -> dict[str, tuple[str, int]]:
+    """Every file under a release: its content hash and modification time."""
+    return {
+        p.relative_to(root).as_posix(): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_mtime_ns,
+        )
+        for p in files(root)
+    }
+
+
+@pytest.fixture
+def seeded(engine):
+    seed(engine, WORLD)
+    return engine
+
+
+def test_a_second_publish_without_new_data_rewrites_no_file(seeded, settings, tmp_path):
+    first = publish(seeded, settings, tmp_path, NOW)
+    before = snapshot(tmp_path / "current")
+    time.sleep(0.01)  # a rewrite would show in the modification times
+    second = publish(seeded, settings, tmp_path, NOW)
+    assert second.mode == "incremental" and second.rendered == second.written == 0
+    assert second.unchanged == second.files == first.files
+    assert snapshot(tmp_path / "current") == before
+    assert first.release != second.release
+
+
+def test_full_publish_keeps_the_files_whose_bytes_did_not_change(seeded, settings, tmp_path):
+    publish(seeded, settings, tmp_path, NOW)
+    before = snapshot(tmp_path / "current")
+    again = publish(seeded, settings, tmp_path, NOW, full=True)
+    assert again.mode == "full" and again.rendered > 0 and again.written == 0
+    assert snapshot(tmp_path / "current") == before
+
+
+def test_after_cycle_publish_renders_only_what_moved(seeded, settings, tmp_path):
+    publish(seeded, settings, tmp_path, NOW)
+    before = snapshot(tmp_path / "current")
+    with seeded.begin() as conn:  # a ride of park 101 breaks down in the new cycle
+        live = schema.ride_live
+        conn.execute(update(live).where(live.c.ride_id == 1001).values(status="down"))
+        daily = schema.ride_daily
+        conn.execute(
+            update(daily)
+            .where(daily.c.ride_id == 1001, daily.c.final.is_(False))
+            .values(down_minutes=daily.c.down_minutes + 10, breakdowns=daily.c.breakdowns + 1)
+        )
+    after = publish(seeded, settings, tmp_path, NOW)
+    changed = {
+        rel for rel, value in snapshot(tmp_path / "current").items() if before.get(rel) != value
+    }
+    assert "rides/1001/index.html" in changed and "data/v1/rides/1001.json" in changed
+    assert "rankings/rides/today/all/index.html" in changed
+    assert "rankings/parks/yesterday/all/index.html" not in changed
+    assert "rides/1002/index.html" not in changed
+    assert 0 < after.rendered < after.files / 4
+
+
+def test_a_killed_publish_leaves_current_byte_for_byte(engine, settings, tmp_path, database_url):
+    seed(engine, World(parks=4, rides=200))  # a few seconds of publishing to kill
+    publish(engine, settings, tmp_path, NOW)
+    before = snapshot(tmp_path / "current")
+    target = os.readlink(tmp_path / "current")
+    hallofshame = str(Path(sys.executable).parent / "hallofshame")
+    later = (NOW + timedelta(hours=1)).isoformat()
+    command = [
+        hallofshame, "--env-file", "/nonexistent", "--database-url", database_url,
+        "publish", "--out", str(tmp_path), "--now", later, "--full",
+    ]  # fmt: skip
+    for delay in (0.0, 0.05, 0.2):  # after the staging directory appears: part-way
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert wait_for_staging(tmp_path / "releases", process), "the publish never staged"
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        assert process.wait() == -signal.SIGKILL, "the publish finished before the kill"
+        assert os.readlink(tmp_path / "current") == target
+        assert snapshot(tmp_path / "current") == before
+    publish(engine, settings, tmp_path, NOW)  # the next run removes the stale staging
+    assert not [p for p in (tmp_path / "releases").iterdir() if p.name.endswith(".tmp")]
+
+
+def wait_for_staging(releases: Path, process: subprocess.Popen) -> bool:
+    while process.poll() is None:
+        if any(p.name.endswith(".tmp") for p in releases.iterdir()):
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_rollback_switches_to_the_previous_release(seeded, settings, tmp_path):
+    first = publish(seeded, settings, tmp_path, NOW)
+    first_files = snapshot(tmp_path / "current")
+    second = publish(seeded, settings, tmp_path, NOW + timedelta(days=1))
+    assert snapshot(tmp_path / "current") != first_files
+    assert rollback(tmp_path).name == first.release
+    assert snapshot(tmp_path / "current") == first_files
+    with pytest.raises(PublishError, match="no release before"):
+        rollback(tmp_path)
+    assert second.release in {p.name for p in Docroot(tmp_path).releases()}
+
+
+def test_only_the_last_releases_are_kept(seeded, settings, tmp_path):
+    for hours in range(7):
+        publish(seeded, settings, tmp_path, NOW + timedelta(hours=hours))
+    releases = Docroot(tmp_path).releases()
+    assert len(releases) == 5 and Docroot(tmp_path).current() == releases[-1]
+    manifests = sorted((tmp_path / "releases").glob("*.manifest.json"))
+    assert [m.name.removesuffix(".manifest.json") for m in manifests] == [r.name for r in releases]
+
+
+def test_the_writer_refuses_a_path_twice(tmp_path):
+    writer = Writer(tmp_path, None)
+    writer.write("a/b.html", b"x")
+    with pytest.raises(PublishError, match="written twice"):
+        writer.write("a/b.html", b"y")
+
+
+def test_a_failed_publish_is_one_line_and_leaves_the_site(
+    seeded, settings, tmp_path, database_url, monkeypatch
+):
+    publish(seeded, settings, tmp_path, NOW)
+    before = snapshot(tmp_path / "current")
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sys.modules["publisher.publish"], "_write_extras", disk_full)
+    args = ["--out", str(tmp_path), "--now", (NOW + timedelta(hours=1)).isoformat(), "--full"]
+    result = CliRunner().invoke(
+        cli, ["--env-file", "/nonexistent", "--database-url", database_url, "publish", *args]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("hallofshame: publish failed: OSError")
+    assert "No space left on device" in result.output and result.output.count("\n") == 1
+    assert snapshot(tmp_path / "current") == before
+    assert [p.name for p in (tmp_path / "releases").iterdir() if p.name.endswith(".tmp")] == []

@@ -1,0 +1,71 @@
+"""aggregator.read: batch reads for every reader of numbers, without pandas."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+
+from aggregator import read
+from aggregator.spans import PARK, RIDE, period_stats
+from tests.seeding import World, seed
+
+WORLD = World()
+
+
+def test_the_read_path_imports_no_pandas():
+    code = (
+        "import sys, aggregator.read, publisher.publish, publisher.serve, cli.publishing; "
+        "sys.exit('pandas' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_catalog_names_every_park_ride_group_and_continent(engine):
+    seed(engine, WORLD)
+    with engine.connect() as conn:
+        catalog = read.catalog(conn)
+    assert len(catalog.parks) == WORLD.parks and len(catalog.rides) == WORLD.rides
+    assert catalog.continents == ["Asia", "Europe", "North America"]
+    assert catalog.filters == ["all", "disney-universal", "asia", "europe", "north-america"]
+    assert catalog.park_ids("disney-universal") == [100, 101]  # Universal, then Disney
+    assert catalog.parks[101].group_name == "Walt Disney Attractions"
+    assert catalog.parks[102].timezone == "Asia/Tokyo"
+    assert sum(len(r) for r in catalog.rides_of().values()) == WORLD.rides
+
+
+def test_all_period_stats_is_period_stats_of_every_id(engine):
+    seed(engine, WORLD)
+    with engine.connect() as conn:
+        for level in (PARK, RIDE):
+            batch = read.all_period_stats(conn, level, "last-7-days", WORLD.end)
+            one = period_stats(conn, level, [min(batch)], "last-7-days", WORLD.end)
+            assert batch[min(batch)] == one[min(batch)]
+            ranked = read.ranked(batch, list(batch))
+            scores = [s.shame_score for s in ranked]
+            assert scores == sorted(scores, reverse=True) and len(ranked) > 0
+
+
+def test_heatmap_trends_outages_and_live(engine):
+    seed(engine, WORLD)
+    with engine.connect() as conn:
+        last = read.latest_day(conn)
+        first, end = read.window(last, 30)
+        cells = read.heatmap(conn, first, end)
+        trends = read.daily_trends(conn, PARK, first, end)
+        ride_trends = read.daily_trends(conn, RIDE, first, end)
+        events = read.outages(conn, first, end)
+        live = read.live_rides(conn, WORLD.end)
+        stale = read.live_rides(conn, WORLD.end + timedelta(hours=1))
+        as_of = read.data_as_of(conn)
+        simulated = read.is_simulated(conn)
+    assert end - first == timedelta(days=29)
+    assert set(cells) == {100, 101, 102} and len(cells[100]) == WORLD.days * 10
+    assert {c["local_hour"] for c in cells[100]} == set(range(9, 19))
+    assert len(trends[100]) == WORLD.days and trends[100][-1]["final"] is False
+    assert all(0 <= row["uptime_pct"] <= 100 for row in ride_trends[1000])
+    minutes = [e["minutes"] for e in events]
+    assert minutes == sorted(minutes, reverse=True) and minutes[0] > 0
+    assert {s.live_status for s in live.values()} <= {"open", "down", "closed"}
+    assert {s.live_status for s in stale.values()} == {"stale"}
+    assert as_of == WORLD.end and simulated is False
