@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, or_, select
 
 from aggregator.spans import PARK, RIDE, Stats, period_stats
 from hallofshame import metrics, schema
@@ -212,6 +212,19 @@ def live_waits(conn: Connection) -> dict[int, int | None]:
     """Every ride's posted wait at the latest cycle."""
     lr = schema.ride_live.c
     return dict(conn.execute(select(lr.ride_id, lr.wait_time)).all())
+
+
+def settled_version(conn: Connection, cut: date) -> tuple[int, str | None, int]:
+    """A fingerprint of the park-days that no longer move with each cycle (final days, and
+    every day before `cut`): it changes when a day is finalised or recomputed, so a reader may
+    keep numbers computed from those days until it does."""
+    d = schema.park_daily.c
+    count, latest, final = conn.execute(
+        select(func.count(), func.max(d.computed_at), func.sum(case((d.final, 1), else_=0))).where(
+            or_(d.day < cut, d.final.is_(True))
+        )
+    ).one()
+    return int(count), str(latest) if latest is not None else None, int(final or 0)
 
 
 def is_simulated(conn: Connection) -> bool:

@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from hallofshame import metrics
 from hallofshame.clock import parse_instant
-from publisher import urls
+from publisher import charts, urls
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -38,6 +38,7 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
     )
     env.globals.update(site=dict(site or {}), url=urls.url, asset=_asset_lookup(asset_urls))
     env.filters.update(num=num, local_time=local_time, pct=pct)
+    env.globals["charts"] = charts  # chart geometry for templates/_charts.html (presentation)
     return env
 
 

@@ -247,5 +247,5 @@ def test_csv_is_utf8_with_a_header(site):
 def test_publish_leaves_nothing_but_releases_and_current(site):
     docroot = site.parent
     names = {p.name for p in docroot.iterdir()}
-    assert names == {"current", "releases", ".publish.lock"}
+    assert names == {"current", "releases", ".publish.lock", ".publish-cache.pickle"}
     assert os.readlink(site).startswith("releases/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -13,10 +14,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from cli import cli
 from hallofshame import schema
+from hallofshame.clock import to_db
 from publisher import PublishError, publish, rollback
 from publisher.release import Docroot
 from publisher.writer import Writer
@@ -164,3 +166,35 @@ def test_a_failed_publish_is_one_line_and_leaves_the_site(
     assert "No space left on device" in result.output and result.output.count("\n") == 1
     assert snapshot(tmp_path / "current") == before
     assert [p.name for p in (tmp_path / "releases").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_recomputed_settled_day_reaches_the_completed_periods(seeded, settings, tmp_path):
+    """Completed periods are kept between publishes until a settled day changes (redo-day)."""
+    publish(seeded, settings, tmp_path, NOW)
+    path = tmp_path / "current/data/v1/parks/101.json"
+    before = json.loads(path.read_text())["periods"]["yesterday"]
+    park, ride = schema.park_daily, schema.ride_daily
+    with seeded.begin() as conn:
+        yesterday = conn.scalar(
+            select(func.max(park.c.day)).where(park.c.park_id == 101, park.c.final.is_(True))
+        )
+        for table in (park, ride):
+            conn.execute(
+                update(table)
+                .where(table.c.park_id == 101, table.c.day == yesterday)
+                .values(down_minutes=table.c.down_minutes + 60)
+            )
+        later = to_db(NOW + timedelta(minutes=5))
+        conn.execute(
+            update(park)
+            .where(park.c.park_id == 101, park.c.day == yesterday)
+            .values(computed_at=later)
+        )
+    publish(seeded, settings, tmp_path, NOW)
+    after = json.loads(path.read_text())["periods"]["yesterday"]
+    assert after["downtime_hours"] > before["downtime_hours"]
+    ranking = json.loads(
+        (tmp_path / "current/data/v1/rankings/parks/yesterday/all.json").read_text()
+    )
+    item = next(i for i in ranking["items"] if i["park_id"] == 101)
+    assert item["downtime_hours"] == after["downtime_hours"]

@@ -1,1 +1,0 @@
-/* Placeholder: the site helper owns this file (progressive table sorting). */

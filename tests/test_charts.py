@@ -1,0 +1,93 @@
+"""Chart geometry (publisher/charts.py): bins, gaps and scales the SVG macros draw."""
+
+from __future__ import annotations
+
+import pytest
+
+from publisher import charts
+
+
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [
+        (None, "hnone"),
+        (0.0, "h0"),
+        (1.5, "h1"),
+        (2.0, "h1"),
+        (2.1, "h2"),
+        (7.0, "h3"),
+        (15.0, "h4"),
+        (50.0, "h5"),
+    ],
+)
+def test_heat_levels_are_fixed_bins_so_parks_compare(value: float | None, level: str) -> None:
+    assert charts.heat_level(value) == level
+
+
+def test_heatmap_draws_only_the_hours_some_day_has_data_for() -> None:
+    days = ["2026-11-01", "2026-11-02"]
+    values = {("2026-11-01", 9): 0.0, ("2026-11-02", 11): 2.5, ("2026-11-02", 10): None}
+    grid = charts.heatmap(days, values)
+    assert grid["hour_list"] == [9, 10, 11]
+    assert len(grid["cells"]) == 6
+    assert [c["cls"] for c in grid["cells"]] == ["h0", "hnone", "hnone", "hnone", "hnone", "h2"]
+    assert grid["rows"][1] == {"day": "2026-11-02", "values": [None, None, 2.5]}
+    assert not grid["empty"]
+
+
+def test_heatmap_without_any_open_hour_is_empty() -> None:
+    assert charts.heatmap(["2026-11-01"], {("2026-11-01", 3): None})["empty"]
+
+
+@pytest.mark.parametrize(
+    ("value", "top"),
+    [(0, 1.0), (0.7, 1.0), (1.2, 2.0), (2.2, 2.5), (3.1, 5.0), (7.5, 10.0), (42, 50)],
+)
+def test_axis_tops_are_round_numbers_at_or_above_the_data(value: float, top: float) -> None:
+    assert charts.nice_ceiling(value) == pytest.approx(top)
+
+
+def test_bars_leave_a_gap_for_no_data_and_scale_to_the_top() -> None:
+    laid = charts.bars([("2026-11-01", 2.0), ("2026-11-02", None), ("2026-11-03", 1.0)])
+    assert laid["top"] == 2.0
+    heights = [b["h"] for b in laid["bars"]]
+    assert heights == [charts.PLOT_H, 0.0, charts.PLOT_H / 2]
+    assert laid["bars"][1]["value"] is None
+    assert laid["bars"][0]["y"] + laid["bars"][0]["h"] == laid["base"]
+
+
+def test_percentage_bars_keep_a_fixed_axis() -> None:
+    laid = charts.bars([("2026-11-01", 50.0)], top=100)
+    assert laid["top"] == 100
+    assert laid["bars"][0]["h"] == charts.PLOT_H / 2
+
+
+def test_bars_without_data_are_empty() -> None:
+    assert charts.bars([("2026-11-01", None)])["empty"]
+
+
+def test_park_heatmap_shows_the_share_of_ride_time_down_per_hour() -> None:
+    heat = {
+        "from": "2026-11-01",
+        "to": "2026-11-03",
+        "cells": [
+            {"day": "2026-11-01", "hour": 10, "open_minutes": 450, "down_minutes": 150},
+            {"day": "2026-11-03", "hour": 11, "open_minutes": 0, "down_minutes": 0},
+        ],
+    }
+    grid = charts.park_heatmap(heat)
+    assert [r["day"] for r in grid["rows"]] == ["2026-11-01", "2026-11-02", "2026-11-03"]
+    assert grid["hour_list"] == [10]  # an hour nobody rode is not drawn
+    assert grid["rows"][0]["values"] == [25.0]  # 150 of 600 ride-minutes down
+    assert grid["rows"][1]["values"] == [None]  # a day without rows: no data, not zero
+    assert grid["cells"][0]["cls"] == "h5"
+
+
+def test_daily_points_fill_missing_days_with_gaps() -> None:
+    rows = [{"day": "2026-11-01", "uptime_pct": 90.0}, {"day": "2026-11-03", "uptime_pct": None}]
+    assert charts.daily_points(rows, "uptime_pct") == [
+        ("2026-11-01", 90.0),
+        ("2026-11-02", None),
+        ("2026-11-03", None),
+    ]
+    assert charts.daily_points([], "uptime_pct") == []
