@@ -259,3 +259,13 @@ def test_publish_leaves_nothing_but_releases_and_current(site):
     names = {p.name for p in docroot.iterdir()}
     assert names == {"current", "releases", ".publish.lock", ".publish-cache.pickle"}
     assert os.readlink(site).startswith("releases/")
+
+
+def test_an_empty_database_publishes_a_valid_site(engine, settings, tmp_path):
+    summary = publish(engine, settings, tmp_path, NOW)
+    site = tmp_path / "current"
+    assert summary.files > 20 and (site / "index.html").is_file()
+    ranking = load(site / "data/v1/rankings/parks/today/all.json")
+    assert ranking["items"] == [] and ranking["data_as_of"] is None
+    jsonschema.validate(ranking, SCHEMAS["ranking"], cls=jsonschema.Draft202012Validator)
+    assert (site / "data/v1/rankings/rides/live/disney-universal.csv").read_text().count("\n") == 1
