@@ -196,10 +196,15 @@ class Run:
         return self.env.get_template(how).render(page=ctx).encode("utf-8")
 
 
+VOLATILE = ("generated_at", "data_as_of", "data_as_of_local")
+
+
 def content_hash(ctx: dict[str, Any], fingerprint: str) -> str:
-    """What a page's bytes depend on: its context (less generated_at) and the templates,
-    assets and code of this publish."""
-    body = {k: v for k, v in ctx.items() if k != "generated_at"}
+    """What a page's bytes depend on: its context and the templates, assets and code of this
+    publish. Not its stamps: a page whose numbers did not move keeps its bytes, and with them
+    the stamps of the cycle its numbers were first published from (a ride closed all night is
+    not rewritten every ten minutes)."""
+    body = {k: v for k, v in ctx.items() if k not in VOLATILE}
     text = json.dumps(body, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(f"{fingerprint}\n{text}".encode()).hexdigest()[:24]
 

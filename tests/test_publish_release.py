@@ -69,6 +69,8 @@ def test_after_cycle_publish_renders_only_what_moved(seeded, settings, tmp_path)
     publish(seeded, settings, tmp_path, NOW)
     before = snapshot(tmp_path / "current")
     with seeded.begin() as conn:  # a ride of park 101 breaks down in the new cycle
+        later = to_db(NOW + timedelta(minutes=10))
+        conn.execute(schema.aggregated_cycles.insert().values(cycle_at=later, aggregated_at=later))
         live = schema.ride_live
         conn.execute(update(live).where(live.c.ride_id == 1001).values(status="down"))
         daily = schema.ride_daily
@@ -77,14 +79,17 @@ def test_after_cycle_publish_renders_only_what_moved(seeded, settings, tmp_path)
             .where(daily.c.ride_id == 1001, daily.c.final.is_(False))
             .values(down_minutes=daily.c.down_minutes + 10, breakdowns=daily.c.breakdowns + 1)
         )
-    after = publish(seeded, settings, tmp_path, NOW)
+    after = publish(seeded, settings, tmp_path, NOW + timedelta(minutes=10))
     changed = {
         rel for rel, value in snapshot(tmp_path / "current").items() if before.get(rel) != value
     }
     assert "rides/1001/index.html" in changed and "data/v1/rides/1001.json" in changed
     assert "rankings/rides/today/all/index.html" in changed
     assert "rankings/parks/yesterday/all/index.html" not in changed
-    assert "rides/1002/index.html" not in changed
+    assert "rides/1002/index.html" not in changed  # its numbers did not move
+    assert "data/v1/rides/1002.json" not in changed
+    ride = json.loads((tmp_path / "current/data/v1/rides/1001.json").read_text())
+    assert ride["data_as_of"] == "2026-07-04T18:10:00Z" and ride["live"]["status"] == "down"
     assert 0 < after.rendered < after.files / 4
 
 
