@@ -215,36 +215,46 @@ def outage_events(done: pd.DataFrame) -> pd.DataFrame:
 def end_of_day(
     done: pd.DataFrame, events: pd.DataFrame, cycles: pd.DataFrame, parks: pd.DataFrame
 ) -> pd.DataFrame:
-    """Finished days: a ride's last outage that lasts until the park's open span ends (the ride
-    is not observed open after its start) and starts in its last hour, or in its last 3 hours
-    together with a group of other such closures, is closing for the night: not downtime."""
+    """Finished days: a ride's last outage that lasts until the park's open span ends and
+    starts in its last hour, or in its last 3 hours together with a group of other such
+    closures, is closing for the night (`metrics.closing_for_the_night`): not downtime."""
     final = final_parks(parks)
     if events.empty or final.empty:
         return events
-    spans = open_spans(cycles)["span_end"]
-    ev = events.copy()
-    ev["span_end"] = ev["park_id"].map(spans)
-    is_last = ev["outage_no"] == ev.groupby("ride_id")["outage_no"].transform("max")
-    seen_open = done.loc[done["state"] == metrics.OPEN, ["ride_id", "cycle_at"]]
-    last_seen = seen_open.merge(ev.loc[is_last, ["ride_id", "span_end"]], on="ride_id")
-    last_seen = last_seen[last_seen["cycle_at"] < last_seen["span_end"]]
-    last_open = last_seen.groupby("ride_id")["cycle_at"].max()
-    reopened = ev["ride_id"].map(last_open) > ev["start_at"]
-    lasting = ev[is_last & ev["park_id"].isin(final) & ~reopened & ev["span_end"].notna()]
-    others = pd.Series(metrics.shared_closures(lasting["park_id"], lasting["start_at"]))
+    last = last_outages(done, events, open_spans(cycles)["span_end"])
+    last = last[last["park_id"].isin(final)]
+    lasting = last[~last["reopened"]]
+    others = pd.Series(0, index=last.index)
+    others[lasting.index] = metrics.shared_closures(lasting["park_id"], lasting["start_at"])
     closing = metrics.closing_for_the_night(
-        lasting["start_at"], lasting["span_end"], False, others.set_axis(lasting.index)
+        last["start_at"], last["span_end"], last["reopened"], others
     )
-    drop = lasting[np.asarray(closing, dtype=bool)]
+    drop = last[np.asarray(closing, dtype=bool)]
     if drop.empty:
         return events
-    keys = pd.MultiIndex.from_frame(drop[["ride_id", "outage_no"]])
+    not_downtime(done, drop)
+    return events.drop(index=drop.index)
+
+
+def last_outages(done: pd.DataFrame, events: pd.DataFrame, span_end: pd.Series) -> pd.DataFrame:
+    """Each ride's last outage with its park's span end, and whether the ride was observed
+    open after the outage started and before the span ended (`reopened`)."""
+    ev = events[events["outage_no"] == events.groupby("ride_id")["outage_no"].transform("max")]
+    ev = ev.assign(span_end=ev["park_id"].map(span_end)).dropna(subset=["span_end"])
+    seen = done.loc[done["state"] == metrics.OPEN, ["ride_id", "cycle_at"]]
+    seen = seen.merge(ev[["ride_id", "span_end"]], on="ride_id")
+    last_open = seen[seen["cycle_at"] < seen["span_end"]].groupby("ride_id")["cycle_at"].max()
+    return ev.assign(reopened=(ev["ride_id"].map(last_open) > ev["start_at"]).to_numpy())
+
+
+def not_downtime(done: pd.DataFrame, outages: pd.DataFrame) -> None:
+    """The down cycles of these outages become neutral: no minutes, no breakdown."""
+    keys = pd.MultiIndex.from_frame(outages[["ride_id", "outage_no"]])
     hit = pd.MultiIndex.from_frame(done[["ride_id", "outage_no"]]).isin(keys)
     hit &= (done["cls"] == metrics.COUNTED_DOWN).to_numpy()
     done.loc[hit, ["down_m", "weighted_down", "weighted_time"]] = 0
     done.loc[hit, "breakdown"] = False
     done.loc[hit, "cls"] = metrics.NEUTRAL
-    return events.drop(index=drop.index)
 
 
 def open_spans(cycles: pd.DataFrame) -> pd.DataFrame:
