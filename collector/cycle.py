@@ -138,11 +138,7 @@ def _refresh_parks(
     if age_hours is not None and age_hours < settings.parks_refresh_hours:
         return None  # fresh enough (a replay of an older cycle finds a newer list: fresh too)
     share = 1.0 if listed is None else 0.5  # a known list keeps half the time for its parks
-    until = clock_start + settings.cycle_deadline_s * share
-    result = fetch_all({"parks.json": lambda: client.parks(until)}, 1, until)["parks.json"]
-    if isinstance(result, Parsed) and not result.items:
-        why = describe(result.rejected, result.skipped, "entries") if result.rejected else "empty"
-        result = FetchError("no_usable_park", why)
+    result = _fetch_park_list(client, clock_start + settings.cycle_deadline_s * share)
     if isinstance(result, FetchError):
         if listed is None:
             raise CollectError(f"cannot read the park list: {result}")
@@ -155,6 +151,15 @@ def _refresh_parks(
         summary.failures.append((None, "rejected_parks", detail))
         summary.parks_rejected = result.skipped
     summary.parks_refreshed = True
+    return result
+
+
+def _fetch_park_list(client: QueueTimesClient, until: float) -> Parsed | FetchError:
+    """parks.json by `until` at the latest; a list without one usable park is a failure."""
+    result = fetch_all({"parks.json": lambda: client.parks(until)}, 1, until)["parks.json"]
+    if isinstance(result, Parsed) and not result.items:
+        why = describe(result.rejected, result.skipped, "entries") if result.rejected else "empty"
+        return FetchError("no_usable_park", why)
     return result
 
 
