@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from aggregator import read
 from aggregator.spans import PARK, RIDE, Stats
@@ -26,6 +27,7 @@ from hallofshame import metrics
 HEATMAP_DAYS = 30  # the park page's day x hour heatmap
 TREND_DAYS = 30  # daily shame trend (parks) and uptime history (rides)
 OUTAGE_DAYS = 30  # outage history on park and ride pages
+READERS = 3  # connections reading at once (the database does the summing)
 Rows = dict[int, list[dict[str, Any]]]
 
 
@@ -59,35 +61,49 @@ class SiteData:
         return grouped
 
 
-def load(conn: Connection, now: datetime, cache: dict[Any, Any] | None = None) -> SiteData:
+def load(engine: Engine, now: datetime, cache: dict[Any, Any] | None = None) -> SiteData:
     """One batch of queries: the catalogue, every period's stats at both levels, live states,
-    heatmaps, trends and outages of the last 30 days. `cache` (from the previous publish) is
-    updated in place: what it holds for the current settled version is reused."""
+    heatmaps, trends and outages of the last 30 days, read on a few connections at once (the
+    publish holds the pipeline's lock: nothing writes meanwhile). `cache` (from the previous
+    publish) is updated in place: what it holds for the current settled version is reused."""
     timings: dict[str, float] = {}
     began = time.monotonic()
-    catalog = read.catalog(conn)
-    cut = earliest_today(catalog, now)
-    settled = (read.settled_version(conn, cut), _ids_signature(catalog), cut)
+    with engine.connect() as conn:
+        catalog = read.catalog(conn)
+        cut = earliest_today(catalog, now)
+        settled = (read.settled_version(conn, cut), _ids_signature(catalog), cut)
+        window = read.window(read.latest_day(conn), TREND_DAYS)
     old, new = dict(cache or {}), {}
-
-    def kept(key: tuple, build: Any) -> Any:
-        full_key = (*key, settled)
-        new[full_key] = old[full_key] if full_key in old else build()
-        return new[full_key]
-
-    stats: dict[str, dict[str, dict[int, Stats]]] = {PARK: {}, RIDE: {}}
     todays = tuple(sorted({metrics.local_day(now, p.timezone) for p in catalog.parks.values()}))
-    for level in (PARK, RIDE):
-        for period in metrics.PERIODS:
-            if period in metrics.PROVISIONAL_PERIODS:
-                stats[level][period] = read.all_period_stats(conn, level, period, now)
-            else:
-                key = ("stats", level, period, todays)
-                stats[level][period] = kept(key, _stats_reader(conn, level, period, now))
+    jobs: dict[tuple, Any] = {}
+    with ThreadPoolExecutor(READERS) as pool:
+
+        def submit(key: tuple, build: Any, keep: bool = True) -> None:
+            full_key = (*key, settled)
+            if keep and full_key in old:
+                new[full_key] = old[full_key]
+                return
+            jobs[key] = (pool.submit(_on_connection, engine, build), full_key if keep else None)
+
+        for level in (PARK, RIDE):
+            for period in metrics.PERIODS:
+                keep = period not in metrics.PROVISIONAL_PERIODS
+                submit(("stats", level, period, todays), _stats_reader(level, period, now), keep)
+        submit(("past", window), lambda conn: _past(conn, window, cut))
+        submit(("recent", window), lambda conn: _recent(conn, window, cut), keep=False)
+    found: dict[tuple, Any] = {}
+    for key, (future, full_key) in jobs.items():
+        found[key] = future.result()
+        if full_key is not None:
+            new[full_key] = found[key]
+    for full_key, value in new.items():
+        found.setdefault(full_key[:-1], value)
+    stats: dict[str, dict[str, dict[int, Stats]]] = {
+        level: {p: found[("stats", level, p, todays)] for p in metrics.PERIODS}
+        for level in (PARK, RIDE)
+    }
     timings["stats"] = time.monotonic() - began
-    window = read.window(read.latest_day(conn), TREND_DAYS)
-    recent = _recent(conn, window, cut)
-    past = kept(("past", window), lambda: _past(conn, window, cut))
+    past, recent = found[("past", window)], found[("recent", window)]
     if cache is not None:
         cache.clear()
         cache.update(new)
@@ -95,7 +111,7 @@ def load(conn: Connection, now: datetime, cache: dict[Any, Any] | None = None) -
         now=now,
         catalog=catalog,
         stats=stats,
-        live_waits=read.live_waits(conn),
+        live_waits=_on_connection(engine, read.live_waits),
         heatmaps=_joined(past["heatmaps"], recent["heatmaps"]),
         park_trends=_joined(past["park_trends"], recent["park_trends"]),
         ride_trends=_joined(past["ride_trends"], recent["ride_trends"]),
@@ -103,8 +119,8 @@ def load(conn: Connection, now: datetime, cache: dict[Any, Any] | None = None) -
             past["outages"] + recent["outages"],
             key=lambda e: (-e["minutes"], e["start_at"], e["ride_id"]),
         ),
-        data_as_of=read.data_as_of(conn),
-        simulated=read.is_simulated(conn),
+        data_as_of=_on_connection(engine, read.data_as_of),
+        simulated=_on_connection(engine, read.is_simulated),
         window=window,
         timings=timings,
     )
@@ -118,8 +134,13 @@ def earliest_today(catalog: read.Catalog, now: datetime) -> date:
     return min(metrics.local_day(now, zone) for zone in zones)
 
 
-def _stats_reader(conn: Connection, level: str, period: str, now: datetime) -> Any:
-    return lambda: read.all_period_stats(conn, level, period, now)
+def _stats_reader(level: str, period: str, now: datetime) -> Any:
+    return lambda conn: read.all_period_stats(conn, level, period, now)
+
+
+def _on_connection(engine: Engine, work: Any) -> Any:
+    with engine.connect() as conn:
+        return work(conn)
 
 
 def _ids_signature(catalog: read.Catalog) -> str:

@@ -83,8 +83,7 @@ def publish(
     db.require_schema(engine)
     with docroot.locked():
         cache = {} if full else _read_cache(docroot)
-        with engine.connect() as conn:
-            data = site_data.load(conn, now, cache)
+        data = site_data.load(engine, now, cache)
         docroot.clean_stale()
         previous = docroot.current()
         staging = docroot.stage()
