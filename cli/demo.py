@@ -92,8 +92,12 @@ def demo(
 
 
 def demo_settings(ctx: click.Context) -> Settings:
-    """The settings with the demo's own database: `--database-url` when given on the command
-    line, else DEMO_DATABASE_URL, never DATABASE_URL (on a server that is the real database)."""
+    """The settings with the demo's own database and docroot: `--database-url` / `--docroot`
+    when given on the command line, else DEMO_DATABASE_URL / DEMO_DOCROOT, never DATABASE_URL or
+    DOCROOT (on a server those are the real database and the real site)."""
     settings = settings_of(ctx)
-    explicit = ctx.find_root().params.get("database_url")
-    return settings.with_overrides(database_url=explicit or settings.demo_database_url)
+    given = ctx.find_root().params
+    return settings.with_overrides(
+        database_url=given.get("database_url") or settings.demo_database_url,
+        docroot=given.get("docroot") or settings.demo_docroot,
+    )

@@ -43,6 +43,11 @@ class Settings:
         "https://queue-times.com", "Base URL of the Queue-Times API (or of the simulator)."
     )
     docroot: str = _setting("var/docroot", "Directory the publisher writes the static site into.")
+    demo_docroot: str = _setting(
+        "var/demo-docroot",
+        "Directory `hallofshame demo` publishes into (never DOCROOT, unless --docroot is given): "
+        "simulated pages must not replace a real site.",
+    )
     collect_interval_minutes: int = _setting(
         10, "Minutes between collection cycles (cron); gaps are capped at twice this."
     )

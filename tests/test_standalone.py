@@ -19,7 +19,8 @@ from simulator.build import LAND_ID_BASE, PARK_ID_BASE, RIDE_ID_BASE
 from tests.conftest import FIXTURES
 from tests.test_cli import NOW, run
 
-DEMO = ("demo", "--days", "0.05", "--parks", "2", "--rides", "30", "--until", "2026-07-04T18:00Z")
+DEMO = ("demo", "--days", "0.05", "--parks", "2", "--rides", "30", "--until", "2026-07-04T18:00Z",
+        "--no-serve")  # fmt: skip
 
 
 def count(url: str, table) -> int:
@@ -45,17 +46,21 @@ def test_the_demo_never_writes_to_database_url(database_url, tmp_path, monkeypat
     env_file.write_text(f"DATABASE_URL={database_url}\n", encoding="utf-8")
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("DEMO_DATABASE_URL", demo_url)
+    monkeypatch.setenv("DOCROOT", str(tmp_path / "real-docroot"))
+    monkeypatch.setenv("DEMO_DOCROOT", str(tmp_path / "demo-docroot"))
     result = CliRunner().invoke(cli, ["--env-file", str(env_file), *DEMO])
     assert result.exit_code == 0, result.output
     assert f"-> sqlite:///{tmp_path}/demo.sqlite3" in result.stdout
     assert count(demo_url, schema.parks) == 2
     assert count(database_url, schema.parks) == count(database_url, schema.ride_snapshots) == 0
+    assert (tmp_path / "demo-docroot" / "current" / "index.html").is_file()
+    assert not (tmp_path / "real-docroot").exists()  # simulated pages never replace the site
 
 
 def test_an_explicit_database_url_is_the_demo_s(tmp_path, monkeypatch):
     monkeypatch.setenv("DEMO_DATABASE_URL", f"sqlite:///{tmp_path}/not-this.sqlite3")
     url = f"sqlite:///{tmp_path}/chosen.sqlite3"
-    result = run("--database-url", url, *DEMO)
+    result = run("--database-url", url, "--docroot", str(tmp_path / "docroot"), *DEMO)
     assert result.exit_code == 0, result.output
     assert count(url, schema.parks) == 2
     assert not (tmp_path / "not-this.sqlite3").exists()
