@@ -9,6 +9,9 @@ import click
 from cli.common import INSTANT, engine_for, fail, run_stage, settings_of
 from hallofshame.clock import utcnow
 
+# The demo's own docroot unless --docroot is given: on a server DOCROOT is the real site.
+DEMO_DOCROOT = "var/demo-docroot"
+
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
@@ -44,8 +47,9 @@ def demo(
     port: int,
 ) -> None:
     """Run the pipeline on the simulator into DATABASE_URL (default: an SQLite file): every
-    cycle collected and aggregated, the worst parks printed, the site published into DOCROOT
-    and served on localhost (until Ctrl-C; --no-serve for scripts).
+    cycle collected and aggregated, the worst parks printed, the site published into
+    var/demo-docroot (or --docroot, never DOCROOT: on a server that is the real site) and served
+    on localhost (until Ctrl-C; --no-serve for scripts).
 
     Example: hallofshame demo --days 3 --parks 20
     """
@@ -65,7 +69,8 @@ def demo(
     engine = engine_for(settings)
     for period in ("yesterday", "today"):
         click.echo("\n".join(run_stage("demo", ranking_lines, engine, period, end)))
-    click.echo(run_stage("publish", publish, engine, settings, now=end).line())
+    docroot = ctx.find_root().params.get("docroot") or DEMO_DOCROOT
+    click.echo(run_stage("publish", publish, engine, settings, docroot, end).line())
     if serve:
         from publisher.serve import serve as serve_site
 
@@ -73,7 +78,7 @@ def demo(
             click.echo(f"the demo site is at {url} (Ctrl-C to stop)")
 
         try:
-            serve_site(settings.docroot, "127.0.0.1", port, ready)
+            serve_site(docroot, "127.0.0.1", port, ready)
         except OSError as exc:
             fail(f"cannot serve on port {port}: {exc} (try --port 0)")
         except KeyboardInterrupt:
