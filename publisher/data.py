@@ -16,11 +16,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from aggregator import read
+from aggregator import read, spans
 from aggregator.spans import PARK, RIDE, Stats
 from hallofshame import metrics
 
@@ -71,7 +72,7 @@ def load(engine: Engine, now: datetime, cache: dict[Any, Any] | None = None) -> 
     with engine.connect() as conn:
         catalog = read.catalog(conn)
         cut = earliest_today(catalog, now)
-        settled = (read.settled_version(conn, cut), _ids_signature(catalog), cut)
+        settled = (read.settled_version(conn, cut), _ids_signature(catalog), cut, CODE_VERSION)
         window = read.window(read.latest_day(conn), TREND_DAYS)
     old, new = dict(cache or {}), {}
     todays = tuple(sorted({metrics.local_day(now, p.timezone) for p in catalog.parks.values()}))
@@ -128,6 +129,14 @@ def load(engine: Engine, now: datetime, cache: dict[Any, Any] | None = None) -> 
     return data
 
 
+def _code_version() -> str:
+    """The code that computes cached numbers: when it changes, nothing cached is reused."""
+    digest = hashlib.sha256()
+    for module in (read, spans, metrics):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def earliest_today(catalog: read.Catalog, now: datetime) -> date:
     """The earliest park-local date of `now`: every day before it has ended in every park."""
     zones = {p.timezone for p in catalog.parks.values()} or {"UTC"}
@@ -182,3 +191,6 @@ def _joined(past: Rows, recent: Rows) -> Rows:
     for key, rows in recent.items():
         joined.setdefault(key, []).extend(rows)
     return joined
+
+
+CODE_VERSION = _code_version()
