@@ -273,8 +273,11 @@ def local_iso(at: datetime | None, timezone: str) -> str | None:
 
 
 def period_numbers(stats: Stats, period: str) -> dict[str, Any]:
+    """A period's numbers on a park or ride page. Not `live_at`: the page's `data_as_of` says
+    it, and a stamp in the content would make every page change with every cycle."""
     shown = stats.as_json()
     shown.pop(f"{stats.level}_id", None)
+    shown.pop("live_at", None)
     return shown
 
 

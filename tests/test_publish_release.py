@@ -72,6 +72,8 @@ def test_after_cycle_publish_renders_only_what_moved(seeded, settings, tmp_path)
         later = to_db(NOW + timedelta(minutes=10))
         conn.execute(schema.aggregated_cycles.insert().values(cycle_at=later, aggregated_at=later))
         live = schema.ride_live
+        conn.execute(update(live).values(cycle_at=later))
+        conn.execute(update(schema.park_live).values(cycle_at=later))
         conn.execute(update(live).where(live.c.ride_id == 1001).values(status="down"))
         daily = schema.ride_daily
         conn.execute(
