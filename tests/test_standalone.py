@@ -20,6 +20,7 @@ from tests.conftest import FIXTURES
 from tests.test_cli import NOW, run
 
 DEMO = ("demo", "--days", "0.05", "--parks", "2", "--rides", "30", "--until", "2026-07-04T18:00Z")
+DEMO += ("--no-serve",)  # the demo serves its site until Ctrl-C otherwise
 
 
 def count(url: str, table) -> int:
@@ -45,6 +46,7 @@ def test_the_demo_never_writes_to_database_url(database_url, tmp_path, monkeypat
     env_file.write_text(f"DATABASE_URL={database_url}\n", encoding="utf-8")
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("DEMO_DATABASE_URL", demo_url)
+    monkeypatch.setenv("DOCROOT", str(tmp_path / "docroot"))  # it publishes too
     result = CliRunner().invoke(cli, ["--env-file", str(env_file), *DEMO])
     assert result.exit_code == 0, result.output
     assert f"-> sqlite:///{tmp_path}/demo.sqlite3" in result.stdout
@@ -54,6 +56,7 @@ def test_the_demo_never_writes_to_database_url(database_url, tmp_path, monkeypat
 
 def test_an_explicit_database_url_is_the_demo_s(tmp_path, monkeypatch):
     monkeypatch.setenv("DEMO_DATABASE_URL", f"sqlite:///{tmp_path}/not-this.sqlite3")
+    monkeypatch.setenv("DOCROOT", str(tmp_path / "docroot"))
     url = f"sqlite:///{tmp_path}/chosen.sqlite3"
     result = run("--database-url", url, *DEMO)
     assert result.exit_code == 0, result.output
