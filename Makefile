@@ -6,7 +6,7 @@ BASE := $(VENV)/.installed-base
 TESTED := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-noserve test lint format bench-collect clean
+.PHONY: demo demo-noserve test lint format bench-collect bench-publish clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -43,6 +43,9 @@ format: $(TESTED)
 
 bench-collect: $(TESTED)  ## the collection benchmark (needs MariaDB)
 	$(BIN)/python bench/bench_collect.py
+
+bench-publish: $(TESTED)  ## the publishing benchmark: a year of 150 parks, 5,000 rides (MariaDB)
+	$(BIN)/python bench/bench_publish.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, or_, select
 
 from aggregator.spans import PARK, RIDE, Stats, period_stats
 from hallofshame import metrics, schema
@@ -192,9 +192,11 @@ def daily_trends(
 def outages(conn: Connection, first: date, last: date) -> list[dict[str, Any]]:
     """Every outage event that started on a local day in [first, last], longest first."""
     o = schema.outage_events.c
+    # Through the (park_id, day) index: a day range alone scans every event ever recorded.
+    park_ids = list(conn.scalars(select(schema.parks.c.id)))
     query = (
         select(o.ride_id, o.park_id, o.day, o.start_at, o.end_at, o.minutes)
-        .where(o.day >= first, o.day <= last)
+        .where(o.park_id.in_(park_ids), o.day >= first, o.day <= last)
         .order_by(o.minutes.desc(), o.start_at, o.ride_id)
     )
     return [
@@ -212,6 +214,19 @@ def live_waits(conn: Connection) -> dict[int, int | None]:
     """Every ride's posted wait at the latest cycle."""
     lr = schema.ride_live.c
     return dict(conn.execute(select(lr.ride_id, lr.wait_time)).all())
+
+
+def settled_version(conn: Connection, cut: date) -> tuple[int, str | None, int]:
+    """A fingerprint of the park-days that no longer move with each cycle (final days, and
+    every day before `cut`): it changes when a day is finalised or recomputed, so a reader may
+    keep numbers computed from those days until it does."""
+    d = schema.park_daily.c
+    count, latest, final = conn.execute(
+        select(func.count(), func.max(d.computed_at), func.sum(case((d.final, 1), else_=0))).where(
+            or_(d.day < cut, d.final.is_(True))
+        )
+    ).one()
+    return int(count), str(latest) if latest is not None else None, int(final or 0)
 
 
 def is_simulated(conn: Connection) -> bool:

@@ -22,6 +22,7 @@ from hallofshame.clock import as_utc, iso
 
 PARK, RIDE = "park", "ride"
 SUMMED = [*ADDITIVE, "wait_count", "wait_sum"]  # daily columns a span adds up
+IN_LIST_MAX = 500  # more ids than this: scan the span's days and keep the wanted ids
 
 
 @dataclass
@@ -134,10 +135,15 @@ def span_stats(
                 func.max(table.c.longest_outage_minutes).label("longest_outage_minutes"),
                 *columns,
             )
-            .where(key.in_(ids), table.c.day >= first, table.c.day <= last)
+            .where(table.c.day >= first, table.c.day <= last)
             .group_by(key)
         )
+        if len(ids) <= IN_LIST_MAX:  # a long IN list makes MariaDB probe the key id by id
+            query = query.where(key.in_(ids))
+        wanted = set(ids)
         for row in conn.execute(query).mappings():
+            if row["id"] not in wanted:
+                continue
             stats = found[row["id"]]
             for name, value in row.items():
                 if name != "id" and value is not None:

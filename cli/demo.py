@@ -19,6 +19,9 @@ from cli.common import (
 from hallofshame.clock import utcnow
 from hallofshame.settings import Settings
 
+# The demo's own docroot unless --docroot is given: on a server DOCROOT is the real site.
+DEMO_DOCROOT = "var/demo-docroot"
+
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.pass_context
@@ -55,8 +58,8 @@ def demo(
 ) -> None:
     """Run the pipeline on the simulator into its own database (DEMO_DATABASE_URL, default
     var/demo.sqlite3, or --database-url): every cycle collected and aggregated, the worst parks
-    printed, the site published into DOCROOT and served on localhost (until Ctrl-C; --no-serve
-    for scripts).
+    printed, the site published into var/demo-docroot (or --docroot, never DOCROOT: on a server
+    that is the real site) and served on localhost (until Ctrl-C; --no-serve for scripts).
 
     Example: hallofshame demo --days 3 --parks 20
     """
@@ -70,13 +73,14 @@ def demo(
     shown = mask_secret(settings.database_url)
     click.echo(f"demo: {parks} simulated parks, {rides} rides, {days:g} days -> {shown}")
     engine = engine_for(settings)
+    docroot = ctx.find_root().params.get("docroot") or DEMO_DOCROOT
     with exclusive("demo", engine, settings):
         summary, counts = run_stage("demo", simulated_days, settings, config, days, end)
         click.echo(summary.line())
         click.echo(counts.line())
         for period in ("yesterday", "today"):
             click.echo("\n".join(run_stage("demo", ranking_lines, engine, period, end)))
-        click.echo(run_stage("publish", publish, engine, settings, now=end).line())
+        click.echo(run_stage("publish", publish, engine, settings, docroot, end).line())
     if serve:
         from publisher.serve import serve as serve_site
 
@@ -84,7 +88,7 @@ def demo(
             click.echo(f"the demo site is at {url} (Ctrl-C to stop)")
 
         try:
-            serve_site(settings.docroot, "127.0.0.1", port, ready, mounts=api_mount(settings))
+            serve_site(docroot, "127.0.0.1", port, ready, mounts=api_mount(settings))
         except OSError as exc:
             fail(f"cannot serve on port {port}: {exc} (try --port 0)")
         except KeyboardInterrupt:

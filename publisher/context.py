@@ -26,6 +26,9 @@ LIVE_PERIODS = ("live", "today")  # views the next cycle changes; their items ca
 AWARD_PERIODS = ("yesterday", "last-week", "last-month")
 HOME_ROWS = 10
 EMBED_ROWS = 10
+# Rows of a ranking's HTML table: every park, the worst 200 rides (a 5,000-row table helps no
+# reader and weighs a megabyte); the JSON and CSV carry every item.
+PAGE_ROWS = {"parks": None, "rides": 200}
 PARK_WORST_RIDES = 10
 PARK_LONGEST_OUTAGES = 10
 PARK_NUMBERS = ("shame_score", "downtime_hours", "uptime_pct", "breakdowns")
@@ -89,6 +92,7 @@ def ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, A
         "embed_url": url("embed_ranking", level=level, period=period, filter=filter),
         "page_url": url("ranking", level=level, period=period, filter=filter),
         "embed_rows": EMBED_ROWS,
+        "page_rows": PAGE_ROWS[level],
         "columns": item_columns(level, period),
     }
     return ctx
@@ -269,8 +273,11 @@ def local_iso(at: datetime | None, timezone: str) -> str | None:
 
 
 def period_numbers(stats: Stats, period: str) -> dict[str, Any]:
+    """A period's numbers on a park or ride page. Not `live_at`: the page's `data_as_of` says
+    it, and a stamp in the content would make every page change with every cycle."""
     shown = stats.as_json()
     shown.pop(f"{stats.level}_id", None)
+    shown.pop("live_at", None)
     return shown
 
 

@@ -14,6 +14,8 @@ import hashlib
 import io
 import json
 import logging
+import os
+import pickle
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 SITE = render.ROOT / "site"
 OPENAPI = render.ROOT / "web" / "openapi.json"
 CODE = Path(__file__).resolve().parent
+CACHE = ".publish-cache.pickle"  # in DOCROOT, outside every release: never served
 
 
 @dataclass
@@ -78,9 +81,9 @@ def publish(
     now = as_utc(now or utcnow()).replace(microsecond=0)
     docroot = Docroot(out or settings.docroot)
     db.require_schema(engine)
-    with engine.connect() as conn:
-        data = site_data.load(conn, now)
     with docroot.locked():
+        cache = {} if full else _read_cache(docroot)
+        data = site_data.load(engine, now, cache)
         docroot.clean_stale()
         previous = docroot.current()
         staging = docroot.stage()
@@ -96,6 +99,7 @@ def publish(
                     f"{type(exc).__name__}: {exc} (the live site is unchanged)"
                 ) from exc
             raise
+        _write_cache(docroot, cache)
         docroot.prune()
     summary.release = final.name
     summary.timings.update(data.timings)
@@ -191,10 +195,15 @@ class Run:
         return self.env.get_template(how).render(page=ctx).encode("utf-8")
 
 
+VOLATILE = ("generated_at", "data_as_of", "data_as_of_local")
+
+
 def content_hash(ctx: dict[str, Any], fingerprint: str) -> str:
-    """What a page's bytes depend on: its context (less generated_at) and the templates,
-    assets and code of this publish."""
-    body = {k: v for k, v in ctx.items() if k != "generated_at"}
+    """What a page's bytes depend on: its context and the templates, assets and code of this
+    publish. Not its stamps: a page whose numbers did not move keeps its bytes, and with them
+    the stamps of the cycle its numbers were first published from (a ride closed all night is
+    not rewritten every ten minutes)."""
+    body = {k: v for k, v in ctx.items() if k not in VOLATILE}
     text = json.dumps(body, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(f"{fingerprint}\n{text}".encode()).hexdigest()[:24]
 
@@ -277,6 +286,23 @@ def _fingerprint(site: dict[str, Any], assets: dict[str, str]) -> str:
     stable = {k: v for k, v in site.items() if k != "generated_at"}
     digest.update(json.dumps([stable, assets], sort_keys=True).encode())
     return digest.hexdigest()[:16]
+
+
+def _read_cache(docroot: Docroot) -> dict[Any, Any]:
+    """The settled numbers the previous publish read (see `publisher.data`); none: read all."""
+    try:
+        with open(docroot.root / CACHE, "rb") as handle:
+            found = pickle.load(handle)  # our own file, beside the releases
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _write_cache(docroot: Docroot, cache: dict[Any, Any]) -> None:
+    temporary = docroot.root / f"{CACHE}.{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, docroot.root / CACHE)
 
 
 def _read_manifest(previous: Path | None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from publisher.release import PublishError
 log = logging.getLogger(__name__)
 
 GZIP_MIN_BYTES = 1024
+GZIP_LEVEL = 6  # 9 costs twice the time for 1-2 % fewer bytes
 TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".csv", ".xml", ".txt", ".svg"}
 
 
@@ -41,7 +42,7 @@ class Writer:
         log.debug("wrote %s", rel)
         if _compressible(rel, len(data)):
             gz = target.with_name(target.name + ".gz")
-            gz.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+            gz.write_bytes(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
             stat = target.stat()
             os.utime(gz, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -13,10 +14,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from cli import cli
 from hallofshame import schema
+from hallofshame.clock import to_db
 from publisher import PublishError, publish, rollback
 from publisher.release import Docroot
 from publisher.writer import Writer
@@ -67,7 +69,11 @@ def test_after_cycle_publish_renders_only_what_moved(seeded, settings, tmp_path)
     publish(seeded, settings, tmp_path, NOW)
     before = snapshot(tmp_path / "current")
     with seeded.begin() as conn:  # a ride of park 101 breaks down in the new cycle
+        later = to_db(NOW + timedelta(minutes=10))
+        conn.execute(schema.aggregated_cycles.insert().values(cycle_at=later, aggregated_at=later))
         live = schema.ride_live
+        conn.execute(update(live).values(cycle_at=later))
+        conn.execute(update(schema.park_live).values(cycle_at=later))
         conn.execute(update(live).where(live.c.ride_id == 1001).values(status="down"))
         daily = schema.ride_daily
         conn.execute(
@@ -75,14 +81,17 @@ def test_after_cycle_publish_renders_only_what_moved(seeded, settings, tmp_path)
             .where(daily.c.ride_id == 1001, daily.c.final.is_(False))
             .values(down_minutes=daily.c.down_minutes + 10, breakdowns=daily.c.breakdowns + 1)
         )
-    after = publish(seeded, settings, tmp_path, NOW)
+    after = publish(seeded, settings, tmp_path, NOW + timedelta(minutes=10))
     changed = {
         rel for rel, value in snapshot(tmp_path / "current").items() if before.get(rel) != value
     }
     assert "rides/1001/index.html" in changed and "data/v1/rides/1001.json" in changed
     assert "rankings/rides/today/all/index.html" in changed
     assert "rankings/parks/yesterday/all/index.html" not in changed
-    assert "rides/1002/index.html" not in changed
+    assert "rides/1002/index.html" not in changed  # its numbers did not move
+    assert "data/v1/rides/1002.json" not in changed
+    ride = json.loads((tmp_path / "current/data/v1/rides/1001.json").read_text())
+    assert ride["data_as_of"] == "2026-07-04T18:10:00Z" and ride["live"]["status"] == "down"
     assert 0 < after.rendered < after.files / 4
 
 
@@ -164,3 +173,35 @@ def test_a_failed_publish_is_one_line_and_leaves_the_site(
     assert "No space left on device" in result.output and result.output.count("\n") == 1
     assert snapshot(tmp_path / "current") == before
     assert [p.name for p in (tmp_path / "releases").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_recomputed_settled_day_reaches_the_completed_periods(seeded, settings, tmp_path):
+    """Completed periods are kept between publishes until a settled day changes (redo-day)."""
+    publish(seeded, settings, tmp_path, NOW)
+    path = tmp_path / "current/data/v1/parks/101.json"
+    before = json.loads(path.read_text())["periods"]["yesterday"]
+    park, ride = schema.park_daily, schema.ride_daily
+    with seeded.begin() as conn:
+        yesterday = conn.scalar(
+            select(func.max(park.c.day)).where(park.c.park_id == 101, park.c.final.is_(True))
+        )
+        for table in (park, ride):
+            conn.execute(
+                update(table)
+                .where(table.c.park_id == 101, table.c.day == yesterday)
+                .values(down_minutes=table.c.down_minutes + 60)
+            )
+        later = to_db(NOW + timedelta(minutes=5))
+        conn.execute(
+            update(park)
+            .where(park.c.park_id == 101, park.c.day == yesterday)
+            .values(computed_at=later)
+        )
+    publish(seeded, settings, tmp_path, NOW)
+    after = json.loads(path.read_text())["periods"]["yesterday"]
+    assert after["downtime_hours"] > before["downtime_hours"]
+    ranking = json.loads(
+        (tmp_path / "current/data/v1/rankings/parks/yesterday/all.json").read_text()
+    )
+    item = next(i for i in ranking["items"] if i["park_id"] == 101)
+    assert item["downtime_hours"] == after["downtime_hours"]

@@ -46,8 +46,8 @@ def test_the_demo_never_writes_to_database_url(database_url, tmp_path, monkeypat
     env_file.write_text(f"DATABASE_URL={database_url}\n", encoding="utf-8")
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("DEMO_DATABASE_URL", demo_url)
-    monkeypatch.setenv("DOCROOT", str(tmp_path / "docroot"))  # it publishes too
-    result = CliRunner().invoke(cli, ["--env-file", str(env_file), *DEMO])
+    docroot = ["--docroot", str(tmp_path / "docroot")]  # it publishes too
+    result = CliRunner().invoke(cli, ["--env-file", str(env_file), *docroot, *DEMO])
     assert result.exit_code == 0, result.output
     assert f"-> sqlite:///{tmp_path}/demo.sqlite3" in result.stdout
     assert count(demo_url, schema.parks) == 2
@@ -56,9 +56,8 @@ def test_the_demo_never_writes_to_database_url(database_url, tmp_path, monkeypat
 
 def test_an_explicit_database_url_is_the_demo_s(tmp_path, monkeypatch):
     monkeypatch.setenv("DEMO_DATABASE_URL", f"sqlite:///{tmp_path}/not-this.sqlite3")
-    monkeypatch.setenv("DOCROOT", str(tmp_path / "docroot"))
     url = f"sqlite:///{tmp_path}/chosen.sqlite3"
-    result = run("--database-url", url, *DEMO)
+    result = run("--database-url", url, "--docroot", str(tmp_path / "docroot"), *DEMO)
     assert result.exit_code == 0, result.output
     assert count(url, schema.parks) == 2
     assert not (tmp_path / "not-this.sqlite3").exists()
