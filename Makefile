@@ -6,7 +6,7 @@ BASE := $(VENV)/.installed-base
 TESTED := $(VENV)/.installed-test
 PYTEST_ARGS ?=
 
-.PHONY: demo demo-noserve test lint format bench-collect bench-publish clean
+.PHONY: demo demo-noserve test lint format bench-collect bench-publish bench-web clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -46,6 +46,9 @@ bench-collect: $(TESTED)  ## the collection benchmark (needs MariaDB)
 
 bench-publish: $(TESTED)  ## the publishing benchmark: a year of 150 parks, 5,000 rides (MariaDB)
 	$(BIN)/python bench/bench_publish.py
+
+bench-web: $(TESTED)  ## Apache static vs Flask per request vs the API lookup (MariaDB, wrk, apache2)
+	$(BIN)/python bench/bench_web.py --reuse
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -2,25 +2,22 @@
 
 `create_app(settings)` builds everything: nothing exists at import time. Apache proxies /api/ to
 gunicorn running `web.wsgi:application`; `hallofshame serve` mounts the same app beside the
-static site.
+static site. Importing `web` (or `web.health`, which the cron health check uses) loads no Flask:
+the factory's imports wait until an app is built.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-
-from flask import Flask
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from limits import parse_many
-from werkzeug.middleware.proxy_fix import ProxyFix
+from typing import TYPE_CHECKING
 
 from hallofshame.clock import utcnow
-from hallofshame.settings import Settings, SettingsError, load_settings
-from web import api, errors
-from web.db import read_only_engine
-from web.state import AppState
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from hallofshame.settings import Settings
 
 __all__ = ["create_app"]
 
@@ -28,32 +25,6 @@ __all__ = ["create_app"]
 def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> Flask:
     """The Flask app for `settings` (default: loaded from .env and the environment).
     `clock` is the app's notion of now (tests freeze it)."""
-    settings = settings or load_settings()
-    app = Flask(__name__)
-    app.json.sort_keys = False  # the documented field order; stable bytes keep ETags stable
-    app.extensions["hallofshame"] = AppState(
-        settings, read_only_engine(settings.database_url), clock
-    )
-    errors.register(app)
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        default_limits=[_limits(settings.api_rate_limit)],
-        storage_uri="memory://",
-        headers_enabled=True,
-    )
-    limiter.exempt(api.health)  # monitors poll it; it reads two rows
-    app.register_blueprint(api.bp)
-    if settings.api_proxy_count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.api_proxy_count)  # type: ignore[method-assign]
-    return app
+    from web.app import build
 
-
-def _limits(text: str) -> str:
-    try:
-        parse_many(text)
-    except ValueError:
-        raise SettingsError(
-            f"API_RATE_LIMIT={text!r} is not a limit such as '120 per minute'"
-        ) from None
-    return text
+    return build(settings, clock)

@@ -2,7 +2,7 @@
 
 The app only answers lookups; a bug (or a crafted request) must not be able to write. SQLite is
 opened in `mode=ro` (a missing file is an error, never a new empty database); MariaDB sessions
-are set `READ ONLY`, so any write fails inside the server.
+are set `READ ONLY`, so any write fails inside the server (autocommit included).
 """
 
 from __future__ import annotations
@@ -22,7 +22,20 @@ def read_only_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_read_only(parsed.database or "")
-    engine = db.make_engine(url)
+    if parsed.get_backend_name() not in ("mysql", "mariadb"):
+        return db.make_engine(url)  # refuses it with the one message for every stage
+    if "charset" not in parsed.query:
+        parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+    # Autocommit: every lookup reads the latest committed rows, and a connection going back to
+    # the pool has no transaction to roll back (one round trip less per request).
+    engine = create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_recycle=3600,
+        pool_size=5,
+        isolation_level="AUTOCOMMIT",
+        pool_reset_on_return=None,
+    )
 
     @event.listens_for(engine, "connect")
     def _read_only(dbapi_conn: Any, _record: Any) -> None:
