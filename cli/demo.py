@@ -55,8 +55,9 @@ def demo(
 ) -> None:
     """Run the pipeline on the simulator into its own database (DEMO_DATABASE_URL, default
     var/demo.sqlite3, or --database-url): every cycle collected and aggregated, the worst parks
-    printed, the site published into DOCROOT and served on localhost (until Ctrl-C; --no-serve
-    for scripts).
+    printed, the site published into its own docroot (DEMO_DOCROOT, default var/demo-docroot, or
+    --docroot; never DOCROOT, on a server the real site) and served on localhost (until Ctrl-C;
+    --no-serve for scripts).
 
     Example: hallofshame demo --days 3 --parks 20
     """

@@ -176,8 +176,9 @@ def test_a_cycle_job_writes_its_metrics(database_url, tmp_path):
     assert found["hallofshame_job_success"] == 1
     assert found["hallofshame_job_parks_collected"] == 4
     assert found["hallofshame_job_api_errors"] == 0
-    assert found["hallofshame_job_rows_written"] == result.stages["collect"]["snapshots_written"]
-    assert found["hallofshame_job_rows_written"] > 0
+    written = result.stages["collect"]["snapshots_written"] + result.stages["publish"]["written"]
+    assert found["hallofshame_job_rows_written"] == written  # the cycle publishes too
+    assert result.stages["collect"]["snapshots_written"] > 0
     assert found["hallofshame_aggregate_cycles"] == 1
     assert found["hallofshame_job_last_success_timestamp_seconds"] > 0
 
