@@ -31,8 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -45,12 +43,10 @@ from sqlalchemy import func, select  # noqa: E402
 
 from hallofshame import db, schema  # noqa: E402
 from hallofshame.clock import as_utc  # noqa: E402
+from tests.local_servers import apache as local_apache  # noqa: E402
+from tests.local_servers import free_port, running  # noqa: E402
 
 DEFAULT_URL = "mysql+mysqldb://root@127.0.0.1:3306/hos_bench_web?charset=utf8mb4"
-VHOST = ROOT / "deploy" / "apache" / "hallofshame.conf"
-MODULES = Path("/usr/lib/apache2/modules")
-NEEDED = ["mpm_event", "authz_core", "mime", "dir", "env", "rewrite", "headers", "proxy"]
-NEEDED += ["proxy_http", "filter", "deflate"]
 PERIOD = "last-30-days"
 RANKING = f"/data/v1/rankings/parks/{PERIOD}/all.json"
 DYNAMIC = f"/api/bench/rankings/parks/{PERIOD}/all.json"  # registered by bench_application
@@ -164,39 +160,6 @@ def write_docroot(site: Path, url: str) -> bytes:
     return body
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, what: str) -> None:
-    import socket
-
-    for _ in range(400):
-        if proc.poll() is not None:
-            raise SystemExit(f"{what} exited with status {proc.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"{what} did not listen on port {port}")
-
-
-@contextmanager
-def running(command: list[str], port: int, what: str, **popen: Any) -> Iterator[None]:
-    proc = subprocess.Popen(command, **popen)
-    try:
-        wait_for_port(port, proc, what)
-        yield
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
 def gunicorn(args: argparse.Namespace, site: Path, port: int) -> Any:
     env = {
         **os.environ,
@@ -211,55 +174,9 @@ def gunicorn(args: argparse.Namespace, site: Path, port: int) -> Any:
     return running(command, port, "gunicorn", cwd=ROOT, env=env)
 
 
-def run_as() -> tuple[str, str]:
-    """Apache's workers drop root: to `nobody` when we are root, else they stay us."""
-    import getpass
-    import grp
-    import pwd
-
-    if os.geteuid() == 0:
-        return "nobody", grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name
-    return getpass.getuser(), grp.getgrgid(os.getegid()).gr_name
-
-
 def apache(site: Path, port: int, backend: int) -> Any:
     """Debian's apache2 with the production virtual host, its Defines set for this run."""
-    user, group = run_as()
-    loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in NEEDED)
-    conf = site / "httpd.conf"
-    conf.write_text(
-        f"""ServerRoot {site}
-PidFile {site}/httpd.pid
-DefaultRuntimeDir {site}
-Mutex file:{site}
-Listen 127.0.0.1:{port}
-ServerName 127.0.0.1
-User {user}
-Group {group}
-ErrorLog {site}/error.log
-LogLevel warn
-{loads}
-TypesConfig /etc/mime.types
-<Directory />
-    Options None
-    AllowOverride None
-    Require all denied
-</Directory>
-Define HOS_PORT {port}
-Define HOS_SERVER_NAME 127.0.0.1
-Define HOS_DOCROOT {site}/docroot
-Define HOS_GUNICORN http://127.0.0.1:{backend}
-Define HOS_SHOP_ORIGINS "https://shop.example.org"
-Include {VHOST}
-"""
-    )
-    check = subprocess.run(["apache2", "-f", str(conf), "-t"], capture_output=True, text=True)
-    if check.returncode != 0:
-        raise SystemExit(f"apache2 refuses the configuration: {check.stderr.strip()}")
-    return running(["apache2", "-f", str(conf), "-DFOREGROUND"], port, "apache2")
-
-
-# --- Checks and wrk ----------------------------------------------------------------------------
+    return local_apache(site, port, backend, "https://shop.example.org")
 
 
 def fetch(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:

@@ -6,18 +6,12 @@ server, to show the precompressed files are served as they are, never compressed
 
 from __future__ import annotations
 
-import getpass
-import grp
 import gzip
 import http.client
 import os
-import pwd
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,72 +20,15 @@ import pytest
 from hallofshame import db
 from hallofshame.settings import load_settings
 from publisher import publish
+from tests.local_servers import ROOT, free_port, running
+from tests.local_servers import apache as local_apache
 from tests.seeding import World, seed
 
-ROOT = Path(__file__).resolve().parents[1]
-VHOST = ROOT / "deploy" / "apache" / "hallofshame.conf"
-MODULES = Path("/usr/lib/apache2/modules")
 SHOPS = "https://shop.example.org https://tickets.example.com"
+# As Debian ships it: mod_deflate compresses on the fly, except what the vhost serves precompressed.
+DEFLATE_ON = "AddOutputFilterByType DEFLATE text/html text/css text/plain application/json"
 WORLD = World()
 PARK = f"/parks/{100}/"  # the seeded world's first park
-NEEDED = ["mpm_event", "authz_core", "mime", "dir", "env", "rewrite", "headers", "proxy"]
-NEEDED += ["proxy_http", "filter", "deflate", "autoindex"]  # Debian enables autoindex too
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, what: str) -> None:
-    for _ in range(200):
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not listen on {port}")
-
-
-def run_as() -> tuple[str, str]:
-    """Apache's workers drop root: to `nobody` when we are root, else they stay us."""
-    if os.geteuid() == 0:
-        return "nobody", grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name
-    return getpass.getuser(), grp.getgrgid(os.getegid()).gr_name
-
-
-def httpd_conf(site: Path, port: int, gunicorn_port: int) -> str:
-    user, group = run_as()
-    loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in NEEDED)
-    return f"""
-ServerRoot {site}
-PidFile {site}/httpd.pid
-DefaultRuntimeDir {site}
-Mutex file:{site}
-Listen 127.0.0.1:{port}
-ServerName 127.0.0.1
-User {user}
-Group {group}
-ErrorLog {site}/error.log
-LogLevel warn
-{loads}
-TypesConfig /etc/mime.types
-AddOutputFilterByType DEFLATE text/html text/css text/plain application/json
-<Directory />
-    Options None
-    AllowOverride None
-    Require all denied
-</Directory>
-Define HOS_PORT {port}
-Define HOS_SERVER_NAME 127.0.0.1
-Define HOS_DOCROOT {site}/docroot
-Define HOS_GUNICORN http://127.0.0.1:{gunicorn_port}
-Define HOS_SHOP_ORIGINS "{SHOPS}"
-Include {VHOST}
-"""
 
 
 MARK = b"<!-- served from index.html.gz -->"
@@ -145,29 +82,14 @@ def gunicorn(site: Path) -> Iterator[int]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DOCROOT": str(site / "docroot")}
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-    proc = subprocess.Popen([*command, "web.wsgi:application"], cwd=ROOT, env=env)
-    try:
-        wait_for_port(port, proc, "gunicorn")
+    with running([*command, "web.wsgi:application"], port, "gunicorn", cwd=ROOT, env=env):
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def apache(site: Path, gunicorn: int) -> Iterator[int]:
-    port = free_port()
-    conf = site / "httpd.conf"
-    conf.write_text(httpd_conf(site, port, gunicorn))
-    check = subprocess.run(["apache2", "-f", str(conf), "-t"], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    proc = subprocess.Popen(["apache2", "-f", str(conf), "-DFOREGROUND"])
-    try:
-        wait_for_port(port, proc, "apache2")
+    with local_apache(site, free_port(), gunicorn, SHOPS, extra=DEFLATE_ON) as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 class Response:

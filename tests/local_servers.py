@@ -1,0 +1,106 @@
+"""Debian's apache2 with the project's own virtual host, and gunicorn, on loopback ports.
+
+One place for the Apache tests and the web benchmark: both run the production file
+deploy/apache/hallofshame.conf unchanged, its Defines set for a scratch directory.
+"""
+
+from __future__ import annotations
+
+import getpass
+import grp
+import os
+import pwd
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+VHOST = ROOT / "deploy" / "apache" / "hallofshame.conf"
+MODULES = Path("/usr/lib/apache2/modules")
+MODULES_NEEDED = ["mpm_event", "authz_core", "mime", "dir", "env", "rewrite", "headers", "proxy"]
+MODULES_NEEDED += ["proxy_http", "filter", "deflate", "autoindex"]  # Debian enables autoindex
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, what: str) -> None:
+    for _ in range(400):
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with status {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not listen on port {port}")
+
+
+@contextmanager
+def running(command: list[str], port: int, what: str, **popen: Any) -> Iterator[int]:
+    """A server process for the duration of the block; yields its port once it listens."""
+    proc = subprocess.Popen(command, **popen)
+    try:
+        wait_for_port(port, proc, what)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def run_as() -> tuple[str, str]:
+    """Apache's workers drop root: to `nobody` when we are root, else they stay us."""
+    if os.geteuid() == 0:
+        return "nobody", grp.getgrgid(pwd.getpwnam("nobody").pw_gid).gr_name
+    return getpass.getuser(), grp.getgrgid(os.getegid()).gr_name
+
+
+def httpd_conf(site: Path, port: int, backend: int, shops: str, extra: str = "") -> str:
+    """A minimal server config around the production vhost, rooted in `site` (its docroot is
+    `site/docroot`); `extra` lines go before the vhost."""
+    user, group = run_as()
+    loads = "\n".join(f"LoadModule {m}_module {MODULES}/mod_{m}.so" for m in MODULES_NEEDED)
+    return f"""
+ServerRoot {site}
+PidFile {site}/httpd.pid
+DefaultRuntimeDir {site}
+Mutex file:{site}
+Listen 127.0.0.1:{port}
+ServerName 127.0.0.1
+User {user}
+Group {group}
+ErrorLog {site}/error.log
+LogLevel warn
+{loads}
+TypesConfig /etc/mime.types
+{extra}
+<Directory />
+    Options None
+    AllowOverride None
+    Require all denied
+</Directory>
+Define HOS_PORT {port}
+Define HOS_SERVER_NAME 127.0.0.1
+Define HOS_DOCROOT {site}/docroot
+Define HOS_GUNICORN http://127.0.0.1:{backend}
+Define HOS_SHOP_ORIGINS "{shops}"
+Include {VHOST}
+"""
+
+
+def apache(site: Path, port: int, backend: int, shops: str, extra: str = "") -> Any:
+    """Debian's apache2 with the production vhost in front of `backend`, once its config passes
+    `apache2 -t`: a context manager yielding the port."""
+    conf = site / "httpd.conf"
+    conf.write_text(httpd_conf(site, port, backend, shops, extra))
+    check = subprocess.run(["apache2", "-f", str(conf), "-t"], capture_output=True, text=True)
+    if check.returncode != 0:
+        raise RuntimeError(f"apache2 refuses the configuration: {check.stderr.strip()}")
+    return running(["apache2", "-f", str(conf), "-DFOREGROUND"], port, "apache2")
