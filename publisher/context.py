@@ -433,19 +433,22 @@ def parks_index(data: SiteData) -> dict[str, Any]:
 
 
 def awards(data: SiteData) -> dict[str, Any]:
-    """The worst park and ride (all parks) of each completed period."""
+    """The worst park and ride (all parks) of each completed period; a period some of whose
+    days are not final yet (the aggregator lags) is pending: no winner, no feed entry."""
     found = []
     for period in AWARD_PERIODS:
         parks = ranking(data, "parks", period, "all")
         rides = ranking(data, "rides", period, "all")
+        pending = any(s.provisional_days for s in data.stats[PARK][period].values())
         found.append(
             {
                 "period": period,
                 "title": period_label(period).capitalize(),
                 "span": parks["span"],
-                "park": parks["items"][0] if parks["view"]["ranked"] else None,
-                "ride": rides["items"][0] if rides["view"]["ranked"] else None,
-                "updated": award_updated(parks["span"]["to"]),
+                "pending": pending,
+                "park": parks["items"][0] if parks["view"]["ranked"] and not pending else None,
+                "ride": rides["items"][0] if rides["view"]["ranked"] and not pending else None,
+                "updated": None if pending else award_updated(parks["span"]["to"]),
             }
         )
     as_of = max((a["updated"] for a in found if a["updated"]), default=None)

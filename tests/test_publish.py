@@ -10,13 +10,16 @@ import gzip
 import io
 import json
 import os
+from datetime import date, timedelta
 from pathlib import Path
 
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import func, select, update
 
 from cli import cli
+from hallofshame import schema
 from publisher import publish
 from publisher.context import EMBED_ROWS, PAGE_ROWS
 from publisher.render import num
@@ -194,6 +197,33 @@ def test_feed_names_the_worst_park_as_text(engine, settings, tmp_path):
     feed = (tmp_path / "current/awards/feed.xml").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(1)&gt; Land" in feed
     assert "<img" not in feed
+
+
+def test_an_award_waits_until_its_period_is_final(engine, settings, tmp_path):
+    """The aggregator lags: one park's yesterday is still provisional. Yesterday's award names
+    no winner and the feed has no entry for it; last week's (all final) is awarded."""
+    seed(engine, World(parks=1, rides=8))
+    yesterday = max_day(engine) - timedelta(days=1)
+    daily = schema.park_daily
+    with engine.begin() as conn:
+        changed = conn.execute(
+            update(daily).where(daily.c.day == yesterday).values(final=False)
+        ).rowcount
+    assert changed == 1
+    publish(engine, settings, tmp_path, NOW)
+    awards = (tmp_path / "current/awards/index.html").read_text(encoding="utf-8")
+    yesterday_section = awards.split('id="award-yesterday"', 1)[1].split("</section>", 1)[0]
+    assert "Not awarded yet" in yesterday_section and "Worst park" not in yesterday_section
+    week_section = awards.split('id="award-last-week"', 1)[1].split("</section>", 1)[0]
+    assert "Worst park" in week_section
+    feed = (tmp_path / "current/awards/feed.xml").read_text(encoding="utf-8")
+    assert "#yesterday-" not in feed and "#last-week-" in feed
+
+
+def max_day(engine) -> date:
+    """The seeded world's last local day (its provisional today)."""
+    with engine.connect() as conn:
+        return conn.scalar(select(func.max(schema.park_daily.c.day)))
 
 
 def test_gzip_beside_text_files_over_1kb_with_the_same_mtime(site):
