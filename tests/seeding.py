@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from aggregator.spans import SUMMED  # the daily columns a span adds up
 from hallofshame import metrics, schema
 from hallofshame.clock import to_db
 
@@ -191,7 +192,7 @@ def _ride_day(
 def _park_day(
     world: World, park: dict, day: date, rows: list[dict[str, Any]], final: bool
 ) -> dict[str, Any]:
-    total = {k: sum(r[k] for r in rows) for k in _SUMMED}
+    total = {k: sum(r[k] for r in rows) for k in SUMMED}
     longest = max((r["longest_outage_minutes"] or 0 for r in rows), default=0)
     return {
         "park_id": park["id"],
@@ -212,24 +213,12 @@ def _park_day(
     }
 
 
-_SUMMED = (
-    "open_minutes",
-    "down_minutes",
-    "unknown_minutes",
-    "breakdowns",
-    "weighted_down",
-    "weighted_time",
-    "wait_count",
-    "wait_sum",
-)
-
-
 def _park_hours(park: dict, day: date, total: dict[str, Any]) -> list[dict[str, Any]]:
     """A park day's minutes spread over its open hours (sums kept exact)."""
     hours = list(OPEN_HOURS)
     rows = []
     for index, hour in enumerate(hours):
-        share = {k: _part(total[k], index, len(hours)) for k in _SUMMED}
+        share = {k: _part(total[k], index, len(hours)) for k in SUMMED}
         rows.append(
             {
                 "park_id": park["id"],
