@@ -7,7 +7,17 @@ from datetime import datetime
 
 import click
 
-from cli.common import INSTANT, api_mount, engine_for, fail, report, run_stage, settings_of
+from cli.common import (
+    INSTANT,
+    api_mount,
+    engine_for,
+    exclusive,
+    fail,
+    job_time,
+    report,
+    run_stage,
+    settings_of,
+)
 
 
 @click.command()
@@ -38,8 +48,10 @@ def publish(
         release = run_stage("publish --rollback", run_rollback, docroot)
         click.echo(f"current is now {release.name}")
         return
+    now = job_time(now)
     engine = engine_for(settings)
-    summary = run_stage("publish", run_publish, engine, settings, docroot, now, full)
+    with exclusive("publish", engine, settings):  # never while another job writes the numbers
+        summary = run_stage("publish", run_publish, engine, settings, docroot, now, full)
     report("publish", summary.as_json())
     click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
 

@@ -203,6 +203,21 @@ def test_every_writing_command_takes_the_lock(database_url, engine, simulator, m
         assert conn.scalar(select(func.count()).select_from(schema.aggregated_cycles)) == 0
 
 
+def test_publish_takes_the_lock(database_url, engine, simulator, monkeypatch, tmp_path):
+    """A publish started while another job writes the numbers waits, then exits 1 with one
+    line, having published nothing."""
+    monkeypatch.setenv("JOB_LOCK_WAIT_S", "0.2")
+    docroot = tmp_path / "docroot"
+    holder = hold(engine, 3.0)
+    result = run_on(database_url, simulator, "--docroot", str(docroot), "publish")
+    holder.join()
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("hallofshame: publish not started")
+    assert "holds the job lock on this database" in line
+    assert not (docroot / "current").exists()
+
+
 def test_a_command_waits_for_a_short_job(database_url, engine, simulator, monkeypatch):
     monkeypatch.setenv("JOB_LOCK_WAIT_S", "20")
     holder = hold(engine, 1.0)
