@@ -330,8 +330,24 @@ def round_half_away(value: float, decimals: int) -> float:
     value = float(value)
     if not math.isfinite(value):
         return value
+    scale = _SCALES.get(decimals)
+    if scale is not None:  # the fast path, for all but the values near a half
+        scaled = abs(value) * scale
+        whole = math.floor(scaled)
+        if scaled < _EXACT_BELOW and abs(scaled - whole - 0.5) > _NEAR_HALF:
+            rounded = (whole + (scaled - whole > 0.5)) / scale
+            return math.copysign(rounded, value)
     step = Decimal(1).scaleb(-decimals)
     return float(Decimal(repr(value)).quantize(step, rounding=DISPLAY_ROUNDING))
+
+
+# round_half_away's fast path: with the scaled value well below 2**40 its float error is under
+# 1e-4 of a unit, so any fraction further than _NEAR_HALF from .5 rounds the same way as the
+# decimal it prints as; an integer count of steps over an exact power of ten is then the same
+# float as float(Decimal(...)). Near a half, and for huge values, the decimal path decides.
+_SCALES = {d: float(10**d) for d in range(0, 7)}
+_EXACT_BELOW = 2.0**40
+_NEAR_HALF = 1e-4
 
 
 def for_display(name: str, value: float | None) -> float | None:

@@ -87,6 +87,26 @@ def test_display_rounding_of_numpy_values_and_non_finite():
     assert metrics.DISPLAY_ROUNDING == "ROUND_HALF_UP"
 
 
+def test_the_fast_rounding_path_agrees_with_the_decimal_rule():
+    """round_half_away skips Decimal for values far from a half: on random values of every
+    shape (decimal halves, thirds, huge, tiny, negative, -0.0) it gives the decimal's float."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def by_decimal(value: float, decimals: int) -> float:
+        step = Decimal(1).scaleb(-decimals)
+        return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+    rng = random.Random(11)
+    values = [-0.0, 0.0, -0.001, 2.675, 1.005, 0.045, 1e15 + 0.5, -2.5, 99.95]
+    values += [round(rng.uniform(-100, 100), rng.randint(1, 4)) for _ in range(20000)]
+    values += [rng.randint(-(10**6), 10**6) / rng.choice((3, 7, 60, 1440)) for _ in range(20000)]
+    values += [rng.uniform(-1, 1) * 10 ** rng.randint(-5, 15) for _ in range(20000)]
+    for value in values:
+        for decimals in (0, 1, 2, 3):
+            fast, exact = metrics.round_half_away(value, decimals), by_decimal(value, decimals)
+            assert (fast, str(fast)[0]) == (exact, str(exact)[0]), (value, decimals)
+
+
 def test_breakdowns_are_open_to_down_transitions():
     """open, down, (neutral), down, open, down: two breakdowns; a first counted state of down
     (opened while the park was still closed) starts one too."""
