@@ -290,7 +290,14 @@ def ride_row(data: SiteData, ride: Any) -> dict[str, Any]:
         "land": ride.land_name,
         "status": live_status(data, ride.id),
         "wait_time": data.live_waits.get(ride.id),
+        "today": today_numbers(data, ride.id),
     }
+
+
+def today_numbers(data: SiteData, ride_id: int) -> dict[str, Any]:
+    """A ride's numbers so far today (on its park's page: the ride's own page holds ended days)."""
+    shown = data.stats[RIDE]["today"][ride_id].as_json()
+    return {name: shown.get(name) for name in RIDE_NUMBERS}
 
 
 def worst_rides(data: SiteData, ride_ids: list[int]) -> list[dict[str, Any]]:
@@ -348,11 +355,18 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
-    """A ride's page and JSON: numbers and wait statistics per period, live state, outage
-    history and daily uptime."""
+    """A ride's page and JSON: its history, made of the days that have ended in its park
+    (numbers and wait statistics per completed period, outage history and daily uptime). Its
+    live state and today's numbers move with every cycle: they are on its park's page and JSON
+    and in the live and today rankings, so the 5,000 ride pages change once a day, not every
+    ten minutes."""
     info = data.catalog.rides[ride_id]
     park_info = data.catalog.parks[info.park_id]
+    today = park_today(data, park_info.timezone)
     events = _memo(data, "outages_by_ride", lambda: data.outages_by("ride_id")).get(ride_id, [])
+    ended = [e for e in events if e["day"] < today]
+    history = [row for row in data.ride_trends.get(ride_id, []) if row["day"] < today]
+    as_of = ended_as_of(data, today, park_info.timezone)
     ctx = {
         "ride": {
             "ride_id": info.id,
@@ -365,19 +379,65 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
             "land": info.land_name,
             "timezone": park_info.timezone,
         },
-        **common(data, data.data_as_of),
-        "data_as_of_local": local_iso(data.data_as_of, park_info.timezone),
-        "live": {"status": live_status(data, ride_id), "wait_time": data.live_waits.get(ride_id)},
-        "periods": {p: period_numbers(data.stats[RIDE][p][ride_id], p) for p in data.periods},
-        "outages": [outage_row(data, e) for e in sorted(events, key=lambda e: e["start_at"])],
-        "uptime_history": [_shown(row) for row in data.ride_trends.get(ride_id, [])],
+        **common(data, as_of),
+        "data_as_of_local": local_iso(as_of, park_info.timezone),
+        "periods": {
+            p: period_numbers(data.stats[RIDE][p][ride_id], p) for p in completed_periods(data)
+        },
+        "outages": [outage_row(data, e) for e in sorted(ended, key=lambda e: e["start_at"])],
+        "uptime_history": [_shown(row) for row in history],
     }
     ctx["view"] = {
         "json_url": url("ride_json", ride_id=ride_id),
         "page_url": url("ride", ride_id=ride_id),
         "park_url": url("park", park_id=park_info.id),
+        "live_url": f"{url('park', park_id=park_info.id)}#ride-{ride_id}",
     }
     return ctx
+
+
+def ride_signature(data: SiteData, ride_id: int) -> tuple:
+    """Everything a ride's page is made of, cheaply: its catalogue entry, the settled data
+    version, its park's today, and its own rows of the ended days the settled version does not
+    cover yet (from the earliest park-local today to its park's). Equal signatures, equal
+    pages: the after-cycle publish keeps a ride's files without building its context."""
+    info = data.catalog.rides[ride_id]
+    park_info = data.catalog.parks[info.park_id]
+    today = park_today(data, park_info.timezone)
+    cut = data.cut or today
+    unsettled = [
+        tuple(row.values())
+        for row in data.ride_trends.get(ride_id, ())
+        if cut <= row["day"] < today
+    ]
+    events = _memo(data, "outages_by_ride", lambda: data.outages_by("ride_id")).get(ride_id, [])
+    recent = [tuple(e.values()) for e in events if cut <= e["day"] < today]
+    return (
+        data.settled,
+        data.window,
+        today,
+        ended_as_of(data, today, park_info.timezone),
+        (info.name, info.kind, info.ranked, info.tier, info.land_name, info.park_id),
+        (park_info.name, park_info.timezone),
+        unsettled,
+        recent,
+    )
+
+
+def completed_periods(data: SiteData) -> list[str]:
+    return [p for p in data.periods if p not in metrics.PROVISIONAL_PERIODS]
+
+
+def park_today(data: SiteData, timezone: str) -> date:
+    return metrics.local_day(data.now, timezone)
+
+
+def ended_as_of(data: SiteData, today: date, timezone: str) -> datetime | None:
+    """What a page of ended days is as of: the park's last local midnight (or the latest cycle
+    when that is earlier), the same for every cycle of the day."""
+    if data.data_as_of is None:
+        return None
+    return min(metrics.day_bounds(today, timezone)[0], as_utc(data.data_as_of))
 
 
 # --- Site pages --------------------------------------------------------------------------------

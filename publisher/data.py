@@ -47,6 +47,8 @@ class SiteData:
     data_as_of: datetime | None
     simulated: bool
     window: tuple[date, date] | None
+    cut: date | None = None  # the earliest park-local today: every day before has ended
+    settled: str = ""  # changes whenever a number made of ended days can have changed
     timings: dict[str, float] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # groupings shared by many pages
 
@@ -123,6 +125,8 @@ def load(engine: Engine, now: datetime, cache: dict[Any, Any] | None = None) -> 
         data_as_of=_on_connection(engine, read.data_as_of),
         simulated=_on_connection(engine, read.is_simulated),
         window=window,
+        cut=cut,
+        settled=hashlib.sha256(repr(settled).encode()).hexdigest()[:16],
         timings=timings,
     )
     timings["load"] = time.monotonic() - began

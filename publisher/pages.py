@@ -30,6 +30,9 @@ class PageKind:
     keys: Callable[[SiteData], Iterable[Ids]]  # the URL ids of each page of the kind
     build: Callable[..., dict[str, Any]]  # (data, **ids) -> the page's context
     outputs: tuple[Output, ...]
+    # (data, **ids) -> a cheap stand-in for the context: when it equals the previous publish's,
+    # the page's files are kept without building the context (None: always build and hash it)
+    signature: Callable[..., Any] | None = None
 
 
 def one(data: SiteData) -> list[Ids]:
@@ -83,7 +86,11 @@ PAGES: tuple[PageKind, ...] = (
         ),
     ),
     PageKind(
-        "ride", ride_keys, context.ride, (Output("ride", "ride.html"), Output("ride_json", "json"))
+        "ride",
+        ride_keys,
+        context.ride,
+        (Output("ride", "ride.html"), Output("ride_json", "json")),
+        signature=context.ride_signature,
     ),
     PageKind(
         "awards",

@@ -125,7 +125,9 @@ def _build(
     run.fingerprint = _fingerprint(site, assets)
     for kind in pages.PAGES:
         for ids in kind.keys(data):
-            run.emit(kind.build(data, **ids), ids, kind.outputs)
+            sig = run.signed(kind.signature(data, **ids)) if kind.signature else None
+            if sig is None or not run.kept(sig, ids, kind.outputs):
+                run.emit(kind.build(data, **ids), ids, kind.outputs, sig)
     _write_extras(run, data, settings)
     summary = PublishSummary(
         mode="incremental" if run.incremental else "full",
@@ -163,9 +165,34 @@ class Run:
     env: Environment | None = None  # set once the assets are written
     fingerprint: str = ""
     rendered: int = 0
-    files: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def emit(self, ctx: dict[str, Any], ids: dict[str, Any], outputs: tuple[pages.Output, ...]):
+    def signed(self, signature: Any) -> str:
+        text = repr(signature)
+        return hashlib.sha256(f"{self.fingerprint}\n{text}".encode()).hexdigest()[:24]
+
+    def kept(self, sig: str, ids: dict[str, Any], outputs: tuple[pages.Output, ...]) -> bool:
+        """Carry a page's files over when the previous publish made them from the same
+        signature; False (nothing carried) when any of them is missing or differs."""
+        if not self.incremental:
+            return False
+        old = self.old.get("files", {})
+        rels = [file_of(url(out.url_kind, **ids)) for out in outputs]
+        befores = [old.get(rel, {}) for rel in rels]
+        if any(b.get("sig") != sig for b in befores) or not all(self.writer.has(r) for r in rels):
+            return False
+        for rel, before in zip(rels, befores, strict=True):
+            self.writer.keep(rel)
+            self.files[rel] = {k: before.get(k) for k in ("hash", "generated_at", "sig")}
+        return True
+
+    def emit(
+        self,
+        ctx: dict[str, Any],
+        ids: dict[str, Any],
+        outputs: tuple[pages.Output, ...],
+        sig: str | None = None,
+    ) -> None:
         digest = content_hash(ctx, self.fingerprint)
         if "generated_at" in ctx:
             ctx["generated_at"] = self.generated_at
@@ -175,9 +202,11 @@ class Run:
             before = self.old.get("files", {}).get(rel, {})
             if self.incremental and before.get("hash") == key and self.writer.keep(rel):
                 self.files[rel] = {"hash": key, "generated_at": before.get("generated_at")}
-                continue
-            self.rendered += 1
-            self.put(rel, self.render(out.render, ctx), key)
+            else:
+                self.rendered += 1
+                self.put(rel, self.render(out.render, ctx), key)
+            if sig is not None:
+                self.files[rel]["sig"] = sig
 
     def put(self, rel: str, content: bytes, key: str | None = None) -> None:
         """Write a file; an unchanged one keeps its previous generated_at."""

@@ -155,8 +155,16 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "type": "array",
                 "items": {
                     "type": "object",
-                    "required": ["ride_id", "name", "kind", "tier", "status", "wait_time"],
-                    "properties": {"status": STATUS, "wait_time": INTEGER},
+                    "required": ["ride_id", "name", "kind", "tier", "status", "wait_time", "today"],
+                    "properties": {
+                        "status": STATUS,
+                        "wait_time": INTEGER,
+                        "today": {
+                            "type": "object",
+                            "required": list(NUMBERS),
+                            "properties": NUMBERS,
+                        },
+                    },
                 },
             },
             "worst_rides": {"type": "array"},
@@ -180,19 +188,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     "ride": _doc(
         "ride",
-        "One ride: live state, numbers and waits per period, outage history, uptime history",
-        ["ride", "live", "periods", "outages", "uptime_history"],
+        "One ride's history: numbers and waits per finished period, outage history and daily "
+        "uptime of the days that have ended in its park (live and today: its park's file)",
+        ["ride", "periods", "outages", "uptime_history"],
         {
             "ride": {
                 "type": "object",
                 "required": ["ride_id", "name", "park_id", "park_name", "kind", "tier"],
             },
             "data_as_of_local": TEXT,
-            "live": {
-                "type": "object",
-                "required": ["status", "wait_time"],
-                "properties": {"status": STATUS, "wait_time": INTEGER},
-            },
             "periods": periods_of(PERIOD_NUMBERS),
             "outages": {"type": "array", "items": OUTAGE},
             "uptime_history": {"type": "array", "items": DAY_ROW},

@@ -47,6 +47,10 @@ class Writer:
             os.utime(gz, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         return True
 
+    def has(self, rel: str) -> bool:
+        """Whether the previous release holds `rel` (to carry over)."""
+        return self.previous is not None and (self.previous / rel).is_file()
+
     def keep(self, rel: str) -> bool:
         """Carry a file over from the previous release unrendered; False when there is none."""
         old = self.previous / rel if self.previous else None

@@ -85,14 +85,60 @@ def test_after_cycle_publish_renders_only_what_moved(seeded, settings, tmp_path)
     changed = {
         rel for rel, value in snapshot(tmp_path / "current").items() if before.get(rel) != value
     }
-    assert "rides/1001/index.html" in changed and "data/v1/rides/1001.json" in changed
+    park_id = json.loads((tmp_path / "current/data/v1/rides/1001.json").read_text())["ride"][
+        "park_id"
+    ]
+    assert {f"parks/{park_id}/index.html", f"data/v1/parks/{park_id}.json"} <= changed
     assert "rankings/rides/today/all/index.html" in changed
     assert "rankings/parks/yesterday/all/index.html" not in changed
-    assert "rides/1002/index.html" not in changed  # its numbers did not move
-    assert "data/v1/rides/1002.json" not in changed
-    ride = json.loads((tmp_path / "current/data/v1/rides/1001.json").read_text())
-    assert ride["data_as_of"] == "2026-07-04T18:10:00Z" and ride["live"]["status"] == "down"
+    # A ride's page holds the days that have ended: today's breakdown is on its park's page.
+    assert "rides/1001/index.html" not in changed and "data/v1/rides/1001.json" not in changed
+    park = json.loads((tmp_path / f"current/data/v1/parks/{park_id}.json").read_text())
+    row = next(r for r in park["rides"] if r["ride_id"] == 1001)
+    assert park["data_as_of"] == "2026-07-04T18:10:00Z" and row["status"] == "down"
     assert 0 < after.rendered < after.files / 4
+    # The ride files kept without building their context are what rendering them gives.
+    publish(seeded, settings, tmp_path / "fresh", NOW + timedelta(minutes=10), full=True)
+    assert ride_files(tmp_path / "current") == ride_files(tmp_path / "fresh/current")
+
+
+def ride_files(root: Path) -> dict[str, bytes]:
+    """Every ride page and ride JSON of a release, the JSON without its generated_at."""
+    found = {}
+    for path in [*files(root / "rides", ".html"), *files(root / "data/v1/rides", ".json")]:
+        body = path.read_bytes()
+        if path.suffix == ".json":
+            body = json.dumps({**json.loads(body), "generated_at": None}).encode()
+        found[path.relative_to(root).as_posix()] = body
+    assert found
+    return found
+
+
+def test_a_ride_page_changes_when_an_ended_day_does(seeded, settings, tmp_path):
+    """Finalising yesterday with one more outage minute moves the ride's page (the settled
+    version changed), and only the pages made of it."""
+    publish(seeded, settings, tmp_path, NOW)
+    before = snapshot(tmp_path / "current")
+    yesterday = (NOW - timedelta(days=1)).date()
+    with seeded.begin() as conn:
+        daily = schema.ride_daily
+        conn.execute(
+            update(daily)
+            .where(daily.c.ride_id == 1001, daily.c.day == yesterday)
+            .values(down_minutes=daily.c.down_minutes + 30, final=True)
+        )
+        park_daily = schema.park_daily
+        conn.execute(
+            update(park_daily)
+            .where(park_daily.c.day == yesterday)
+            .values(computed_at=to_db(NOW + timedelta(minutes=1)), final=True)
+        )
+    publish(seeded, settings, tmp_path, NOW)
+    changed = {
+        rel for rel, value in snapshot(tmp_path / "current").items() if before.get(rel) != value
+    }
+    assert {"rides/1001/index.html", "data/v1/rides/1001.json"} <= changed
+    assert "data/v1/rides/1002.json" not in changed
 
 
 def test_a_killed_publish_leaves_current_byte_for_byte(engine, settings, tmp_path, database_url):
