@@ -1,10 +1,13 @@
-"""Chart geometry for the inline SVG charts, computed at publish time.
+"""The inline SVG charts, laid out and drawn at publish time: a day x hour downtime heatmap and
+daily bar charts, each with a <title>, a <desc> and a table as its text alternative.
 
-The templates (`templates/_charts.html`) draw what these functions lay out: a day x hour
-downtime heatmap and daily bar charts. Geometry lives here rather than in Jinja because scales,
-bins and tick positions are arithmetic that deserves tests; the browser loads no chart code.
-Every function takes plain published numbers (already at display precision, None for no data)
-and returns plain dicts, so the same numbers feed the SVG and its text alternative.
+Layout functions (`heatmap`, `bars`) take plain published numbers (already at display
+precision, None for no data) and return plain dicts, so the same numbers feed the SVG and its
+table; scales, bins and ticks are arithmetic that deserves tests. Drawing functions
+(`heatmap_figure`, `bars_figure`) write the markup as strings, every outside text escaped: a
+chart has hundreds of cells and the park and ride pages thousands of charts, which a Jinja macro
+drew ten times slower. The templates call them through `templates/_charts.html`. The browser
+loads no chart code.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from hallofshame import metrics
+from publisher.formats import num
 
 # Heatmap bins of the share of ride time lost in an hour (percent): fixed, so two parks' maps
 # compare. Level n holds values above HEAT_BINS[n - 1] and up to HEAT_BINS[n].
@@ -161,3 +167,151 @@ def bars(points: Sequence[tuple[str, float | None]], top: float | None = None) -
         "top": top,
         "empty": not known,
     }
+
+
+# --- Drawing --------------------------------------------------------------------------------
+
+
+def heatmap_figure(id: str, title: str, heat: Mapping[str, Any], unit: str) -> Markup:
+    """The park page's heatmap figure: the SVG grid, its legend and its table."""
+    g = park_heatmap(heat)
+    i, t, u = escape(id), escape(title), escape(unit)
+    out = [f'<figure class="chart" aria-labelledby="{i}-cap">']
+    if g["empty"]:
+        out.append('\n  <p class="note">No open hours in these days yet: nothing to draw.</p>')
+    else:
+        out.append(
+            f'\n  <svg viewBox="0 0 {g["width"]} {g["height"]}" width="{_n(g["width"] * 1.5)}" '
+            f'height="{_n(g["height"] * 1.5)}" role="img" aria-labelledby="{i}-t {i}-d" '
+            'xmlns="http://www.w3.org/2000/svg">'
+            f'\n    <title id="{i}-t">{t}</title>'
+            f'\n    <desc id="{i}-d">A grid with one row per local day ({escape(heat["from"])} to '
+            f"{escape(heat['to'])}) and one column per local hour; the darker a cell, the higher "
+            f"the {u} in that hour. Empty cells: the park was closed or there is no data.</desc>"
+        )
+        for h in g["hours"]:
+            if h["hour"] % 3 == 0:
+                out.append(
+                    f'\n    <text x="{_n(h["x"])}" y="10" text-anchor="middle">'
+                    f"{h['hour']:02d}</text>"
+                )
+        last = len(g["days"]) - 1
+        for n, d in enumerate(g["days"]):
+            if n % 3 == 0 or n == last:
+                out.append(f'\n    <text x="0" y="{_n(d["y"])}">{escape(d["day"][5:])}</text>')
+        size = g["cell"]
+        for c in g["cells"]:
+            shown = "no data" if c["value"] is None else f"{num(c['value'], 'uptime_pct')} {u}"
+            out.append(
+                f'\n    <rect class="{c["cls"]}" x="{c["x"]}" y="{c["y"]}" width="{size}" '
+                f'height="{size}"><title>{escape(c["label"])}: {shown}</title></rect>'
+            )
+        out.append("\n  </svg>")
+    out.append(f'\n  <figcaption id="{i}-cap">{t}. Hours in the park\'s local time.</figcaption>')
+    if not g["empty"]:
+        out.append('\n  <ul class="legend" aria-label="Colour key">')
+        for e in g["legend"]:
+            out.append(
+                '\n    <li><svg viewBox="0 0 10 10" aria-hidden="true" class="chart">'
+                f'<rect class="{e["cls"]}" width="10" height="10"/></svg> {escape(e["label"])}</li>'
+            )
+        out.append("\n  </ul>")
+        head = "".join(f'<th scope="col" class="num">{h:02d}</th>' for h in g["hour_list"])
+        body = []
+        for row in g["rows"]:
+            cells = "".join(
+                f'<td class="num">{"" if v is None else num(v, "uptime_pct")}</td>'
+                for v in row["values"]
+            )
+            body.append(f'\n        <tr><th scope="row">{escape(row["day"])}</th>{cells}</tr>')
+        out.append(
+            _alternative(
+                t,
+                f"{t} ({u}; blank: closed or no data)",
+                f'<th scope="col">Day</th>{head}',
+                body,
+            )
+        )
+    out.append("\n</figure>")
+    return Markup("".join(out))
+
+
+def bars_figure(
+    id: str,
+    title: str,
+    points: Sequence[tuple[str, float | None]],
+    metric: str,
+    unit: str,
+    top: float | None = None,
+    cls: str = "bar",
+) -> Markup:
+    """A daily bar chart figure (shame trend, uptime history) and its table."""
+    g = bars(points, top)
+    i, t, u = escape(id), escape(title), escape(unit)
+    out = [f'<figure class="chart" aria-labelledby="{i}-cap">']
+    if g["empty"]:
+        out.append('\n  <p class="note">No measured days in this span yet: nothing to draw.</p>')
+    else:
+        out.append(
+            f'\n  <svg viewBox="0 0 {g["width"]} {g["height"]}" width="{_n(g["width"] * 1.5)}" '
+            f'height="{_n(g["height"] * 1.5)}" role="img" aria-labelledby="{i}-t {i}-d" '
+            'xmlns="http://www.w3.org/2000/svg">'
+            f'\n    <title id="{i}-t">{t}</title>'
+            f'\n    <desc id="{i}-d">One bar per local day from {escape(points[0][0])} to '
+            f"{escape(points[-1][0])}; the axis runs from 0 to {num(g['top'], metric)} {u}. "
+            "Missing bars: no data that day.</desc>"
+        )
+        for tick in g["ticks"]:
+            out.append(
+                f'\n    <line class="axis" x1="{g["axis_x"]}" x2="{g["width"]}" '
+                f'y1="{_n(tick["y"])}" y2="{_n(tick["y"])}"/>'
+                f'\n    <text x="{g["axis_x"] - 2}" y="{_n(tick["y"] + 3)}" text-anchor="end">'
+                f"{num(tick['value'], metric)}</text>"
+            )
+        for b in g["bars"]:
+            day = escape(b["day"])
+            if b["value"] is not None:
+                out.append(
+                    f'\n    <rect class="{escape(cls)}" x="{b["x"]}" y="{_n(b["y"])}" '
+                    f'width="{g["bar_w"]}" height="{_n(b["h"])}"><title>{day}: '
+                    f"{num(b['value'], metric)} {u}</title></rect>"
+                )
+            else:
+                out.append(
+                    f'\n    <rect class="gap" x="{b["x"]}" y="{g["base"] - 2}" '
+                    f'width="{g["bar_w"]}" height="2"><title>{day}: no data</title></rect>'
+                )
+        for label in g["labels"]:
+            out.append(
+                f'\n    <text x="{_n(label["x"])}" y="{g["base"] + 14}" text-anchor="middle">'
+                f"{escape(label['day'])}</text>"
+            )
+        out.append("\n  </svg>")
+    out.append(f'\n  <figcaption id="{i}-cap">{t}.</figcaption>')
+    if not g["empty"]:
+        body = [
+            f'\n        <tr><th scope="row">{escape(day)}</th><td class="num">'
+            f"{'no data' if value is None else num(value, metric)}</td></tr>"
+            for day, value in points
+        ]
+        head = f'<th scope="col">Day</th><th scope="col" class="num">{escape(unit.capitalize())}'
+        head += "</th>"
+        out.append(_alternative(t, t, head, body))
+    out.append("\n</figure>")
+    return Markup("".join(out))
+
+
+def _alternative(title: str, caption: str, head: str, body: list[str]) -> str:
+    """A chart's text alternative: its numbers as a table, folded under a summary."""
+    return (
+        f'\n  <details class="alt">\n    <summary>{title} as a table</summary>'
+        f'\n    <div class="table-wrap" tabindex="0" role="region" aria-label="{title} as a table">'
+        f"\n    <table>\n      <caption>{caption}</caption>"
+        f"\n      <thead><tr>{head}</tr></thead>\n      <tbody>{''.join(body)}"
+        "\n      </tbody>\n    </table>\n    </div>\n  </details>"
+    )
+
+
+def _n(value: float) -> str:
+    """A coordinate as the macros printed it (str: `76.0`, `16`)."""
+    return str(value)

@@ -9,7 +9,7 @@ content hash, so an unchanged page keeps its bytes).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,16 @@ PARK_LONGEST_OUTAGES = 10
 PARK_NUMBERS = ("shame_score", "downtime_hours", "uptime_pct", "breakdowns")
 RIDE_NUMBERS = (*PARK_NUMBERS, "longest_outage_minutes")
 LEVEL_OF = {"parks": PARK, "rides": RIDE}
+
+
+def shown(data: SiteData, stats: Stats) -> dict[str, Any]:
+    """`stats.as_json()`, computed once per publish for each Stats (a ride's today numbers
+    appear in several rankings, the live ranking and its park's page); a copy to change."""
+    memo = data.memo.setdefault("shown", {})
+    found = memo.get(id(stats))
+    if found is None or found[0] is not stats:
+        found = memo[id(stats)] = (stats, stats.as_json())
+    return dict(found[1])
 
 
 def common(data: SiteData, as_of: datetime | None) -> dict[str, Any]:
@@ -66,7 +76,30 @@ def period_as_of(data: SiteData, period: str, span: tuple[date | None, date | No
 
 def ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, Any]:
     """A ranking of parks or rides for a period under a filter: ranked items, worst first, then
-    the ones without data (no rank, null numbers)."""
+    the ones without data (no rank, null numbers). Built once per publish (the home page and
+    the awards use some too)."""
+    memo = data.memo.setdefault("ranking", {})
+    key = (level, period, filter)
+    if key not in memo:
+        memo[key] = _ranking(data, level, period, filter)
+    return memo[key]
+
+
+def completed_signature(data: SiteData, **ids: Any) -> tuple | None:
+    """What a page of completed periods is made of: the settled data (the park-local todays
+    decide which days each period spans) and the catalogue; None for live and today (built
+    every time)."""
+    if ids.get("period") in metrics.PROVISIONAL_PERIODS:
+        return None
+    latest = max(data.todays, default=None)
+    clamp = None
+    if latest is not None and data.data_as_of is not None:
+        midnight = datetime.combine(latest, datetime.min.time()).replace(tzinfo=UTC)
+        clamp = min(as_utc(data.data_as_of), midnight)
+    return (data.settled, data.todays, data.catalog_digest, clamp)
+
+
+def _ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, Any]:
     ids = member_ids(data, level, filter)
     stats = data.stats[LEVEL_OF[level]][period]
     order, unranked = ranking_order(data, level, period, ids)
@@ -142,9 +175,9 @@ def _names(data: SiteData, level: str) -> dict[int, str]:
 
 def park_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> dict[str, Any]:
     park = data.catalog.parks[stats.id]
-    shown = stats.as_json() if rank is not None else {}
+    numbers = shown(data, stats) if rank is not None else {}
     item: dict[str, Any] = {"rank": rank, "park_id": park.id, "name": park.name}
-    item.update({name: shown.get(name) for name in (*PARK_NUMBERS, "longest_outage_minutes")})
+    item.update({name: numbers.get(name) for name in (*PARK_NUMBERS, "longest_outage_minutes")})
     item.update({"country": park.country, "continent": park.continent})
     if period in LIVE_PERIODS:
         item["rides_down_now"] = rides_down_now(data, park.id)
@@ -160,7 +193,7 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
     ride = data.catalog.rides[stats.id]
     park = data.catalog.parks[ride.park_id]
     shown_stats = data.stats[RIDE]["today"][ride.id] if period == metrics.LIVE else stats
-    shown = shown_stats.as_json() if rank is not None else {}
+    numbers = shown(data, shown_stats) if rank is not None else {}
     item: dict[str, Any] = {
         "rank": rank,
         "ride_id": ride.id,
@@ -169,7 +202,7 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
         "name": ride.name,
         "tier": ride.tier,
     }
-    item.update({name: shown.get(name) for name in RIDE_NUMBERS})
+    item.update({name: numbers.get(name) for name in RIDE_NUMBERS})
     if period in LIVE_PERIODS:
         item["status"] = live_status(data, ride.id)
     return item
@@ -243,7 +276,7 @@ def park(data: SiteData, park_id: int) -> dict[str, Any]:
             "shame_score": metrics.for_display("shame_score", live.shame_score),
             "rides_down_now": rides_down_now(data, park_id),
         },
-        "periods": {p: period_numbers(data.stats[PARK][p][park_id], p) for p in data.periods},
+        "periods": {p: period_numbers(data, data.stats[PARK][p][park_id]) for p in data.periods},
         "rides": [ride_row(data, r) for r in rides],
         "worst_rides": worst_rides(data, [r.id for r in rides if r.ranked]),
         "longest_outages": longest_outages(data, park_id),
@@ -272,13 +305,13 @@ def local_iso(at: datetime | None, timezone: str) -> str | None:
     return as_utc(at).astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds")
 
 
-def period_numbers(stats: Stats, period: str) -> dict[str, Any]:
+def period_numbers(data: SiteData, stats: Stats) -> dict[str, Any]:
     """A period's numbers on a park or ride page. Not `live_at`: the page's `data_as_of` says
     it, and a stamp in the content would make every page change with every cycle."""
-    shown = stats.as_json()
-    shown.pop(f"{stats.level}_id", None)
-    shown.pop("live_at", None)
-    return shown
+    numbers = shown(data, stats)
+    numbers.pop(f"{stats.level}_id", None)
+    numbers.pop("live_at", None)
+    return numbers
 
 
 def ride_row(data: SiteData, ride: Any) -> dict[str, Any]:
@@ -296,8 +329,8 @@ def ride_row(data: SiteData, ride: Any) -> dict[str, Any]:
 
 def today_numbers(data: SiteData, ride_id: int) -> dict[str, Any]:
     """A ride's numbers so far today (on its park's page: the ride's own page holds ended days)."""
-    shown = data.stats[RIDE]["today"][ride_id].as_json()
-    return {name: shown.get(name) for name in RIDE_NUMBERS}
+    numbers = shown(data, data.stats[RIDE]["today"][ride_id])
+    return {name: numbers.get(name) for name in RIDE_NUMBERS}
 
 
 def worst_rides(data: SiteData, ride_ids: list[int]) -> list[dict[str, Any]]:
@@ -307,7 +340,7 @@ def worst_rides(data: SiteData, ride_ids: list[int]) -> list[dict[str, Any]]:
     worst = sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))[:PARK_WORST_RIDES]
     return [
         {"ride_id": s.id, "name": data.catalog.rides[s.id].name, "period": period}
-        | {k: s.as_json()[k] for k in RIDE_NUMBERS}
+        | {k: shown(data, s)[k] for k in RIDE_NUMBERS}
         for s in worst
     ]
 
@@ -382,7 +415,7 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         **common(data, as_of),
         "data_as_of_local": local_iso(as_of, park_info.timezone),
         "periods": {
-            p: period_numbers(data.stats[RIDE][p][ride_id], p) for p in completed_periods(data)
+            p: period_numbers(data, data.stats[RIDE][p][ride_id]) for p in completed_periods(data)
         },
         "outages": [outage_row(data, e) for e in sorted(ended, key=lambda e: e["start_at"])],
         "uptime_history": [_shown(row) for row in history],
@@ -484,7 +517,7 @@ def parks_index(data: SiteData) -> dict[str, Any]:
             "continent": p.continent,
             "group": p.group_name,
             "status": data.stats[PARK][metrics.LIVE][p.id].live_status,
-            "shame_score": today[p.id].as_json()["shame_score"],
+            "shame_score": shown(data, today[p.id])["shame_score"],
             "url": url("park", park_id=p.id),
         }
         for p in parks

@@ -49,6 +49,8 @@ class SiteData:
     window: tuple[date, date] | None
     cut: date | None = None  # the earliest park-local today: every day before has ended
     settled: str = ""  # changes whenever a number made of ended days can have changed
+    todays: tuple[date, ...] = ()  # the park-local dates of `now`
+    catalog_digest: str = ""  # changes with any name, group, tier or time zone
     timings: dict[str, float] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # groupings shared by many pages
 
@@ -127,6 +129,8 @@ def load(engine: Engine, now: datetime, cache: dict[Any, Any] | None = None) -> 
         window=window,
         cut=cut,
         settled=hashlib.sha256(repr(settled).encode()).hexdigest()[:16],
+        todays=todays,
+        catalog_digest=hashlib.sha256(repr(catalog).encode()).hexdigest()[:16],
         timings=timings,
     )
     timings["load"] = time.monotonic() - began

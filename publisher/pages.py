@@ -73,6 +73,7 @@ PAGES: tuple[PageKind, ...] = (
             Output("ranking_json", "json"),
             Output("ranking_csv", "csv"),
         ),
+        signature=context.completed_signature,
     ),
     PageKind("parks", one, context.parks_index, _page("parks", "parks.html")),
     PageKind(
@@ -97,6 +98,7 @@ PAGES: tuple[PageKind, ...] = (
         one,
         context.awards,
         (Output("awards", "awards.html"), Output("feed", "feed.xml")),
+        signature=context.completed_signature,
     ),
     PageKind("how_we_measure", one, how.context, _page("how_we_measure", "how_we_measure.html")),
     PageKind("data", one, context.data_page, _page("data", "data.html")),

@@ -83,6 +83,7 @@ def publish(
     db.require_schema(engine)
     with docroot.locked():
         cache = {} if full else _read_cache(docroot)
+        cached = set(cache)
         data = site_data.load(engine, now, cache)
         docroot.clean_stale()
         previous = docroot.current()
@@ -99,7 +100,8 @@ def publish(
                     f"{type(exc).__name__}: {exc} (the live site is unchanged)"
                 ) from exc
             raise
-        _write_cache(docroot, cache)
+        if set(cache) != cached:  # same keys, same numbers: the file on disk holds them
+            _write_cache(docroot, cache)
         docroot.prune()
     summary.release = final.name
     summary.timings.update(data.timings)
@@ -125,7 +127,8 @@ def _build(
     run.fingerprint = _fingerprint(site, assets)
     for kind in pages.PAGES:
         for ids in kind.keys(data):
-            sig = run.signed(kind.signature(data, **ids)) if kind.signature else None
+            signature = kind.signature(data, **ids) if kind.signature else None
+            sig = None if signature is None else run.signed(signature)
             if sig is None or not run.kept(sig, ids, kind.outputs):
                 run.emit(kind.build(data, **ids), ids, kind.outputs, sig)
     _write_extras(run, data, settings)

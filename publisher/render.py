@@ -16,13 +16,12 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from hallofshame import metrics
 from hallofshame.clock import parse_instant
 from publisher import charts, urls
+from publisher.formats import NO_DATA, num, pct
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-NO_DATA = "–"  # what a table shows for a null number
 
 
 def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = None) -> Environment:
@@ -49,20 +48,6 @@ def _asset_lookup(asset_urls: Mapping[str, str]) -> Any:
         return asset_urls[name]
 
     return asset
-
-
-def num(value: float | int | None, name: str = "") -> str:
-    """A number as published: its METRICS.md precision, fixed decimals; null shows a dash."""
-    if value is None:
-        return NO_DATA
-    decimals = metrics.DISPLAY_DECIMALS.get(name)
-    if decimals is None:
-        return str(value)
-    return f"{metrics.for_display(name, value):.{decimals}f}"
-
-
-def pct(value: float | None) -> str:
-    return NO_DATA if value is None else f"{num(value, 'uptime_pct')} %"
 
 
 def local_time(value: str | datetime | None, timezone: str | None = None) -> str:

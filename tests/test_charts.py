@@ -91,3 +91,19 @@ def test_daily_points_fill_missing_days_with_gaps() -> None:
         ("2026-11-03", None),
     ]
     assert charts.daily_points([], "uptime_pct") == []
+
+
+def test_drawn_charts_escape_every_outside_text() -> None:
+    """Titles carry ride and park names: the figures are markup with the names as text."""
+    hostile = "<script>alert(1)</script>"
+    points = [("2026-07-01", 99.5), ("2026-07-02", None)]
+    bars = charts.bars_figure("up", f"Daily uptime of {hostile}", points, "uptime_pct", "% up")
+    heat = {
+        "from": "2026-07-01",
+        "to": "2026-07-01",
+        "cells": [{"day": "2026-07-01", "hour": 10, "open_minutes": 50, "down_minutes": 10}],
+    }
+    grid = charts.heatmap_figure("heat", hostile, heat, "% down")
+    for figure in (bars, grid):
+        assert hostile not in figure and "&lt;script&gt;alert(1)&lt;/script&gt;" in figure
+    assert "<title>2026-07-02: no data</title>" in bars and "10:00: 16.7 % down</title>" in grid
