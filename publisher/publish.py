@@ -258,13 +258,27 @@ def _plain(value: Any) -> Any:
 
 
 def to_csv(items: list[dict[str, Any]], columns: list[str]) -> bytes:
-    """The ranking's items as CSV: a header line, the same rows, empty cells for null."""
+    """The ranking's items as CSV: a header line, the same rows, empty cells for null. A text
+    cell a spreadsheet would run as a formula (a name from the feed starting with =, +, -, @,
+    a tab or a carriage return) gets a leading apostrophe (OWASP's advice); numbers are as
+    they are."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for item in items:
-        writer.writerow(["" if item.get(c) is None else item.get(c) for c in columns])
+        writer.writerow([csv_cell(item.get(c)) for c in columns])
     return buffer.getvalue().encode("utf-8")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
 
 
 def _write_assets(run: Run) -> dict[str, str]:

@@ -22,7 +22,8 @@ from cli import cli
 from hallofshame import schema
 from publisher import publish
 from publisher.context import EMBED_ROWS, PAGE_ROWS
-from publisher.render import num
+from publisher.formats import num
+from publisher.publish import csv_cell, to_csv
 from publisher.schemas import SCHEMAS
 from tests.seeding import HOSTILE_NAMES, World, seed
 from tests.site_tree import files, links_of, ranking_rows, target_of
@@ -88,7 +89,7 @@ def test_every_ranking_agrees_in_html_json_and_csv(site):
             table = list(csv.DictReader(handle))
         assert [r[key] for r in table] == [str(i[key]) for i in items]
         for line, item in zip(table, items, strict=True):
-            assert line == {k: "" if v is None else str(v) for k, v in item.items()}
+            assert line == {k: str(csv_cell(v)) for k, v in item.items()}
 
 
 def test_ride_ranking_pages_show_the_worst_rides_and_point_to_the_rest(engine, settings, tmp_path):
@@ -285,6 +286,16 @@ def test_csv_is_utf8_with_a_header(site):
     header = next(csv.reader(io.StringIO(text)))
     assert header[:6] == ["rank", "ride_id", "park_id", "park_name", "name", "tier"]
     assert HOSTILE_NAMES[0] in text
+
+
+def test_csv_cells_never_read_as_formulas():
+    """A feed's name a spreadsheet would run (=, +, -, @, tab, CR first) starts with an
+    apostrophe in the CSV; numbers, negative ones too, and other names are as they are."""
+    names = ['=HYPERLINK("http://x","y")', "+1 ride", "-Loop", "@SUM(A1)", "\tTab", "Ok = fine"]
+    items = [{"name": n, "score": -1.5} for n in names]
+    rows = list(csv.reader(io.StringIO(to_csv(items, ["name", "score"]).decode("utf-8"))))
+    assert [r[0] for r in rows[1:]] == [f"'{n}" for n in names[:5]] + ["Ok = fine"]
+    assert {r[1] for r in rows[1:]} == {"-1.5"}
 
 
 def test_publish_leaves_nothing_but_releases_and_current(site):
