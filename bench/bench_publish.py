@@ -145,11 +145,11 @@ def bench_publish(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="hos_bench_docroot") as tmp:
         full = publish(engine, settings, tmp, world.end, full=True)
         print(f"full publish: {full.duration_s:.1f} s (target < 30 s): {full.line()}")
-        print(f"  reading: {full.timings}")
+        print(f"  timings (s): {full.timings}")
         next_cycle(engine, world, 10, random.Random(1))
         after = publish(engine, settings, tmp, world.end + timedelta(minutes=10))
         print(f"after-cycle publish: {after.duration_s:.1f} s (target < 5 s): {after.line()}")
-        print(f"  rendered {after.rendered} of {after.files} files")
+        print(f"  rendered {after.rendered} of {after.files} files; timings (s): {after.timings}")
         weight, loaded = home_weight(Path(tmp) / "current")
         print(
             f"home page, gzip, with the {len(loaded)} files it loads: {weight / 1024:.1f} KB "

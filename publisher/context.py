@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from aggregator.spans import PARK, RIDE, Stats
 from hallofshame import metrics
 from hallofshame.clock import as_utc, iso
-from publisher.data import SiteData
+from publisher.data import PARK_OUTAGES, SiteData
 from publisher.urls import LEVELS, url
 
 SOURCE = "Queue-Times.com"
@@ -30,7 +30,7 @@ EMBED_ROWS = 10
 # reader and weighs a megabyte); the JSON and CSV carry every item.
 PAGE_ROWS = {"parks": None, "rides": 200}
 PARK_WORST_RIDES = 10
-PARK_LONGEST_OUTAGES = 10
+PARK_LONGEST_OUTAGES = PARK_OUTAGES
 PARK_NUMBERS = ("shame_score", "downtime_hours", "uptime_pct", "breakdowns")
 RIDE_NUMBERS = (*PARK_NUMBERS, "longest_outage_minutes")
 LEVEL_OF = {"parks": PARK, "rides": RIDE}
@@ -346,7 +346,7 @@ def worst_rides(data: SiteData, ride_ids: list[int]) -> list[dict[str, Any]]:
 
 
 def longest_outages(data: SiteData, park_id: int) -> list[dict[str, Any]]:
-    events = _memo(data, "outages_by_park", lambda: data.outages_by("park_id")).get(park_id, [])
+    events = data.park_outages.get(park_id, [])
     return [outage_row(data, e) for e in events[:PARK_LONGEST_OUTAGES]]
 
 
@@ -396,9 +396,8 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
     info = data.catalog.rides[ride_id]
     park_info = data.catalog.parks[info.park_id]
     today = park_today(data, park_info.timezone)
-    events = _memo(data, "outages_by_ride", lambda: data.outages_by("ride_id")).get(ride_id, [])
-    ended = [e for e in events if e["day"] < today]
-    history = [row for row in data.ride_trends.get(ride_id, []) if row["day"] < today]
+    ended = [e for e in data.ride_outages(ride_id) if e["day"] < today]
+    history = [row for row in data.ride_history(ride_id) if row["day"] < today]
     as_of = ended_as_of(data, today, park_info.timezone)
     ctx = {
         "ride": {
@@ -443,8 +442,7 @@ def ride_signature(data: SiteData, ride_id: int) -> tuple:
         for row in data.ride_trends.get(ride_id, ())
         if cut <= row["day"] < today
     ]
-    events = _memo(data, "outages_by_ride", lambda: data.outages_by("ride_id")).get(ride_id, [])
-    recent = [tuple(e.values()) for e in events if cut <= e["day"] < today]
+    recent = [tuple(e.values()) for e in data.recent_outages(ride_id) if cut <= e["day"] < today]
     return (
         data.settled,
         data.window,

@@ -24,10 +24,12 @@ from sqlalchemy import Connection, Engine
 from aggregator import read, spans
 from aggregator.spans import PARK, RIDE, Stats
 from hallofshame import metrics
+from publisher.cache import Lazy, LazyDict, SettledCache
 
 HEATMAP_DAYS = 30  # the park page's day x hour heatmap
 TREND_DAYS = 30  # daily shame trend (parks) and uptime history (rides)
 OUTAGE_DAYS = 30  # outage history on park and ride pages
+PARK_OUTAGES = 10  # the longest outages a park page lists
 READERS = 3  # connections reading at once (the database does the summing)
 Rows = dict[int, list[dict[str, Any]]]
 
@@ -42,8 +44,8 @@ class SiteData:
     live_waits: dict[int, int | None]
     heatmaps: Rows
     park_trends: Rows
-    ride_trends: Rows
-    outages: list[dict[str, Any]]
+    ride_trends: Rows  # with `past_rides`: the recent days' rows only
+    outages: list[dict[str, Any]]  # longest first; with `past_rides`: the recent days' only
     data_as_of: datetime | None
     simulated: bool
     window: tuple[date, date] | None
@@ -51,6 +53,8 @@ class SiteData:
     settled: str = ""  # changes whenever a number made of ended days can have changed
     todays: tuple[date, ...] = ()  # the park-local dates of `now`
     catalog_digest: str = ""  # changes with any name, group, tier or time zone
+    park_outages: Rows = field(default_factory=dict)  # each park's longest, whole window
+    past_rides: Any = None  # Lazy: the settled days' ride trends and outages (ride pages)
     timings: dict[str, float] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # groupings shared by many pages
 
@@ -58,72 +62,106 @@ class SiteData:
     def periods(self) -> list[str]:
         return list(metrics.PERIODS)
 
-    def outages_by(self, key: str) -> dict[int, list[dict[str, Any]]]:
-        """Outage events per park_id or ride_id, longest first."""
-        grouped: dict[int, list[dict[str, Any]]] = {}
-        for event in self.outages:
-            grouped.setdefault(event[key], []).append(event)
-        return grouped
+    def ride_history(self, ride_id: int) -> list[dict[str, Any]]:
+        """A ride's daily rows over the window, in day order (the settled days read on the
+        first call)."""
+        if "ride_trends" not in self.memo:
+            past = self.past_rides.get()["ride_trends"] if self.past_rides else {}
+            self.memo["ride_trends"] = _joined(past, self.ride_trends)
+        return self.memo["ride_trends"].get(ride_id, [])
+
+    def ride_outages(self, ride_id: int) -> list[dict[str, Any]]:
+        """A ride's outages over the window, longest first."""
+        if "ride_outages" not in self.memo:
+            past = self.past_rides.get()["outages"] if self.past_rides else []
+            self.memo["ride_outages"] = group_by(
+                sorted([*past, *self.outages], key=longest_first), "ride_id"
+            )
+        return self.memo["ride_outages"].get(ride_id, [])
+
+    def recent_outages(self, ride_id: int) -> list[dict[str, Any]]:
+        """A ride's outages of the days read in this publish (all of them without a cache)."""
+        if "recent_outages" not in self.memo:
+            self.memo["recent_outages"] = group_by(self.outages, "ride_id")
+        return self.memo["recent_outages"].get(ride_id, [])
 
 
-def load(engine: Engine, now: datetime, cache: dict[Any, Any] | None = None) -> SiteData:
+def group_by(events: list[dict[str, Any]], key: str) -> dict[int, list[dict[str, Any]]]:
+    """Events per park_id or ride_id, in their order."""
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for event in events:
+        grouped.setdefault(event[key], []).append(event)
+    return grouped
+
+
+def load(engine: Engine, now: datetime, cache: SettledCache | None = None) -> SiteData:
     """One batch of queries: the catalogue, every period's stats at both levels, live states,
     heatmaps, trends and outages of the last 30 days, read on a few connections at once (the
-    publish holds the pipeline's lock: nothing writes meanwhile). `cache` (from the previous
-    publish) is updated in place: what it holds for the current settled version is reused."""
+    publish holds the pipeline's lock: nothing writes meanwhile). What `cache` holds for the
+    current settled version is not read again, and is unpickled only when a page asks for it."""
     timings: dict[str, float] = {}
     began = time.monotonic()
+    cache = cache or SettledCache(Path("/nonexistent"), fresh=True)
     with engine.connect() as conn:
         catalog = read.catalog(conn)
         cut = earliest_today(catalog, now)
         settled = (read.settled_version(conn, cut), _ids_signature(catalog), cut, CODE_VERSION)
         window = read.window(read.latest_day(conn), TREND_DAYS)
-    old, new = dict(cache or {}), {}
     todays = tuple(sorted({metrics.local_day(now, p.timezone) for p in catalog.parks.values()}))
-    jobs: dict[tuple, Any] = {}
+    lazies: dict[tuple, Lazy] = {}
+    futures: dict[tuple, Any] = {}
     with ThreadPoolExecutor(READERS) as pool:
 
         def submit(key: tuple, build: Any, keep: bool = True) -> None:
-            full_key = (*key, settled)
-            if keep and full_key in old:
-                new[full_key] = old[full_key]
-                return
-            jobs[key] = (pool.submit(_on_connection, engine, build), full_key if keep else None)
+            if keep and cache.has((*key, settled)):
+                lazies[key] = Lazy(cache, (*key, settled), lambda: _on_connection(engine, build))
+            else:
+                futures[key] = pool.submit(_on_connection, engine, build)
 
         for level in (PARK, RIDE):
             for period in metrics.PERIODS:
                 keep = period not in metrics.PROVISIONAL_PERIODS
                 submit(("stats", level, period, todays), _stats_reader(level, period, now), keep)
-        submit(("past", window), lambda conn: _past(conn, window, cut))
-        submit(("recent", window), lambda conn: _recent(conn, window, cut), keep=False)
-    found: dict[tuple, Any] = {}
-    for key, (future, full_key) in jobs.items():
-        found[key] = future.result()
-        if full_key is not None:
-            new[full_key] = found[key]
-    for full_key, value in new.items():
-        found.setdefault(full_key[:-1], value)
+        past_keys = [("past-parks", window), ("past-rides", window)]
+        if all(cache.has((*key, settled)) for key in past_keys):
+            for key, part in zip(past_keys, (0, 1), strict=True):
+                build = lambda conn, part=part: _split(_past(conn, window, cut))[part]  # noqa: E731
+                submit(key, build)
+        else:
+            futures[("past",)] = pool.submit(
+                _on_connection, engine, lambda c: _past(c, window, cut)
+            )
+        futures[("recent",)] = pool.submit(
+            _on_connection, engine, lambda conn: _recent(conn, window, cut)
+        )
+    found = {key: future.result() for key, future in futures.items()}
+    if ("past",) in found:
+        for key, value in zip(past_keys, _split(found.pop(("past",))), strict=True):
+            found[key] = value
+    for key, value in found.items():
+        if key[0] != "recent" and not (key[0] == "stats" and key[2] in metrics.PROVISIONAL_PERIODS):
+            cache.save((*key, settled), value)
     stats: dict[str, dict[str, dict[int, Stats]]] = {
-        level: {p: found[("stats", level, p, todays)] for p in metrics.PERIODS}
+        level: LazyDict(
+            {p: lazies[k] for p in metrics.PERIODS if (k := ("stats", level, p, todays)) in lazies},
+            {p: found[k] for p in metrics.PERIODS if (k := ("stats", level, p, todays)) in found},
+        )
         for level in (PARK, RIDE)
     }
     timings["stats"] = time.monotonic() - began
-    past, recent = found[("past", window)], found[("recent", window)]
-    if cache is not None:
-        cache.clear()
-        cache.update(new)
+    recent = found[("recent",)]
+    past_parks = found.get(past_keys[0]) or lazies[past_keys[0]].get()
     data = SiteData(
         now=now,
         catalog=catalog,
         stats=stats,
         live_waits=_on_connection(engine, read.live_waits),
-        heatmaps=_joined(past["heatmaps"], recent["heatmaps"]),
-        park_trends=_joined(past["park_trends"], recent["park_trends"]),
-        ride_trends=_joined(past["ride_trends"], recent["ride_trends"]),
-        outages=sorted(
-            past["outages"] + recent["outages"],
-            key=lambda e: (-e["minutes"], e["start_at"], e["ride_id"]),
-        ),
+        heatmaps=_joined(past_parks["heatmaps"], recent["heatmaps"]),
+        park_trends=_joined(past_parks["park_trends"], recent["park_trends"]),
+        ride_trends=recent["ride_trends"],
+        outages=sorted(recent["outages"], key=longest_first),
+        park_outages=_longest_per_park(past_parks["park_outages"], recent["outages"]),
+        past_rides=lazies.get(past_keys[1]) or Ready(found.get(past_keys[1])),
         data_as_of=_on_connection(engine, read.data_as_of),
         simulated=_on_connection(engine, read.is_simulated),
         window=window,
@@ -135,6 +173,44 @@ def load(engine: Engine, now: datetime, cache: dict[Any, Any] | None = None) -> 
     )
     timings["load"] = time.monotonic() - began
     return data
+
+
+def longest_first(event: dict[str, Any]) -> tuple:
+    """The order of outages: longest first, then earliest, then by ride."""
+    return (-event["minutes"], event["start_at"], event["ride_id"])
+
+
+def _split(past: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The settled rows parks' pages need (small, read every publish) and those only ride
+    pages need (the bulk: read when a ride page is built)."""
+    outages = sorted(past["outages"], key=longest_first)
+    parks = {
+        "heatmaps": past["heatmaps"],
+        "park_trends": past["park_trends"],
+        "park_outages": _longest_per_park({}, outages),
+    }
+    return parks, {"ride_trends": past["ride_trends"], "outages": outages}
+
+
+def _longest_per_park(
+    past: dict[int, list[dict[str, Any]]], events: list[dict[str, Any]]
+) -> dict[int, list[dict[str, Any]]]:
+    """Each park's PARK_OUTAGES longest outages of the window: the longest of the settled days'
+    longest and the recent days' events."""
+    grouped: dict[int, list[dict[str, Any]]] = {k: list(v) for k, v in past.items()}
+    for event in events:
+        grouped.setdefault(event["park_id"], []).append(event)
+    return {k: sorted(v, key=longest_first)[:PARK_OUTAGES] for k, v in grouped.items()}
+
+
+class Ready:
+    """A value already at hand, with the `Lazy` interface."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def get(self) -> Any:
+        return self.value
 
 
 def _code_version() -> str:

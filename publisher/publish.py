@@ -14,8 +14,6 @@ import hashlib
 import io
 import json
 import logging
-import os
-import pickle
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -29,8 +27,10 @@ from sqlalchemy import Engine
 from hallofshame import db
 from hallofshame.clock import as_utc, iso, utcnow
 from hallofshame.settings import Settings
+from publisher import cache as cache_module
 from publisher import context, pages, release, render, schemas
 from publisher import data as site_data
+from publisher.cache import SettledCache
 from publisher.release import Docroot, PublishError
 from publisher.urls import file_of, url
 from publisher.writer import Writer
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 SITE = render.ROOT / "site"
 OPENAPI = render.ROOT / "web" / "openapi.json"
 CODE = Path(__file__).resolve().parent
-CACHE = ".publish-cache.pickle"  # in DOCROOT, outside every release: never served
+OLD_CACHE = ".publish-cache.pickle"
 
 
 @dataclass
@@ -81,15 +81,18 @@ def publish(
     now = as_utc(now or utcnow()).replace(microsecond=0)
     docroot = Docroot(out or settings.docroot)
     db.require_schema(engine)
+    took: dict[str, float] = {}
     with docroot.locked():
-        cache = {} if full else _read_cache(docroot)
-        cached = set(cache)
+        cache = SettledCache(docroot.root / cache_module.DIRECTORY, fresh=full)
+        (docroot.root / OLD_CACHE).unlink(missing_ok=True)  # a single file before 2026-11
         data = site_data.load(engine, now, cache)
         docroot.clean_stale()
         previous = docroot.current()
         staging = docroot.stage()
         try:
+            mark = time.monotonic()
             summary, manifest = _build(data, settings, staging, previous, full, now)
+            took["build"] = time.monotonic() - mark
             _write_manifest(staging, manifest)
             final = docroot.commit(staging)
         except BaseException as exc:
@@ -100,11 +103,11 @@ def publish(
                     f"{type(exc).__name__}: {exc} (the live site is unchanged)"
                 ) from exc
             raise
-        if set(cache) != cached:  # same keys, same numbers: the file on disk holds them
-            _write_cache(docroot, cache)
+        cache.prune()
         docroot.prune()
     summary.release = final.name
-    summary.timings.update(data.timings)
+    summary.timings.update({**data.timings, "build": took["build"]})
+    summary.timings = {name: round(value, 2) for name, value in summary.timings.items()}
     summary.duration_s = round(time.monotonic() - began, 3)
     log.info(summary.line())
     return summary
@@ -332,23 +335,6 @@ def _fingerprint(site: dict[str, Any], assets: dict[str, str]) -> str:
     stable = {k: v for k, v in site.items() if k != "generated_at"}
     digest.update(json.dumps([stable, assets], sort_keys=True).encode())
     return digest.hexdigest()[:16]
-
-
-def _read_cache(docroot: Docroot) -> dict[Any, Any]:
-    """The settled numbers the previous publish read (see `publisher.data`); none: read all."""
-    try:
-        with open(docroot.root / CACHE, "rb") as handle:
-            found = pickle.load(handle)  # our own file, beside the releases
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return {}
-    return found if isinstance(found, dict) else {}
-
-
-def _write_cache(docroot: Docroot, cache: dict[Any, Any]) -> None:
-    temporary = docroot.root / f"{CACHE}.{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        pickle.dump(cache, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, docroot.root / CACHE)
 
 
 def _read_manifest(previous: Path | None) -> dict[str, Any]:

@@ -102,13 +102,41 @@ def test_after_cycle_publish_renders_only_what_moved(seeded, settings, tmp_path)
     assert ride_files(tmp_path / "current") == ride_files(tmp_path / "fresh/current")
 
 
+def test_cached_settled_numbers_give_the_pages_a_fresh_read_gives(seeded, settings, tmp_path):
+    """The after-cycle publish takes the settled days from the cache, reading a file only when
+    a page asks: a renamed ride's page is built from cached history, a damaged file is read
+    again from the database, and both give the bytes of a publish that read everything."""
+    publish(seeded, settings, tmp_path, NOW)
+    cached = sorted((tmp_path / ".publish-cache").iterdir())
+    assert cached
+    for path in cached[::2]:  # every other file damaged: those asked for are read again
+        path.write_bytes(b"\x80\x05 damaged")
+    with seeded.begin() as conn:
+        rides = schema.rides
+        conn.execute(update(rides).where(rides.c.id == 1001).values(name="Renamed Coaster"))
+    later = NOW + timedelta(minutes=10)
+    after = publish(seeded, settings, tmp_path, later)
+    assert after.mode == "incremental" and after.rendered < after.files / 2
+    publish(seeded, settings, tmp_path / "fresh", later, full=True)
+    assert ride_files(tmp_path / "current") == ride_files(tmp_path / "fresh/current")
+    ride = json.loads((tmp_path / "current/data/v1/rides/1001.json").read_text())
+    assert ride["ride"]["name"] == "Renamed Coaster" and ride["uptime_history"]
+
+
 def ride_files(root: Path) -> dict[str, bytes]:
-    """Every ride page and ride JSON of a release, the JSON without its generated_at."""
+    """Every ride page and file and every park file of a release, without the stamps a kept
+    file keeps from the publish that wrote it (a ride's data_as_of is its park's midnight)."""
     found = {}
-    for path in [*files(root / "rides", ".html"), *files(root / "data/v1/rides", ".json")]:
+    rides = [*files(root / "rides", ".html"), *files(root / "data/v1/rides", ".json")]
+    for path in [*rides, *files(root / "data/v1/parks", ".json")]:
         body = path.read_bytes()
         if path.suffix == ".json":
-            body = json.dumps({**json.loads(body), "generated_at": None}).encode()
+            stamps = (
+                ("generated_at", "data_as_of", "data_as_of_local")
+                if "parks" in path.parts
+                else ("generated_at",)
+            )
+            body = json.dumps({**json.loads(body), **dict.fromkeys(stamps)}).encode()
         found[path.relative_to(root).as_posix()] = body
     assert found
     return found
