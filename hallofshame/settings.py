@@ -81,6 +81,9 @@ class Settings:
     job_lock_wait_s: float = _setting(
         300.0, "Seconds a job waits for another writing job to finish before it gives up."
     )
+    publish_workers: int = _setting(
+        0, "Processes a publish renders pages on: 0 = one per core (at most 4), 1 = no fork."
+    )
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
     # The web app (/api/): limits and cache lifetimes.
     api_rate_limit: str = _setting(
@@ -185,6 +188,8 @@ def _validate(settings: Settings) -> None:
             raise SettingsError(f"{name.upper()} must be at least 1")
     if settings.job_lock_wait_s < 0:
         raise SettingsError("JOB_LOCK_WAIT_S must not be negative")
+    if settings.publish_workers < 0:
+        raise SettingsError("PUBLISH_WORKERS must not be negative (0: one per core)")
     for name in ("connect_timeout_s", "read_timeout_s", "cycle_deadline_s", "job_timeout_s"):
         if getattr(settings, name) <= 0:
             raise SettingsError(f"{name.upper()} must be positive")

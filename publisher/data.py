@@ -175,6 +175,16 @@ def load(engine: Engine, now: datetime, cache: SettledCache | None = None) -> Si
     return data
 
 
+def load_everything(data: SiteData) -> None:
+    """Read every lazily loaded value now (before forking: a child must not use the database
+    connections it inherits)."""
+    for level in data.stats.values():
+        for period in metrics.PERIODS:
+            level[period]
+    data.ride_history(0)
+    data.ride_outages(0)
+
+
 def longest_first(event: dict[str, Any]) -> tuple:
     """The order of outages: longest first, then earliest, then by ride."""
     return (-event["minutes"], event["start_at"], event["ride_id"])

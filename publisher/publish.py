@@ -28,7 +28,7 @@ from hallofshame import db
 from hallofshame.clock import as_utc, iso, utcnow
 from hallofshame.settings import Settings
 from publisher import cache as cache_module
-from publisher import context, pages, release, render, schemas
+from publisher import context, pages, parallel, release, render, schemas
 from publisher import data as site_data
 from publisher.cache import SettledCache
 from publisher.release import Docroot, PublishError
@@ -128,12 +128,22 @@ def _build(
     site = site_globals(data, settings, now)
     run.env = render.make_env(assets, site)
     run.fingerprint = _fingerprint(site, assets)
-    for kind in pages.PAGES:
-        for ids in kind.keys(data):
+    items = [(kind, ids) for kind in pages.PAGES for ids in kind.keys(data)]
+    if parallel.workers_for(len(items), settings.publish_workers) > 1:
+        site_data.load_everything(data)  # the forked children never read the database
+
+    def render_share(share: list[tuple[pages.PageKind, dict[str, Any]]], check: Any) -> Any:
+        mine = run if check is None else run.fork()  # a child starts from no file
+        for kind, ids in share:
+            if check is not None:
+                check()
             signature = kind.signature(data, **ids) if kind.signature else None
-            sig = None if signature is None else run.signed(signature)
-            if sig is None or not run.kept(sig, ids, kind.outputs):
-                run.emit(kind.build(data, **ids), ids, kind.outputs, sig)
+            sig = None if signature is None else mine.signed(signature)
+            if sig is None or not mine.kept(sig, ids, kind.outputs):
+                mine.emit(kind.build(data, **ids), ids, kind.outputs, sig)
+        return mine.outcome()
+
+    parallel.render_all(items, render_share, run.merge, settings.publish_workers)
     _write_extras(run, data, settings)
     summary = PublishSummary(
         mode="incremental" if run.incremental else "full",
@@ -172,6 +182,35 @@ class Run:
     fingerprint: str = ""
     rendered: int = 0
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def fork(self) -> Run:
+        """This run's settings with its own writer and no file yet (a forked child's)."""
+        writer = Writer(self.writer.root, self.writer.previous)
+        return Run(
+            writer, self.old, self.generated_at, self.incremental, self.env, self.fingerprint
+        )
+
+    def outcome(self) -> dict[str, Any]:
+        w = self.writer
+        return {
+            "files": self.files,
+            "rendered": self.rendered,
+            "counts": (w.written, w.unchanged, w.bytes),
+            "paths": w.paths,
+        }
+
+    def merge(self, outcome: dict[str, Any]) -> None:
+        """Take in what a forked child wrote into the same staging directory."""
+        twice = self.writer.paths & outcome["paths"]
+        if twice:
+            raise PublishError(f"{sorted(twice)[0]} would be written twice in one publish")
+        self.writer.paths |= outcome["paths"]
+        written, unchanged, size = outcome["counts"]
+        self.writer.written += written
+        self.writer.unchanged += unchanged
+        self.writer.bytes += size
+        self.files.update(outcome["files"])
+        self.rendered += outcome["rendered"]
 
     def signed(self, signature: Any) -> str:
         text = repr(signature)

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -181,15 +182,65 @@ def test_a_killed_publish_leaves_current_byte_for_byte(engine, settings, tmp_pat
         "publish", "--out", str(tmp_path), "--now", later, "--full",
     ]  # fmt: skip
     for delay in (0.0, 0.05, 0.2):  # after the staging directory appears: part-way
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PUBLISH_WORKERS": "2"},  # forked children are killed too
+        )
         assert wait_for_staging(tmp_path / "releases", process), "the publish never staged"
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         assert process.wait() == -signal.SIGKILL, "the publish finished before the kill"
         assert os.readlink(tmp_path / "current") == target
         assert snapshot(tmp_path / "current") == before
+        assert no_process_left(str(tmp_path)), "a forked child outlived the killed publish"
     publish(engine, settings, tmp_path, NOW)  # the next run removes the stale staging
     assert not [p for p in (tmp_path / "releases").iterdir() if p.name.endswith(".tmp")]
+
+
+def no_process_left(marker: str, wait_s: float = 10.0) -> bool:
+    """Whether every process whose command line names `marker` is gone (within `wait_s`)."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        alive = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if marker.encode() in cmdline.read_bytes():
+                    alive.append(cmdline)
+            except OSError:
+                continue  # gone meanwhile
+        if not alive:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_publish_forked_on_two_workers_writes_what_one_process_writes(seeded, settings, tmp_path):
+    """Pages rendered by forked children are the pages one process renders, full and after a
+    cycle, and the summary counts them all."""
+    serial, forked = replace(settings, publish_workers=1), replace(settings, publish_workers=2)
+    one = publish(seeded, serial, tmp_path / "one", NOW, full=True)
+    two = publish(seeded, forked, tmp_path / "two", NOW, full=True)
+    assert contents(tmp_path / "one/current") == contents(tmp_path / "two/current")
+    assert (one.files, one.written, one.rendered, one.bytes) == (
+        two.files,
+        two.written,
+        two.rendered,
+        two.bytes,
+    )
+    with seeded.begin() as conn:
+        live = schema.ride_live
+        conn.execute(update(live).where(live.c.ride_id == 1001).values(status="down"))
+    one = publish(seeded, serial, tmp_path / "one", NOW)
+    two = publish(seeded, forked, tmp_path / "two", NOW)
+    assert contents(tmp_path / "one/current") == contents(tmp_path / "two/current")
+    assert (one.rendered, one.written, one.unchanged) == (two.rendered, two.written, two.unchanged)
+    assert 0 < two.rendered < two.files / 4
+
+
+def contents(root: Path) -> dict[str, str]:
+    return {rel: digest for rel, (digest, _) in snapshot(root).items()}
 
 
 def wait_for_staging(releases: Path, process: subprocess.Popen) -> bool:
