@@ -185,7 +185,7 @@ class Run:
 
     def fork(self) -> Run:
         """This run's settings with its own writer and no file yet (a forked child's)."""
-        writer = Writer(self.writer.root, self.writer.previous)
+        writer = Writer(self.writer.root, self.writer.previous, made=set(self.writer.made))
         return Run(
             writer, self.old, self.generated_at, self.incremental, self.env, self.fingerprint
         )
@@ -224,10 +224,14 @@ class Run:
         old = self.old.get("files", {})
         rels = [file_of(url(out.url_kind, **ids)) for out in outputs]
         befores = [old.get(rel, {}) for rel in rels]
-        if any(b.get("sig") != sig for b in befores) or not all(self.writer.has(r) for r in rels):
+        if any(b.get("sig") != sig for b in befores):
             return False
+        for n, rel in enumerate(rels):
+            if not self.writer.keep(rel):
+                for done in rels[:n]:
+                    self.writer.unkeep(done)
+                return False
         for rel, before in zip(rels, befores, strict=True):
-            self.writer.keep(rel)
             self.files[rel] = {k: before.get(k) for k in ("hash", "generated_at", "sig")}
         return True
 

@@ -5,6 +5,7 @@ previous release, so it keeps its modification time (and Apache its ETag)."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import logging
 import os
@@ -28,6 +29,7 @@ class Writer:
     unchanged: int = 0
     bytes: int = 0
     paths: set[str] = field(default_factory=set)
+    made: set[Path] = field(default_factory=set)  # directories made in this release
 
     def write(self, rel: str, data: bytes) -> bool:
         """Write one file of the release; True when its bytes are new."""
@@ -47,33 +49,43 @@ class Writer:
             os.utime(gz, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         return True
 
-    def has(self, rel: str) -> bool:
-        """Whether the previous release holds `rel` (to carry over)."""
-        return self.previous is not None and (self.previous / rel).is_file()
-
     def keep(self, rel: str) -> bool:
         """Carry a file over from the previous release unrendered; False when there is none."""
-        old = self.previous / rel if self.previous else None
-        if old is None or not old.is_file():
+        if self.previous is None:
             return False
-        self.bytes += old.stat().st_size
+        old = self.previous / rel
+        try:
+            size = os.stat(old).st_size
+        except OSError:
+            return False
         self._link(old, self._claim(rel))
+        self.bytes += size
         return True
+
+    def unkeep(self, rel: str) -> None:
+        """Take back a `keep` (a page carried over only when all its files can be)."""
+        target = self.root / rel
+        self.bytes -= os.stat(target).st_size
+        target.unlink()
+        Path(f"{target}.gz").unlink(missing_ok=True)
+        self.paths.discard(rel)
+        self.unchanged -= 1
 
     def _claim(self, rel: str) -> Path:
         if rel in self.paths:
             raise PublishError(f"{rel} would be written twice in one publish")
         self.paths.add(rel)
         target = self.root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(target.parent)
         return target
 
     def _link(self, old: Path, target: Path) -> None:
         os.link(old, target)
         self.unchanged += 1
-        gz = old.with_name(old.name + ".gz")
-        if gz.is_file():
-            os.link(gz, target.with_name(target.name + ".gz"))
+        with contextlib.suppress(FileNotFoundError):  # no .gz beside it: small or not text
+            os.link(f"{old}.gz", f"{target}.gz")
 
 
 def _same(path: Path, data: bytes) -> bool:

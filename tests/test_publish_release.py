@@ -103,6 +103,21 @@ def test_after_cycle_publish_renders_only_what_moved(seeded, settings, tmp_path)
     assert ride_files(tmp_path / "current") == ride_files(tmp_path / "fresh/current")
 
 
+def test_a_page_missing_one_of_its_files_is_rendered_again(seeded, settings, tmp_path):
+    """A ride page is carried over only whole: its JSON gone from the live release (someone
+    deleted it), the next publish renders both files again instead of keeping the page."""
+    publish(seeded, settings, tmp_path, NOW)
+    before = snapshot(tmp_path / "current")
+    (tmp_path / "current/data/v1/rides/1002.json").unlink()
+    (tmp_path / "current/data/v1/rides/1002.json.gz").unlink(missing_ok=True)
+    after = publish(seeded, settings, tmp_path, NOW)
+    assert after.rendered == 1 and after.written == 1  # the page unchanged: linked by hash
+    assert (
+        snapshot(tmp_path / "current")["rides/1002/index.html"] == before["rides/1002/index.html"]
+    )
+    assert json.loads((tmp_path / "current/data/v1/rides/1002.json").read_text())["ride"]
+
+
 def test_cached_settled_numbers_give_the_pages_a_fresh_read_gives(seeded, settings, tmp_path):
     """The after-cycle publish takes the settled days from the cache, reading a file only when
     a page asks: a renamed ride's page is built from cached history, a damaged file is read
