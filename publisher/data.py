@@ -175,14 +175,15 @@ def load(engine: Engine, now: datetime, cache: SettledCache | None = None) -> Si
     return data
 
 
-def load_everything(data: SiteData) -> None:
-    """Read every lazily loaded value now (before forking: a child must not use the database
-    connections it inherits)."""
+def load_everything(data: SiteData, rides: bool = True) -> None:
+    """Read the lazily loaded values now (before forking: a child must not use the database
+    connections it inherits); the settled days' ride rows only when ride pages are built."""
     for level in data.stats.values():
         for period in metrics.PERIODS:
-            level[period]
-    data.ride_history(0)
-    data.ride_outages(0)
+            _ = level[period]  # a LazyDict loads on access
+    if rides:
+        data.ride_history(0)
+        data.ride_outages(0)
 
 
 def longest_first(event: dict[str, Any]) -> tuple:

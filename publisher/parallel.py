@@ -18,11 +18,11 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-MIN_PAGES_PER_WORKER = 500  # below this a fork costs more than it saves
+MIN_PAGES_PER_WORKER = 50  # below this a fork costs more than it saves
 MAX_WORKERS = 4
 PARENT_CHECK_EVERY = 32  # pages between two checks that the parent is alive
 
-Item = tuple[Any, dict[str, Any]]  # (page kind, its URL ids)
+Item = tuple[Any, ...]  # (page kind, its URL ids, its signature)
 _shared: dict[str, Any] = {}  # what the forked children inherit
 
 
@@ -39,15 +39,15 @@ def render_all(
     items: Sequence[Item],
     render_share: Callable[[Sequence[Item], Callable[[], None] | None], Any],
     merge: Callable[[Any], None],
-    wanted: int = 0,
+    count: int,
 ) -> None:
-    """Render `items`: `render_share(share, check)` renders a share; in a child (`check` given,
-    to call now and then) it returns its outcome, which `merge` takes in."""
-    count = workers_for(len(items), wanted)
-    if count == 1:
+    """Render `items` on `count` processes (`workers_for`): `render_share(share, check)`
+    renders a share; in a child (`check` given, to call now and then) it returns its outcome,
+    which `merge` takes in."""
+    if count <= 1:
         render_share(items, None)
         return
-    log.info("rendering %d pages on %d processes", len(items), count)
+    log.debug("rendering %d pages on %d processes", len(items), count)
     shares = [items[i::count] for i in range(count)]
     _shared.update(shares=shares, render_share=render_share, parent=os.getpid())
     try:

@@ -128,22 +128,26 @@ def _build(
     site = site_globals(data, settings, now)
     run.env = render.make_env(assets, site)
     run.fingerprint = _fingerprint(site, assets)
-    items = [(kind, ids) for kind in pages.PAGES for ids in kind.keys(data)]
-    if parallel.workers_for(len(items), settings.publish_workers) > 1:
-        site_data.load_everything(data)  # the forked children never read the database
+    builds = []  # (kind, ids, signature) of the pages that cannot be carried over
+    for kind in pages.PAGES:
+        for ids in kind.keys(data):
+            signature = kind.signature(data, **ids) if kind.signature else None
+            sig = None if signature is None else run.signed(signature)
+            if sig is None or not run.kept(sig, ids, kind.outputs):
+                builds.append((kind, ids, sig))
+    workers = parallel.workers_for(len(builds), settings.publish_workers)
+    if workers > 1:  # the forked children never read the database: load what they need
+        site_data.load_everything(data, rides=any(kind.name == "ride" for kind, _, _ in builds))
 
-    def render_share(share: list[tuple[pages.PageKind, dict[str, Any]]], check: Any) -> Any:
+    def render_share(share: list[tuple[pages.PageKind, dict[str, Any], str | None]], check: Any):
         mine = run if check is None else run.fork()  # a child starts from no file
-        for kind, ids in share:
+        for kind, ids, sig in share:
             if check is not None:
                 check()
-            signature = kind.signature(data, **ids) if kind.signature else None
-            sig = None if signature is None else mine.signed(signature)
-            if sig is None or not mine.kept(sig, ids, kind.outputs):
-                mine.emit(kind.build(data, **ids), ids, kind.outputs, sig)
+            mine.emit(kind.build(data, **ids), ids, kind.outputs, sig)
         return mine.outcome()
 
-    parallel.render_all(items, render_share, run.merge, settings.publish_workers)
+    parallel.render_all(builds, render_share, run.merge, workers)
     _write_extras(run, data, settings)
     summary = PublishSummary(
         mode="incremental" if run.incremental else "full",
