@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import json
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ import pytest
 from hallofshame import db
 from hallofshame.settings import load_settings
 from publisher import publish
+from publisher.formats import num
 from tests.seeding import HOSTILE_NAMES, OPEN_HOURS, World, seed
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -218,6 +220,27 @@ def test_a_ranking_sorts_both_ways_and_filters(watched: Watched, site_origin: st
     )  # the name is text, so it matches
     visible = page.locator(f"{table} tbody tr[data-id]:visible")
     assert visible.count() == 1 and visible.first.get_attribute("data-id") == str(RIDE)
+    assert watched.problems == []
+
+
+def test_a_ride_page_fills_in_right_now_from_its_park_file(
+    watched: Watched, site_origin: str, site_root: Path
+) -> None:
+    """The ride page (history, changed once a day) shows its ride's live state and today's
+    numbers read from the park's file; its name stays text."""
+    page = watched.page
+    page.goto(site_origin + PAGES["ride"])
+    cards = page.locator("#live-now ul.cards li")
+    cards.first.wait_for()
+    shown = dict(line.split("\n", 1) for line in cards.all_inner_texts())
+    park_id = json.loads((site_root / f"data/v1/rides/{RIDE}.json").read_text())["ride"]["park_id"]
+    park = json.loads((site_root / f"data/v1/parks/{park_id}.json").read_text())
+    ride = next(r for r in park["rides"] if r["ride_id"] == RIDE)
+    assert shown["Posted wait (min)"].strip() == num(ride["wait_time"])
+    assert shown["Uptime today (%)"].strip() == num(ride["today"]["uptime_pct"], "uptime_pct")
+    assert shown["Breakdowns today"].strip() == num(ride["today"]["breakdowns"])
+    assert page.locator(f"#live-now a[href$='#ride-{RIDE}']").count() == 1
+    assert page.locator("h1").inner_text() == HOSTILE_NAMES[0]
     assert watched.problems == []
 
 

@@ -1,0 +1,60 @@
+/* Hall of Shame: a ride page's "Right now and today", filled in from its park's data file
+   (published after every cycle; the ride page itself changes once a day). Without this script
+   the section links to the park page, which shows the same numbers. Every value is set as
+   text, never as markup: names and statuses come from outside. */
+(function () {
+  "use strict";
+
+  var STATUS = {
+    open: "Open", down: "Down", closed: "Closed", unknown: "Unknown",
+    stale: "No recent data", "no data": "No data"
+  };
+
+  function shown(value, decimals) {
+    if (value === null || value === undefined) return "–";
+    return decimals === undefined ? String(value) : Number(value).toFixed(decimals);
+  }
+
+  function card(label, value) {
+    var item = document.createElement("li");
+    var name = document.createElement("span");
+    name.className = "label";
+    name.textContent = label;
+    var figure = document.createElement("span");
+    figure.className = "value";
+    figure.textContent = value;
+    item.appendChild(name);
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(figure);
+    return item;
+  }
+
+  function fill(box, park, rideId) {
+    var ride = null;
+    (park.rides || []).forEach(function (r) { if (r.ride_id === rideId) ride = r; });
+    if (!ride) return;
+    var today = ride.today || {};
+    var cards = document.createElement("ul");
+    cards.className = "cards";
+    cards.appendChild(card("Status", STATUS[ride.status] || "Unknown"));
+    cards.appendChild(card("Posted wait (min)", shown(ride.wait_time)));
+    cards.appendChild(card("Uptime today (%)", shown(today.uptime_pct, 1)));
+    cards.appendChild(card("Downtime today (hours)", shown(today.downtime_hours, 2)));
+    cards.appendChild(card("Breakdowns today", shown(today.breakdowns)));
+    var stamp = document.createElement("p");
+    stamp.className = "meta";
+    var local = String(park.data_as_of_local || "");
+    stamp.textContent = "As of the cycle of " + local.slice(0, 10) + " " + local.slice(11, 16) +
+      " park time.";
+    box.insertBefore(stamp, box.firstChild);
+    box.insertBefore(cards, box.firstChild);
+  }
+
+  var box = document.getElementById("live-now");
+  if (!box || !window.fetch) return;
+  var rideId = Number(box.getAttribute("data-ride-id"));
+  fetch(box.getAttribute("data-src"), { headers: { Accept: "application/json" } })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (park) { if (park) fill(box, park, rideId); })
+    .catch(function () { /* the link to the park page stays */ });
+})();
