@@ -229,6 +229,25 @@ def settled_version(conn: Connection, cut: date) -> tuple[int, str | None, int]:
     return int(count), str(latest) if latest is not None else None, int(final or 0)
 
 
+def settled_versions(conn: Connection, cut: date) -> dict[int, tuple[int, str | None, int]]:
+    """`settled_version` per park: a ride's history depends on its own park's days only."""
+    d = schema.park_daily.c
+    rows = conn.execute(
+        select(
+            d.park_id,
+            func.count(),
+            func.max(d.computed_at),
+            func.sum(case((d.final, 1), else_=0)),
+        )
+        .where(or_(d.day < cut, d.final.is_(True)))
+        .group_by(d.park_id)
+    )
+    return {
+        park_id: (int(count), str(latest) if latest is not None else None, int(final or 0))
+        for park_id, count, latest, final in rows
+    }
+
+
 def is_simulated(conn: Connection) -> bool:
     """Whether the stored data came from the simulator (the demo writes a `site_meta` row)."""
     m = schema.site_meta.c

@@ -429,10 +429,11 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
 
 
 def ride_signature(data: SiteData, ride_id: int) -> tuple:
-    """Everything a ride's page is made of, cheaply: its catalogue entry, the settled data
-    version, its park's today, and its own rows of the ended days the settled version does not
-    cover yet (from the earliest park-local today to its park's). Equal signatures, equal
-    pages: the after-cycle publish keeps a ride's files without building its context."""
+    """Everything a ride's page is made of, cheaply: its catalogue entry, its park's settled
+    data version (a day finalised in another park leaves it alone), its park's today, and its
+    own rows of the ended days the settled version does not cover yet (from the earliest
+    park-local today to its park's). Equal signatures, equal pages: the after-cycle publish
+    keeps a ride's files without building its context."""
     info = data.catalog.rides[ride_id]
     park_info = data.catalog.parks[info.park_id]
     today = park_today(data, park_info.timezone)
@@ -444,7 +445,7 @@ def ride_signature(data: SiteData, ride_id: int) -> tuple:
     ]
     recent = [tuple(e.values()) for e in data.recent_outages(ride_id) if cut <= e["day"] < today]
     return (
-        data.settled,
+        data.park_settled.get(info.park_id, data.settled),
         data.window,
         today,
         ended_as_of(data, today, park_info.timezone),

@@ -52,6 +52,7 @@ class SiteData:
     cut: date | None = None  # the earliest park-local today: every day before has ended
     settled: str = ""  # changes whenever a number made of ended days can have changed
     todays: tuple[date, ...] = ()  # the park-local dates of `now`
+    park_settled: dict[int, str] = field(default_factory=dict)  # `settled`, a park's own days
     catalog_digest: str = ""  # changes with any name, group, tier or time zone
     park_outages: Rows = field(default_factory=dict)  # each park's longest, whole window
     past_rides: Any = None  # Lazy: the settled days' ride trends and outages (ride pages)
@@ -106,6 +107,7 @@ def load(engine: Engine, now: datetime, cache: SettledCache | None = None) -> Si
         catalog = read.catalog(conn)
         cut = earliest_today(catalog, now)
         settled = (read.settled_version(conn, cut), _ids_signature(catalog), cut, CODE_VERSION)
+        per_park = read.settled_versions(conn, cut)
         window = read.window(read.latest_day(conn), TREND_DAYS)
     todays = tuple(sorted({metrics.local_day(now, p.timezone) for p in catalog.parks.values()}))
     lazies: dict[tuple, Lazy] = {}
@@ -167,6 +169,7 @@ def load(engine: Engine, now: datetime, cache: SettledCache | None = None) -> Si
         window=window,
         cut=cut,
         settled=hashlib.sha256(repr(settled).encode()).hexdigest()[:16],
+        park_settled={k: repr((v, settled[1:])) for k, v in per_park.items()},
         todays=todays,
         catalog_digest=hashlib.sha256(repr(catalog).encode()).hexdigest()[:16],
         timings=timings,

@@ -54,6 +54,7 @@ class PublishSummary:
     unchanged: int = 0
     removed: int = 0
     rendered: int = 0  # outputs rendered from their context (the rest were carried over)
+    built: int = 0  # page contexts built (the others were carried over by their signature)
     bytes: int = 0
     duration_s: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -156,6 +157,7 @@ def _build(
         unchanged=writer.unchanged,
         removed=len(set(old.get("files", {})) - writer.paths),
         rendered=run.rendered,
+        built=len(builds),
         bytes=writer.bytes,
     )
     return summary, {"fingerprint": run.fingerprint, "files": run.files}

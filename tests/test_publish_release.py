@@ -12,6 +12,7 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +22,7 @@ from cli import cli
 from hallofshame import schema
 from hallofshame.clock import to_db
 from publisher import PublishError, publish, rollback
+from publisher.publish import PublishSummary
 from publisher.release import Docroot
 from publisher.writer import Writer
 from tests.seeding import World, seed
@@ -101,6 +103,31 @@ def test_after_cycle_publish_renders_only_what_moved(seeded, settings, tmp_path)
     # The ride files kept without building their context are what rendering them gives.
     publish(seeded, settings, tmp_path / "fresh", NOW + timedelta(minutes=10), full=True)
     assert ride_files(tmp_path / "current") == ride_files(tmp_path / "fresh/current")
+
+
+def test_a_day_finalised_in_one_park_renders_only_that_parks_ride_pages(seeded, settings, tmp_path):
+    """Parks finish their days at their own midnights: a recomputed day of park 101 renders
+    its rides' pages again, not the other parks' (a recomputed day everywhere renders all)."""
+    publish(seeded, settings, tmp_path, NOW)
+    yesterday = (NOW - timedelta(days=1)).date()
+    park_daily = schema.park_daily
+
+    def recompute(minutes: int, *where: Any) -> PublishSummary:
+        with seeded.begin() as conn:
+            conn.execute(
+                update(park_daily)
+                .where(park_daily.c.day == yesterday, *where)
+                .values(computed_at=to_db(NOW + timedelta(days=1, minutes=minutes)))
+            )
+        return publish(seeded, settings, tmp_path, NOW)
+
+    one_park = recompute(1, park_daily.c.park_id == 101)
+    everywhere = recompute(2)
+    with seeded.connect() as conn:
+        rides = schema.rides
+        others = conn.scalar(select(func.count()).where(rides.c.park_id != 101))
+    assert others > 0
+    assert one_park.built + others <= everywhere.built
 
 
 def test_a_page_missing_one_of_its_files_is_rendered_again(seeded, settings, tmp_path):
