@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, Select, bindparam, case, func, select
 
 from aggregator.columns import ADDITIVE
 from hallofshame import metrics, schema
@@ -120,32 +121,17 @@ def span_stats(
 ) -> dict[int, Stats]:
     """Stats of each park (or ride) id over its own span of local days (first, last inclusive),
     all at once: one GROUP BY per distinct span over the daily rows."""
-    table = schema.park_daily if level == PARK else schema.ride_daily
-    key = table.c.park_id if level == PARK else table.c.ride_id
     found = {
         id_: Stats(level, id_, first_day=first, last_day=last)
         for id_, (first, last) in spans.items()
     }
     for (first, last), ids in _by_span(spans).items():
-        columns = [func.sum(table.c[name]).label(name) for name in SUMMED]
-        if level == PARK:
-            columns.append(func.sum(table.c.park_open_minutes).label("park_open_minutes"))
-        query = (
-            select(
-                key.label("id"),
-                func.count().label("days"),
-                func.sum(case((table.c.final.is_(False), 1), else_=0)).label("provisional_days"),
-                func.max(table.c.wait_max).label("wait_max"),
-                func.max(table.c.longest_outage_minutes).label("longest_outage_minutes"),
-                *columns,
-            )
-            .where(table.c.day >= first, table.c.day <= last)
-            .group_by(key)
-        )
-        if len(ids) <= IN_LIST_MAX:  # a long IN list makes MariaDB probe the key id by id
-            query = query.where(key.in_(ids))
+        by_ids = len(ids) <= IN_LIST_MAX  # a long IN list makes MariaDB probe the key id by id
+        params: dict[str, Any] = {"first": first, "last": last}
+        if by_ids:
+            params["ids"] = ids
         wanted = set(ids)
-        for row in conn.execute(query).mappings():
+        for row in conn.execute(_span_query(level, by_ids), params).mappings():
             if row["id"] not in wanted:
                 continue
             stats = found[row["id"]]
@@ -157,6 +143,33 @@ def span_stats(
     return found
 
 
+@cache
+def _span_query(level: str, by_ids: bool) -> Select[Any]:
+    """The GROUP BY of one span (`first`, `last` and, `by_ids`, `ids` bound at execution).
+    Built once: the web app asks it for every lookup, and building and hashing a statement
+    costs more than running it."""
+    table = schema.park_daily if level == PARK else schema.ride_daily
+    key = table.c.park_id if level == PARK else table.c.ride_id
+    columns = [func.sum(table.c[name]).label(name) for name in SUMMED]
+    if level == PARK:
+        columns.append(func.sum(table.c.park_open_minutes).label("park_open_minutes"))
+    query = (
+        select(
+            key.label("id"),
+            func.count().label("days"),
+            func.sum(case((table.c.final.is_(False), 1), else_=0)).label("provisional_days"),
+            func.max(table.c.wait_max).label("wait_max"),
+            func.max(table.c.longest_outage_minutes).label("longest_outage_minutes"),
+            *columns,
+        )
+        .where(table.c.day >= bindparam("first"), table.c.day <= bindparam("last"))
+        .group_by(key)
+    )
+    if by_ids:
+        query = query.where(key.in_(bindparam("ids", expanding=True)))
+    return query
+
+
 def _by_span(spans: Mapping[int, tuple[date, date]]) -> dict[tuple[date, date], list[int]]:
     groups: dict[tuple[date, date], list[int]] = defaultdict(list)
     for id_, span in spans.items():
@@ -165,10 +178,13 @@ def _by_span(spans: Mapping[int, tuple[date, date]]) -> dict[tuple[date, date], 
     return groups
 
 
+_TIERS = select(schema.rides.c.id, schema.rides.c.tier).where(
+    schema.rides.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
 def _add_tiers(conn: Connection, found: dict[int, Stats]) -> None:
-    r = schema.rides.c
-    query = select(r.id, r.tier).where(r.id.in_(list(found)))
-    for ride_id, tier in conn.execute(query):
+    for ride_id, tier in conn.execute(_TIERS, {"ids": list(found)}):
         found[ride_id].tier = tier
 
 

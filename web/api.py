@@ -110,15 +110,10 @@ def openapi() -> Response:
 
 def _find(conn: Connection, level: str, id_: int) -> tuple[int, str]:
     """(park id, park time zone) of a park or ride, or a 404."""
-    p, r = schema.parks.c, schema.rides.c
-    if level == PARK:
-        query = select(p.id, p.timezone).where(p.id == id_)
-    else:
-        query = select(p.id, p.timezone).join(schema.rides, r.park_id == p.id).where(r.id == id_)
-    row = conn.execute(query).first()
-    if row is None:
+    found = state().places.find(conn, level, id_)
+    if found is None:
         raise ApiError(404, f"no {level} with id {id_}")
-    return row[0], row[1]
+    return found
 
 
 def _max_age(last_day: date, timezone: str) -> int:

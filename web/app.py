@@ -2,50 +2,57 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 
-from flask import Flask
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from limits import parse_many
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from hallofshame.settings import Settings, SettingsError, load_settings
+from hallofshame.settings import Settings, load_settings
 from web import api, errors
 from web.db import read_only_engine
+from web.ratelimit import RateLimiter
 from web.state import AppState
+
+UNLIMITED = {"api.health", "static"}  # monitors poll health; it reads two rows
 
 
 def build(settings: Settings | None, clock: Callable[[], datetime]) -> Flask:
     """The Flask app for `settings` (default: loaded from .env and the environment).
     `clock` is the app's notion of now (tests freeze it)."""
     settings = settings or load_settings()
+    limiter = RateLimiter(settings.api_rate_limit)  # a bad API_RATE_LIMIT stops here
     app = Flask(__name__)
     app.json.sort_keys = False  # the documented field order; stable bytes keep ETags stable
     app.extensions["hallofshame"] = AppState(
         settings, read_only_engine(settings.database_url), clock
     )
     errors.register(app)
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        default_limits=[_limits(settings.api_rate_limit)],
-        storage_uri="memory://",
-        headers_enabled=True,
-    )
-    limiter.exempt(api.health)  # monitors poll it; it reads two rows
+    _limit_rate(app, limiter)
     app.register_blueprint(api.bp)
     if settings.api_proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.api_proxy_count)  # type: ignore[method-assign]
     return app
 
 
-def _limits(text: str) -> str:
-    try:
-        parse_many(text)
-    except ValueError:
-        raise SettingsError(
-            f"API_RATE_LIMIT={text!r} is not a limit such as '120 per minute'"
-        ) from None
-    return text
+def _limit_rate(app: Flask, limiter: RateLimiter) -> None:
+    """Every routed request but UNLIMITED counts against its client's limits (the client's
+    address, X-Forwarded-For's behind API_PROXY_COUNT proxies); over them it is a JSON 429."""
+
+    @app.before_request
+    def count() -> None:
+        if request.endpoint is None or request.endpoint in UNLIMITED:
+            return
+        verdict = limiter.hit(request.remote_addr or "127.0.0.1")
+        g.rate_limit = verdict
+        if not verdict.allowed:
+            raise TooManyRequests(str(verdict.limit))
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        verdict = g.get("rate_limit")
+        if verdict is not None:
+            response.headers.update(verdict.headers(time.time()))
+        return response

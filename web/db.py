@@ -7,14 +7,23 @@ are set `READ ONLY`, so any write fails inside the server (autocommit included).
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.default import DefaultDialect
 
 from hallofshame import db
+
+# SQLAlchemy 2.0.43 and later can skip the DBAPI rollback() of a connection in autocommit mode.
+_SKIP_AUTOCOMMIT_ROLLBACK = (
+    {"skip_autocommit_rollback": True}
+    if "skip_autocommit_rollback" in inspect.signature(DefaultDialect.__init__).parameters
+    else {}
+)
 
 
 def read_only_engine(url: str) -> Engine:
@@ -27,7 +36,8 @@ def read_only_engine(url: str) -> Engine:
     if "charset" not in parsed.query:
         parsed = parsed.update_query_dict({"charset": "utf8mb4"})
     # Autocommit: every lookup reads the latest committed rows, and a connection going back to
-    # the pool has no transaction to roll back (one round trip less per request).
+    # the pool has no transaction to roll back: neither the pool's reset nor the ROLLBACK a
+    # Connection sends when it closes (two round trips less per request).
     engine = create_engine(
         parsed,
         pool_pre_ping=True,
@@ -35,6 +45,7 @@ def read_only_engine(url: str) -> Engine:
         pool_size=5,
         isolation_level="AUTOCOMMIT",
         pool_reset_on_return=None,
+        **_SKIP_AUTOCOMMIT_ROLLBACK,
     )
 
     @event.listens_for(engine, "connect")
