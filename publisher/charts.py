@@ -181,13 +181,15 @@ def heatmap_figure(id: str, title: str, heat: Mapping[str, Any], unit: str) -> M
         out.append('\n  <p class="note">No open hours in these days yet: nothing to draw.</p>')
     else:
         out.append(
-            f'\n  <svg viewBox="0 0 {g["width"]} {g["height"]}" width="{_n(g["width"] * 1.5)}" '
-            f'height="{_n(g["height"] * 1.5)}" role="img" aria-labelledby="{i}-t {i}-d" '
-            'xmlns="http://www.w3.org/2000/svg">'
-            f'\n    <title id="{i}-t">{t}</title>'
-            f'\n    <desc id="{i}-d">A grid with one row per local day ({escape(heat["from"])} to '
-            f"{escape(heat['to'])}) and one column per local hour; the darker a cell, the higher "
-            f"the {u} in that hour. Empty cells: the park was closed or there is no data.</desc>"
+            _svg_open(
+                i,
+                t,
+                g,
+                f"A grid with one row per local day ({escape(heat['from'])} to "
+                f"{escape(heat['to'])}) and one column per local hour; the darker a cell, the "
+                f"higher the {u} in that hour. Empty cells: the park was closed or there is no "
+                "data.",
+            )
         )
         for h in g["hours"]:
             if h["hour"] % 3 == 0:
@@ -253,13 +255,14 @@ def bars_figure(
         out.append('\n  <p class="note">No measured days in this span yet: nothing to draw.</p>')
     else:
         out.append(
-            f'\n  <svg viewBox="0 0 {g["width"]} {g["height"]}" width="{_n(g["width"] * 1.5)}" '
-            f'height="{_n(g["height"] * 1.5)}" role="img" aria-labelledby="{i}-t {i}-d" '
-            'xmlns="http://www.w3.org/2000/svg">'
-            f'\n    <title id="{i}-t">{t}</title>'
-            f'\n    <desc id="{i}-d">One bar per local day from {escape(points[0][0])} to '
-            f"{escape(points[-1][0])}; the axis runs from 0 to {num(g['top'], metric)} {u}. "
-            "Missing bars: no data that day.</desc>"
+            _svg_open(
+                i,
+                t,
+                g,
+                f"One bar per local day from {escape(points[0][0])} to {escape(points[-1][0])}; "
+                f"the axis runs from 0 to {num(g['top'], metric)} {u}. Missing bars: no data "
+                "that day.",
+            )
         )
         for tick in g["ticks"]:
             out.append(
@@ -299,6 +302,16 @@ def bars_figure(
         out.append(_alternative(t, t, head, body))
     out.append("\n</figure>")
     return Markup("".join(out))
+
+
+def _svg_open(i: str, t: str, g: Mapping[str, Any], desc: str) -> str:
+    """A chart's <svg> start tag (drawn at 1.5 times its user units), <title> and <desc>."""
+    return (
+        f'\n  <svg viewBox="0 0 {g["width"]} {g["height"]}" width="{_n(g["width"] * 1.5)}" '
+        f'height="{_n(g["height"] * 1.5)}" role="img" aria-labelledby="{i}-t {i}-d" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        f'\n    <title id="{i}-t">{t}</title>\n    <desc id="{i}-d">{desc}</desc>'
+    )
 
 
 def _alternative(title: str, caption: str, head: str, body: list[str]) -> str:
