@@ -95,14 +95,13 @@ def group_by(events: list[dict[str, Any]], key: str) -> dict[int, list[dict[str,
     return grouped
 
 
-def load(engine: Engine, now: datetime, cache: SettledCache | None = None) -> SiteData:
+def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
     """One batch of queries: the catalogue, every period's stats at both levels, live states,
     heatmaps, trends and outages of the last 30 days, read on a few connections at once (the
     publish holds the pipeline's lock: nothing writes meanwhile). What `cache` holds for the
     current settled version is not read again, and is unpickled only when a page asks for it."""
     timings: dict[str, float] = {}
     began = time.monotonic()
-    cache = cache or SettledCache(Path("/nonexistent"), fresh=True)
     with engine.connect() as conn:
         catalog = read.catalog(conn)
         cut = earliest_today(catalog, now)

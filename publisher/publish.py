@@ -1,10 +1,13 @@
 """`publish`: the whole static site from the aggregator's stored numbers, staged as a release
 and made visible in one step.
 
-One loop walks the page table (`publisher.pages.PAGES`): each page's context is built once, its
-content hash compared with the previous release's, and only changed pages are rendered; the
-rest are hard-linked from the previous release with their bytes and modification time. `--full`
-renders everything (a file whose bytes come out the same is still linked, not rewritten).
+One loop walks the page table (`publisher.pages.PAGES`). A page made only of ended days has a
+cheap signature: when it equals the previous publish's, its files are hard-linked from the
+previous release without building its context. The other pages are built (on every core,
+`publisher.parallel`), their context hashed and compared with the previous release's, and only
+changed files rendered; the rest are hard-linked with their bytes and modification time.
+`--full` builds and renders everything (a file whose bytes come out the same is still linked,
+not rewritten).
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ from sqlalchemy import Engine
 from hallofshame import db
 from hallofshame.clock import as_utc, iso, utcnow
 from hallofshame.settings import Settings
-from publisher import cache as cache_module
 from publisher import context, pages, parallel, release, render, schemas
 from publisher import data as site_data
+from publisher.cache import DIRECTORY as CACHE_DIRECTORY
 from publisher.cache import SettledCache
 from publisher.release import Docroot, PublishError
 from publisher.urls import file_of, url
@@ -82,18 +85,17 @@ def publish(
     now = as_utc(now or utcnow()).replace(microsecond=0)
     docroot = Docroot(out or settings.docroot)
     db.require_schema(engine)
-    took: dict[str, float] = {}
     with docroot.locked():
-        cache = SettledCache(docroot.root / cache_module.DIRECTORY, fresh=full)
+        cache = SettledCache(docroot.root / CACHE_DIRECTORY, fresh=full)
         (docroot.root / OLD_CACHE).unlink(missing_ok=True)  # a single file before 2026-11
         data = site_data.load(engine, now, cache)
         docroot.clean_stale()
         previous = docroot.current()
         staging = docroot.stage()
         try:
-            mark = time.monotonic()
+            building = time.monotonic()
             summary, manifest = _build(data, settings, staging, previous, full, now)
-            took["build"] = time.monotonic() - mark
+            build_s = time.monotonic() - building
             _write_manifest(staging, manifest)
             final = docroot.commit(staging)
         except BaseException as exc:
@@ -107,7 +109,7 @@ def publish(
         cache.prune()
         docroot.prune()
     summary.release = final.name
-    summary.timings.update({**data.timings, "build": took["build"]})
+    summary.timings.update({**data.timings, "build": build_s})
     summary.timings = {name: round(value, 2) for name, value in summary.timings.items()}
     summary.duration_s = round(time.monotonic() - began, 3)
     log.info(summary.line())
