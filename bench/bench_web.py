@@ -44,7 +44,7 @@ from sqlalchemy import func, select  # noqa: E402
 from hallofshame import db, schema  # noqa: E402
 from hallofshame.clock import as_utc  # noqa: E402
 from tests.local_servers import apache as local_apache  # noqa: E402
-from tests.local_servers import free_port, running  # noqa: E402
+from tests.local_servers import free_port, get, running  # noqa: E402
 
 DEFAULT_URL = "mysql+mysqldb://root@127.0.0.1:3306/hos_bench_web?charset=utf8mb4"
 PERIOD = "last-30-days"
@@ -179,36 +179,25 @@ def apache(site: Path, port: int, backend: int) -> Any:
     return local_apache(site, port, backend, "https://shop.example.org")
 
 
-def fetch(port: int, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
-    import http.client
-
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.putrequest("GET", path, skip_accept_encoding=True)
-        for name, value in headers.items():
-            conn.putheader(name.replace("_", "-"), value)
-        conn.endheaders()
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
-
-
 def check_paths(port: int, body: bytes, park_ids: list[int], span: tuple[str, str]) -> None:
     """Before timing: the static file comes precompressed, the per-request ranking is the same
     ranking, the lookup answers 200."""
-    status, headers, raw = fetch(port, RANKING, Accept_Encoding="gzip")
-    if status != 200 or headers.get("Content-Encoding") != "gzip":
-        raise SystemExit(f"static ranking: {status}, {headers.get('Content-Encoding')}")
-    if gzip.decompress(raw) != body:
+    static = get(port, RANKING, timeout=30, Accept_Encoding="gzip")
+    encoding = static.header("Content-Encoding")
+    if static.status != 200 or encoding != "gzip":
+        raise SystemExit(f"static ranking: {static.status}, {encoding}")
+    if gzip.decompress(static.body) != body:
         raise SystemExit("the static ranking is not the file written")
-    status, _, dynamic = fetch(port, DYNAMIC)
-    if status != 200 or json.loads(dynamic) != json.loads(body):
-        raise SystemExit(f"the per-request ranking differs from the static one ({status})")
-    status, _, _ = fetch(port, lookup_path(park_ids[0], span))
-    if status != 200:
-        raise SystemExit(f"the custom-range lookup answered {status}")
-    print(f"checked: static {len(body):,} bytes ({len(raw):,} gzipped), same ranking per request")
+    dynamic = get(port, DYNAMIC, timeout=30)
+    if dynamic.status != 200 or json.loads(dynamic.body) != json.loads(body):
+        raise SystemExit(f"the per-request ranking differs from the static one ({dynamic.status})")
+    lookup = get(port, lookup_path(park_ids[0], span), timeout=30)
+    if lookup.status != 200:
+        raise SystemExit(f"the custom-range lookup answered {lookup.status}")
+    print(
+        f"checked: static {len(body):,} bytes ({len(static.body):,} gzipped), "
+        "same ranking per request"
+    )
 
 
 def lookup_path(park_id: int, span: tuple[str, str]) -> str:

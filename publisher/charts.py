@@ -194,13 +194,12 @@ def heatmap_figure(id: str, title: str, heat: Mapping[str, Any], unit: str) -> M
         for h in g["hours"]:
             if h["hour"] % 3 == 0:
                 out.append(
-                    f'\n    <text x="{_n(h["x"])}" y="10" text-anchor="middle">'
-                    f"{h['hour']:02d}</text>"
+                    f'\n    <text x="{h["x"]}" y="10" text-anchor="middle">{h["hour"]:02d}</text>'
                 )
         last = len(g["days"]) - 1
         for n, d in enumerate(g["days"]):
             if n % 3 == 0 or n == last:
-                out.append(f'\n    <text x="0" y="{_n(d["y"])}">{escape(d["day"][5:])}</text>')
+                out.append(f'\n    <text x="0" y="{d["y"]}">{escape(d["day"][5:])}</text>')
         size = g["cell"]
         for c in g["cells"]:
             shown = "no data" if c["value"] is None else f"{num(c['value'], 'uptime_pct')} {u}"
@@ -267,16 +266,16 @@ def bars_figure(
         for tick in g["ticks"]:
             out.append(
                 f'\n    <line class="axis" x1="{g["axis_x"]}" x2="{g["width"]}" '
-                f'y1="{_n(tick["y"])}" y2="{_n(tick["y"])}"/>'
-                f'\n    <text x="{g["axis_x"] - 2}" y="{_n(tick["y"] + 3)}" text-anchor="end">'
+                f'y1="{tick["y"]}" y2="{tick["y"]}"/>'
+                f'\n    <text x="{g["axis_x"] - 2}" y="{tick["y"] + 3}" text-anchor="end">'
                 f"{num(tick['value'], metric)}</text>"
             )
         for b in g["bars"]:
             day = escape(b["day"])
             if b["value"] is not None:
                 out.append(
-                    f'\n    <rect class="{escape(cls)}" x="{b["x"]}" y="{_n(b["y"])}" '
-                    f'width="{g["bar_w"]}" height="{_n(b["h"])}"><title>{day}: '
+                    f'\n    <rect class="{escape(cls)}" x="{b["x"]}" y="{b["y"]}" '
+                    f'width="{g["bar_w"]}" height="{b["h"]}"><title>{day}: '
                     f"{num(b['value'], metric)} {u}</title></rect>"
                 )
             else:
@@ -286,7 +285,7 @@ def bars_figure(
                 )
         for label in g["labels"]:
             out.append(
-                f'\n    <text x="{_n(label["x"])}" y="{g["base"] + 14}" text-anchor="middle">'
+                f'\n    <text x="{label["x"]}" y="{g["base"] + 14}" text-anchor="middle">'
                 f"{escape(label['day'])}</text>"
             )
         out.append("\n  </svg>")
@@ -307,8 +306,8 @@ def bars_figure(
 def _svg_open(i: str, t: str, g: Mapping[str, Any], desc: str) -> str:
     """A chart's <svg> start tag (drawn at 1.5 times its user units), <title> and <desc>."""
     return (
-        f'\n  <svg viewBox="0 0 {g["width"]} {g["height"]}" width="{_n(g["width"] * 1.5)}" '
-        f'height="{_n(g["height"] * 1.5)}" role="img" aria-labelledby="{i}-t {i}-d" '
+        f'\n  <svg viewBox="0 0 {g["width"]} {g["height"]}" width="{g["width"] * 1.5}" '
+        f'height="{g["height"] * 1.5}" role="img" aria-labelledby="{i}-t {i}-d" '
         'xmlns="http://www.w3.org/2000/svg">'
         f'\n    <title id="{i}-t">{t}</title>\n    <desc id="{i}-d">{desc}</desc>'
     )
@@ -323,8 +322,3 @@ def _alternative(title: str, caption: str, head: str, body: list[str]) -> str:
         f"\n      <thead><tr>{head}</tr></thead>\n      <tbody>{''.join(body)}"
         "\n      </tbody>\n    </table>\n    </div>\n  </details>"
     )
-
-
-def _n(value: float) -> str:
-    """A coordinate as the macros printed it (str: `76.0`, `16`)."""
-    return str(value)

@@ -30,7 +30,6 @@ EMBED_ROWS = 10
 # reader and weighs a megabyte); the JSON and CSV carry every item.
 PAGE_ROWS = {"parks": None, "rides": 200}
 PARK_WORST_RIDES = 10
-PARK_LONGEST_OUTAGES = PARK_OUTAGES
 PARK_NUMBERS = ("shame_score", "downtime_hours", "uptime_pct", "breakdowns")
 RIDE_NUMBERS = (*PARK_NUMBERS, "longest_outage_minutes")
 LEVEL_OF = {"parks": PARK, "rides": RIDE}
@@ -347,7 +346,7 @@ def worst_rides(data: SiteData, ride_ids: list[int]) -> list[dict[str, Any]]:
 
 def longest_outages(data: SiteData, park_id: int) -> list[dict[str, Any]]:
     events = data.park_outages.get(park_id, [])
-    return [outage_row(data, e) for e in events[:PARK_LONGEST_OUTAGES]]
+    return [outage_row(data, e) for e in events[:PARK_OUTAGES]]
 
 
 def outage_row(data: SiteData, event: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from hallofshame import db, schema
 from hallofshame.settings import Settings, load_settings
+from tests.scenario import Scenario
 
 MARIADB_SERVER = os.environ.get("HALLOFSHAME_TEST_MARIADB", "mysql+mysqldb://root@127.0.0.1:3306")
 STRICT = os.environ.get("HALLOFSHAME_STRICT") == "1"
@@ -138,3 +139,9 @@ def sendgrid(http_server: HTTPServer) -> HTTPServer:
     http_server.clear()
     http_server.expect_request("/v3/mail/send", method="POST").respond_with_data("", status=202)
     return http_server
+
+
+@pytest.fixture
+def scenario(http_server, settings: Settings, engine: Engine) -> Scenario:
+    """Cycles against the local Queue-Times stand-in, into the test database (tests/scenario.py)."""
+    return Scenario(http_server, settings, engine)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import grp
+import http.client
 import os
 import pwd
 import socket
@@ -104,3 +105,28 @@ def apache(site: Path, port: int, backend: int, shops: str, extra: str = "") -> 
     if check.returncode != 0:
         raise RuntimeError(f"apache2 refuses the configuration: {check.stderr.strip()}")
     return running(["apache2", "-f", str(conf), "-DFOREGROUND"], port, "apache2")
+
+
+class Response:
+    """An HTTP answer: status, headers (case-insensitive) and the raw body."""
+
+    def __init__(self, status: int, headers: http.client.HTTPMessage, body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name)
+
+
+def get(port: int, path: str, *, timeout: float = 10, **headers: str) -> Response:
+    """One GET on loopback, the path sent exactly as given (no Accept-Encoding unless asked:
+    `Accept_Encoding="gzip"`), the body exactly as received."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.putrequest("GET", path, skip_accept_encoding=True)
+        for name, value in headers.items():
+            conn.putheader(name.replace("_", "-"), value)
+        conn.endheaders()
+        response = conn.getresponse()
+        return Response(response.status, response.headers, response.read())
+    finally:
+        conn.close()

@@ -24,11 +24,6 @@ NEXT_DAY = datetime(2026, 7, 5, 10, 0, tzinfo=UTC)
 rd, pd_, ev = schema.ride_daily.c, schema.park_daily.c, schema.outage_events.c
 
 
-@pytest.fixture
-def scenario(http_server, settings, engine) -> Scenario:
-    return Scenario(http_server, settings, engine)
-
-
 def utc(hour: int, minute: int = 0, day: int = 4) -> datetime:
     """A naive UTC time as stored (July 2026)."""
     return datetime(2026, 7, day, hour, minute)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 from sqlalchemy import func, select
 
 from aggregator import aggregate
@@ -28,11 +27,6 @@ AGGREGATES = (
     schema.outage_events,
     schema.ride_daily_waits,
 )
-
-
-@pytest.fixture
-def scenario(http_server, settings, engine) -> Scenario:
-    return Scenario(http_server, settings, engine)
 
 
 def park_stats(engine, period: str, now: datetime = AFTER_DAY2) -> dict:

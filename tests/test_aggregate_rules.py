@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from aggregator import aggregate
 from aggregator.spans import PARK, RIDE, period_stats, rank_rides
 from hallofshame import schema
@@ -27,11 +25,6 @@ rd, pd_, ev, snap = (
     schema.outage_events.c,
     schema.ride_snapshots.c,
 )
-
-
-@pytest.fixture
-def scenario(http_server, settings, engine) -> Scenario:
-    return Scenario(http_server, settings, engine)
 
 
 def ride_day(engine, ride_id: int, day: date = D) -> dict:

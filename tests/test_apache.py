@@ -7,7 +7,6 @@ server, to show the precompressed files are served as they are, never compressed
 from __future__ import annotations
 
 import gzip
-import http.client
 import os
 import shutil
 import sys
@@ -20,7 +19,7 @@ import pytest
 from hallofshame import db
 from hallofshame.settings import load_settings
 from publisher import publish
-from tests.local_servers import ROOT, free_port, running
+from tests.local_servers import ROOT, free_port, get, running
 from tests.local_servers import apache as local_apache
 from tests.seeding import World, seed
 
@@ -90,28 +89,6 @@ def gunicorn(site: Path) -> Iterator[int]:
 def apache(site: Path, gunicorn: int) -> Iterator[int]:
     with local_apache(site, free_port(), gunicorn, SHOPS, extra=DEFLATE_ON) as port:
         yield port
-
-
-class Response:
-    def __init__(self, status: int, headers: http.client.HTTPMessage, body: bytes) -> None:
-        self.status, self.headers, self.body = status, headers, body
-
-    def header(self, name: str) -> str | None:
-        return self.headers.get(name)
-
-
-def get(port: int, path: str, **headers: str) -> Response:
-    """One request, the path sent exactly as given, the body exactly as received."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.putrequest("GET", path, skip_accept_encoding=True)
-        for name, value in headers.items():
-            conn.putheader(name.replace("_", "-"), value)
-        conn.endheaders()
-        response = conn.getresponse()
-        return Response(response.status, response.headers, response.read())
-    finally:
-        conn.close()
 
 
 def current(site: Path, path: str) -> Path:

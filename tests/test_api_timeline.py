@@ -6,15 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-import pytest
-
 from tests.api_world import DAY1, DAY1_TIMELINES, DAY2_OVER, PARK, TEN1, app_for, play_two_days
-from tests.scenario import Scenario
-
-
-@pytest.fixture
-def scenario(http_server, settings, engine) -> Scenario:
-    return Scenario(http_server, settings, engine)
 
 
 def timeline(settings, now: datetime, ride: int, day=DAY1):

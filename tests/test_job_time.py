@@ -15,7 +15,7 @@ from collector.cycle import collect
 from hallofshame import metrics, schema
 from hallofshame.clock import MAX_CLOCK_SKEW, TimeOutOfRange, check_job_time, iso, utcnow
 from simulator import SimConfig, Simulator
-from tests.scenario import PARKS, Scenario
+from tests.scenario import PARKS
 from tests.test_cli import NOW, run_on
 
 TEN_LOCAL = datetime(2026, 7, 4, 8, 0, tzinfo=UTC)  # 10:00 in Paris (park 30)
@@ -25,11 +25,6 @@ TEN_LOCAL = datetime(2026, 7, 4, 8, 0, tzinfo=UTC)  # 10:00 in Paris (park 30)
 def simulator():
     with Simulator(SimConfig(seed=7, parks=6, rides=150), now=NOW, speed=0) as sim:
         yield sim
-
-
-@pytest.fixture
-def scenario(http_server, settings, engine) -> Scenario:
-    return Scenario(http_server, settings, engine)
 
 
 def count(engine, table) -> int:

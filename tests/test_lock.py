@@ -17,7 +17,7 @@ from aggregator import aggregate
 from hallofshame import db, schema
 from hallofshame.lock import LockBusy, job_lock
 from simulator import SimConfig, Simulator
-from tests.scenario import Scenario, rows
+from tests.scenario import rows
 from tests.test_cli import NOW, run_on
 
 TEN_LOCAL = datetime(2026, 7, 4, 8, 0, tzinfo=UTC)  # 10:00 in Paris (park 30)
@@ -29,11 +29,6 @@ PAUSE_S = 1.0  # how long the first run waits, planned, for the second to plan t
 def simulator():
     with Simulator(SimConfig(seed=7, parks=6, rides=150), now=NOW, speed=0) as sim:
         yield sim
-
-
-@pytest.fixture
-def scenario(http_server, settings, engine) -> Scenario:
-    return Scenario(http_server, settings, engine)
 
 
 def hold(engine, seconds: float, job: str = "holder") -> threading.Thread:
