@@ -12,11 +12,10 @@ not rewritten).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import logging
+import re
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -312,19 +311,17 @@ def _plain(value: Any) -> Any:
 
 
 def to_csv(items: list[dict[str, Any]], columns: list[str]) -> bytes:
-    """The ranking's items as CSV: a header line, the same rows, empty cells for null. A text
-    cell a spreadsheet would run as a formula (a name from the feed starting with =, +, -, @,
-    a tab or a carriage return) gets a leading apostrophe (OWASP's advice); numbers are as
-    they are."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for item in items:
-        writer.writerow([csv_cell(item.get(c)) for c in columns])
-    return buffer.getvalue().encode("utf-8")
+    """The ranking's items as CSV (RFC 4180, LF line ends): a header line, the same rows, empty
+    cells for null. A text cell a spreadsheet would run as a formula (a name from the feed
+    starting with =, +, -, @, a tab or a carriage return) gets a leading apostrophe (OWASP's
+    advice); numbers are as they are."""
+    lines = [_csv_line(columns)]
+    lines += [_csv_line([csv_cell(item.get(c)) for c in columns]) for item in items]
+    return "".join(lines).encode("utf-8")
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_QUOTED = re.compile(r'[",\r\n]')
 
 
 def csv_cell(value: Any) -> Any:
@@ -333,6 +330,15 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return f"'{value}"
     return value
+
+
+def _csv_line(cells: list[Any]) -> str:
+    """One row. A cell with a quote, a comma, a CR or an LF is quoted: Python's `csv` module
+    leaves a bare CR unquoted when rows end with LF, and a spreadsheet then starts a new row
+    inside the cell."""
+    texts = (str(cell) for cell in cells)
+    quoted = ('"' + t.replace('"', '""') + '"' if CSV_QUOTED.search(t) else t for t in texts)
+    return ",".join(quoted) + "\n"
 
 
 def _write_assets(run: Run) -> dict[str, str]:

@@ -313,3 +313,22 @@ def test_an_empty_database_publishes_a_valid_site(engine, settings, tmp_path):
     assert ranking["items"] == [] and ranking["data_as_of"] is None
     jsonschema.validate(ranking, SCHEMAS["ranking"], cls=jsonschema.Draft202012Validator)
     assert (site / "data/v1/rankings/rides/live/disney-universal.csv").read_text().count("\n") == 1
+
+
+def test_csv_cells_with_line_breaks_quotes_or_commas_are_quoted_and_round_trip():
+    """A bare CR must not end a row (a spreadsheet would start the next one at `=1+1`): every
+    cell with CR, LF, a quote or a comma is quoted, the formula guard still applies, and `csv`
+    and pandas read back exactly the rows written."""
+    import pandas
+
+    names = ["\r=1+1", "a\rb", "a\nb", "a\r\nb", 'say "hi"', "x,y", "plain", "\n@cmd"]
+    items = [{"name": n, "score": 1.5 + i} for i, n in enumerate(names)]
+    text = to_csv(items, ["name", "score"]).decode("utf-8")
+    expected = [[csv_cell(n), str(1.5 + i)] for i, n in enumerate(names)]
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows == [["name", "score"], *expected]
+    assert rows[1][0] == "'\r=1+1" and rows[8][0] == "\n@cmd"
+    frame = pandas.read_csv(io.StringIO(text, newline=""), dtype={"name": str})
+    assert frame["name"].tolist() == [r[0] for r in expected]
+    assert frame["score"].tolist() == [1.5 + i for i in range(len(names))]
+    assert text.startswith("name,score\n") and '"\'\r=1+1",1.5\n' in text
