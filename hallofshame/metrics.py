@@ -7,7 +7,10 @@ constant below and is explained on the site's "How we measure" page.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -400,8 +403,29 @@ DISNEY_UNIVERSAL = ("Disney", "Universal")
 
 
 def slug(text: str) -> str:
-    """`North America` -> `north-america`: continent filter names as parks.json spells them."""
-    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+    """`North America` -> `north-america`: ASCII letters and digits (accents dropped), words
+    joined by hyphens; empty when the text has none."""
+    plain = unicodedata.normalize("NFKD", text.lower())
+    return "-".join("".join(c if c.isascii() and c.isalnum() else " " for c in plain).split())
+
+
+SLUG_MAX = 48  # longer continent slugs are cut and take a hash (a file name has 255 bytes)
+HASHED = re.compile(r"-[0-9a-f]{8}$")
+
+
+def continent_slug(continent: str) -> str:
+    """A continent's filter name: its slug when the name is that slug's title-case spelling
+    (`North America` -> `north-america`, as parks.json names them). Any other name (another
+    spelling of a taken slug, a fixed filter's name, no Latin letter or digit, a very long
+    name) takes 8 hex digits of its own hash: every name gets a non-empty filter of its own,
+    the same whatever other names exist, never one of the fixed filters."""
+    base = slug(continent)
+    title = " ".join(word.capitalize() for word in base.split("-"))
+    plain = base not in FILTERS and len(base) <= SLUG_MAX and not HASHED.search(base)
+    if base and plain and continent == title:
+        return base
+    digest = hashlib.sha256(continent.encode()).hexdigest()[:8]
+    return f"{base[:SLUG_MAX].rstrip('-') or 'continent'}-{digest}"
 
 
 # Filter name -> predicate over (operator group name, continent). Continent filters are added
@@ -416,14 +440,14 @@ FILTERS: dict[str, Callable[[str | None, str | None], bool]] = {
 
 def filter_names(continents: list[str | None]) -> list[str]:
     """Every filter: the fixed ones, then one per continent (sorted)."""
-    return list(FILTERS) + sorted({slug(c) for c in continents if c})
+    return list(FILTERS) + sorted({continent_slug(c) for c in continents if c})
 
 
 def park_matches(filter_name: str, group_name: str | None, continent: str | None) -> bool:
     """Whether a park (by its operator group and continent) belongs under a filter."""
     if filter_name in FILTERS:
         return FILTERS[filter_name](group_name, continent)
-    return bool(continent) and slug(continent) == filter_name
+    return bool(continent) and continent_slug(continent) == filter_name
 
 
 # --- Retention -----------------------------------------------------------------------------------
