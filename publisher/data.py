@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -115,7 +116,8 @@ def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
 
         def submit(key: tuple, build: Any, keep: bool = True) -> None:
             if keep and cache.has((*key, settled)):
-                lazies[key] = Lazy(cache, (*key, settled), lambda: _on_connection(engine, build))
+                fetch = lambda: _on_connection(engine, build)  # noqa: E731
+                lazies[key] = Lazy(cache, (*key, settled), fetch, SHAPES[key[0]])
             else:
                 futures[key] = pool.submit(_on_connection, engine, build)
 
@@ -214,6 +216,41 @@ def _longest_per_park(
     for event in events:
         grouped.setdefault(event["park_id"], []).append(event)
     return {k: sorted(v, key=longest_first)[:PARK_OUTAGES] for k, v in grouped.items()}
+
+
+def _is_rows(value: Any, keys: frozenset[str] = frozenset()) -> bool:
+    """Rows per id: {int: [dict with `keys`, ...]}."""
+    return isinstance(value, dict) and all(
+        type(i) is int and isinstance(rows, list) and all(_is_row(r, keys) for r in rows)
+        for i, rows in value.items()
+    )
+
+
+def _is_row(row: Any, keys: frozenset[str]) -> bool:
+    return isinstance(row, dict) and keys <= row.keys()
+
+
+OUTAGE_KEYS = frozenset(("ride_id", "park_id", "start_at", "minutes"))  # `longest_first`
+# The shape a cached value of each kind must have (`publisher.cache`): a wrong one is a miss.
+SHAPES: dict[str, Callable[[Any], bool]] = {
+    "stats": lambda v: (
+        isinstance(v, dict) and all(type(i) is int and type(s) is Stats for i, s in v.items())
+    ),
+    "past-parks": lambda v: (
+        isinstance(v, dict)
+        and v.keys() == {"heatmaps", "park_trends", "park_outages"}
+        and _is_rows(v["heatmaps"])
+        and _is_rows(v["park_trends"])
+        and _is_rows(v["park_outages"], OUTAGE_KEYS)
+    ),
+    "past-rides": lambda v: (
+        isinstance(v, dict)
+        and v.keys() == {"ride_trends", "outages"}
+        and _is_rows(v["ride_trends"])
+        and isinstance(v["outages"], list)
+        and all(_is_row(e, OUTAGE_KEYS) for e in v["outages"])
+    ),
+}
 
 
 class Ready:

@@ -55,7 +55,7 @@ def test_every_continent_gets_its_own_stable_filter_apart_from_the_fixed_ones():
 
 
 def test_no_continent_name_stops_a_publish(engine, settings, tmp_path):
-    """"All" or "Disney Universal" once made every publish fail (a page written twice), and
+    """ "All" or "Disney Universal" once made every publish fail (a page written twice), and
     "!!!" wrote a dotfile with links to `//`."""
     world = World(parks=len(CONTINENTS), rides=len(CONTINENTS) * 2)
     seed(engine, world)
