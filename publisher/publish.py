@@ -277,7 +277,7 @@ class Run:
         if how == "csv":
             return to_csv(ctx["items"], ctx["view"]["columns"])
         assert self.env is not None, "assets are written before any page"
-        return self.env.get_template(how).render(page=ctx).encode("utf-8")
+        return render.xml_chars(self.env.get_template(how).render(page=ctx)).encode("utf-8")
 
 
 VOLATILE = ("generated_at", "data_as_of", "data_as_of_local")

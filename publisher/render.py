@@ -4,10 +4,15 @@ outside and may contain markup).
 Globals: `site` (generated_at, simulated, source and attribution), `asset(name)` (the
 fingerprinted URL of a file of `site/`), `url(kind, **ids)` (a root-relative URL of
 `publisher.urls`). Filters show numbers at the published precision of METRICS.md.
+
+Names come from the feed: a rendered page, feed or sitemap has every character XML 1.0
+forbids (U+0000, U+0001, U+000B, ...) replaced with U+FFFD (`xml_chars`), so each of them
+parses (JSON and CSV files keep names as sent).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +44,14 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
     env.filters.update(num=num, local_time=local_time, pct=pct)
     env.globals["charts"] = charts  # chart geometry for templates/_charts.html (presentation)
     return env
+
+
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_chars(text: str) -> str:
+    """A rendered text with U+FFFD for each character XML 1.0 forbids."""
+    return XML_FORBIDDEN.sub("\ufffd", text) if XML_FORBIDDEN.search(text) else text
 
 
 def _asset_lookup(asset_urls: Mapping[str, str]) -> Any:

@@ -7,7 +7,9 @@ The database tests publish a small seeded world (tests/seeding.py) on SQLite and
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from xml.etree import ElementTree
 
 from sqlalchemy import update
 
@@ -77,3 +79,43 @@ def test_no_continent_name_stops_a_publish(engine, settings, tmp_path):
         assert (site / f"rankings/rides/live/{found}/index.html").is_file()
     for page in files(site, ".html"):
         assert not [link for link in links_of(page) if "//" in link.split("://")[-1]], page
+
+
+CONTROL_PARK = "Park\x00One\x01Land\x0b"
+CONTROL_RIDE = "Ride\x0bTwo\x1f\ufffe"
+
+
+def rename(engine, parks: dict[int, str], rides: dict[int, str]) -> None:
+    with engine.begin() as conn:
+        for park_id, name in parks.items():
+            conn.execute(update(schema.parks).where(schema.parks.c.id == park_id).values(name=name))
+        for ride_id, name in rides.items():
+            conn.execute(update(schema.rides).where(schema.rides.c.id == ride_id).values(name=name))
+
+
+def test_every_xml_the_site_writes_parses_whatever_the_names(engine, settings, tmp_path):
+    """U+0000, U+0001, U+000B... (which the feed validator accepts) made awards/feed.xml not
+    well-formed. Pages, feed and sitemap show U+FFFD in their place; JSON keeps the names."""
+    seed(engine, World(parks=1, rides=8))  # the one park wins the awards: it is in the feed
+    rename(engine, {100: CONTROL_PARK}, {1000: CONTROL_RIDE, 1001: CONTROL_RIDE})
+    publish(engine, settings, tmp_path, NOW)
+    site = tmp_path / "current"
+    feed = ElementTree.parse(site / "awards/feed.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    titles = [e.findtext(f"{atom}title") for e in feed.iter(f"{atom}entry")]
+    assert titles and all("Park\ufffdOne\ufffdLand\ufffd" in t for t in titles)
+    assert ElementTree.parse(site / "sitemap.xml").getroot()
+    figures = 0
+    for page in files(site, ".html"):
+        text = page.read_text(encoding="utf-8")
+        assert not FORBIDDEN.search(text), page
+        for svg in re.findall(r"<svg .*?</svg>", text, re.DOTALL):
+            ElementTree.fromstring(svg)
+            figures += 1
+    assert figures > 10
+    assert "Ride\ufffdTwo\ufffd\ufffd" in (site / "rides/1000/index.html").read_text()
+    assert load(site / "data/v1/rides/1000.json")["ride"]["name"] == CONTROL_RIDE
+    assert load(site / "data/v1/parks/100.json")["park"]["name"] == CONTROL_PARK
+
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
