@@ -5,9 +5,12 @@ Globals: `site` (generated_at, simulated, source and attribution), `asset(name)`
 fingerprinted URL of a file of `site/`), `url(kind, **ids)` (a root-relative URL of
 `publisher.urls`). Filters show numbers at the published precision of METRICS.md.
 
-Names come from the feed: a rendered page, feed or sitemap has every character XML 1.0
-forbids (U+0000, U+0001, U+000B, ...) replaced with U+FFFD (`xml_chars`), so each of them
-parses (JSON and CSV files keep names as sent).
+Names come from the feed, so two rules hold for every value a template prints (JSON and CSV
+files keep names as sent): a value holding right-to-left text or a bidi control is isolated
+between U+2068 and U+2069 (`isolate`: an override in a name cannot reverse the text after it;
+the isolate marks work alike in HTML text, attributes, `<title>`, SVG and Atom, where `<bdi>`
+cannot go), and a rendered page, feed or sitemap has every character XML 1.0 forbids
+(U+0000, U+0001, U+000B, ...) replaced with U+FFFD (`xml_chars`), so each of them parses.
 """
 
 from __future__ import annotations
@@ -39,14 +42,29 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=isolate,
     )
     env.globals.update(site=dict(site or {}), url=urls.url, asset=_asset_lookup(asset_urls))
-    env.filters.update(num=num, local_time=local_time, pct=pct)
+    env.filters.update(num=num, local_time=local_time, pct=pct, isolate=isolate)
     env.globals["charts"] = charts  # chart geometry for templates/_charts.html (presentation)
     return env
 
 
+BIDI = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)  # right-to-left letters and the bidi controls
+FSI, PDI = "\u2068", "\u2069"
+ISOLATED = re.compile(f"{FSI}[^{FSI}{PDI}]*{PDI}")
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def isolate(value: Any) -> Any:
+    """A printed text with right-to-left letters or bidi controls, between U+2068 and U+2069
+    (markup built by the code is left alone; the names in it were isolated first)."""
+    if type(value) is not str or value.isascii() or not BIDI.search(ISOLATED.sub("", value)):
+        return value  # nothing to isolate, or isolated already (a caption made of a name)
+    return f"{FSI}{value}{PDI}"
 
 
 def xml_chars(text: str) -> str:

@@ -83,6 +83,10 @@ def test_no_continent_name_stops_a_publish(engine, settings, tmp_path):
 
 CONTROL_PARK = "Park\x00One\x01Land\x0b"
 CONTROL_RIDE = "Ride\x0bTwo\x1f\ufffe"
+OVERRIDE_PARK = "Evil\u202eLand"
+OVERRIDE_RIDE = "\u202bWide\u202eRide"
+ISOLATED = re.compile("\u2068[^\u2068\u2069<>]*\u2069")
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def rename(engine, parks: dict[int, str], rides: dict[int, str]) -> None:
@@ -119,3 +123,25 @@ def test_every_xml_the_site_writes_parses_whatever_the_names(engine, settings, t
 
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def test_a_right_to_left_override_in_a_name_reverses_nothing_around_it(engine, settings, tmp_path):
+    """U+202E in a name reversed the rest of the <title> and of table cells: every name is
+    isolated (U+2068 ... U+2069) wherever it is printed, so no bidi control reaches past it."""
+    seed(engine, World(parks=1, rides=8))
+    rename(engine, {100: OVERRIDE_PARK}, {1000: OVERRIDE_RIDE})
+    publish(engine, settings, tmp_path, NOW)
+    site = tmp_path / "current"
+    checked = 0
+    for page in [*files(site, ".html"), site / "awards/feed.xml"]:
+        text = page.read_text(encoding="utf-8")
+        if "\u202e" in text:
+            assert not BIDI_CONTROLS.search(ISOLATED.sub("", text)), page
+            checked += 1
+    assert checked > 20
+    ride = (site / "rides/1000/index.html").read_text(encoding="utf-8")
+    title = re.search("<title>(.*?)</title>", ride, re.DOTALL).group(1)
+    assert title.startswith(f"\u2068{OVERRIDE_RIDE}\u2069 at \u2068{OVERRIDE_PARK}\u2069: ")
+    assert f"<h1>\u2068{OVERRIDE_RIDE}\u2069</h1>" in ride
+    assert f'-t">Daily uptime of \u2068{OVERRIDE_RIDE}\u2069</title>' in ride  # the chart
+    assert load(site / "data/v1/rides/1000.json")["ride"]["name"] == OVERRIDE_RIDE
