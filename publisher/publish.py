@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 
 from hallofshame import db
 from hallofshame.clock import as_utc, iso, utcnow
+from hallofshame.package_data import shipped
 from hallofshame.settings import Settings
 from publisher import context, pages, parallel, release, render, schemas
 from publisher import data as site_data
@@ -40,8 +41,8 @@ from publisher.writer import Writer
 
 log = logging.getLogger(__name__)
 
-SITE = render.ROOT / "site"
-OPENAPI = render.ROOT / "web" / "openapi.json"
+SITE = shipped("assets")
+OPENAPI = shipped("openapi")
 CODE = Path(__file__).resolve().parent
 OLD_CACHE = ".publish-cache.pickle"
 
@@ -338,8 +339,6 @@ def csv_cell(value: Any) -> Any:
 def _write_assets(run: Run) -> dict[str, str]:
     """Every file of site/ under /assets/ with 8 hex digits of its content hash in the name."""
     found: dict[str, str] = {}
-    if not SITE.is_dir():
-        return found
     for path in sorted(p for p in SITE.rglob("*") if p.is_file()):
         content = path.read_bytes()
         name = path.relative_to(SITE).as_posix()
@@ -358,8 +357,7 @@ def _write_extras(run: Run, data: site_data.SiteData, settings: Settings) -> Non
     run.emit({"view": {}}, {}, (pages.Output("robots", "robots.txt"),))
     for name, schema in schemas.SCHEMAS.items():
         run.put(file_of(url("schema", name=name)), to_json(schema))
-    if OPENAPI.is_file():
-        run.put(file_of(url("openapi")), OPENAPI.read_bytes())
+    run.put(file_of(url("openapi")), OPENAPI.read_bytes())
     files = [
         {"url": f"/{rel}", "generated_at": entry["generated_at"]}
         for rel, entry in sorted(run.files.items())

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from hallofshame.clock import parse_instant
+from hallofshame.package_data import shipped
 from publisher import charts, urls
 from publisher.formats import NO_DATA, num, pct
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
+TEMPLATES = shipped("templates")
 
 
 def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = None) -> Environment:
