@@ -19,10 +19,7 @@ from tests.seeding import World, seed
 
 WORLD = World(parks=4, rides=32, hostile=False)
 NOW = WORLD.end
-TIED = (
-    101,
-    103,
-)  # London and Paris: 103 gets 101's daily rows: the same numbers, so the id breaks the tie
+TIED = (101, 103)  # London, Paris: 103 gets 101's days, so only the id breaks the tie
 
 
 @dataclass(frozen=True)
