@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 SITE = shipped("assets")
 OPENAPI = shipped("openapi")
 CODE = Path(__file__).resolve().parent
-OLD_CACHE = ".publish-cache.pickle"
 
 
 @dataclass
@@ -88,7 +87,6 @@ def publish(
     db.require_schema(engine)
     with docroot.locked():
         cache = SettledCache(docroot.root / CACHE_DIRECTORY, fresh=full)
-        (docroot.root / OLD_CACHE).unlink(missing_ok=True)  # a single file before 2026-11
         data = site_data.load(engine, now, cache)
         docroot.clean_stale()
         previous = docroot.current()
