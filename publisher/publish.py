@@ -127,7 +127,7 @@ def _build(
     old = _read_manifest(previous)
     run = Run(writer, old, iso(now) or "", incremental=not full and bool(old))
     assets = _write_assets(run)
-    site = site_globals(data, settings, now)
+    site = site_globals(data, settings)
     run.env = render.make_env(assets, site)
     run.fingerprint = _fingerprint(site, assets)
     builds = []  # (kind, ids, signature) of the pages that cannot be carried over
@@ -164,15 +164,12 @@ def _build(
     return summary, {"fingerprint": run.fingerprint, "files": run.files}
 
 
-def site_globals(data: site_data.SiteData, settings: Settings, now: datetime) -> dict[str, Any]:
-    """The `site` every template sees. No data_as_of here: a page shows its own (a completed
-    period's page must not change with every cycle)."""
+def site_globals(data: site_data.SiteData, settings: Settings) -> dict[str, Any]:
+    """The `site` every template sees. No stamps here: a page shows its own generated_at and
+    data_as_of (a completed period's page must not change with every cycle)."""
     return {
         "name": "Theme Park Hall of Shame",
-        "generated_at": iso(now),
         "simulated": data.simulated,
-        "source": {"name": context.SOURCE, "url": context.SOURCE_URL},
-        "attribution": {"text": context.ATTRIBUTION, "url": context.SOURCE_URL},
         "url": settings.site_url.rstrip("/"),
     }
 
@@ -372,15 +369,14 @@ def _write_extras(run: Run, data: site_data.SiteData, settings: Settings) -> Non
 
 
 def _fingerprint(site: dict[str, Any], assets: dict[str, str]) -> str:
-    """Templates, assets, the site globals (less generated_at) and the publisher's code: when
+    """Templates, assets, the site globals and the publisher's code: when
     any of them changes, every page is rendered again."""
     digest = hashlib.sha256()
     sources = [*sorted(render.TEMPLATES.rglob("*")), *sorted(CODE.glob("*.py"))]
     for path in sources:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    stable = {k: v for k, v in site.items() if k != "generated_at"}
-    digest.update(json.dumps([stable, assets], sort_keys=True).encode())
+    digest.update(json.dumps([site, assets], sort_keys=True).encode())
     return digest.hexdigest()[:16]
 
 

@@ -1,7 +1,7 @@
 """The Jinja environment every page is rendered with (autoescape on: ride names come from
 outside and may contain markup).
 
-Globals: `site` (generated_at, simulated, source and attribution), `asset(name)` (the
+Globals: `site` (name, simulated, the public base URL), `charts`, `asset(name)` (the
 fingerprinted URL of a file of `site/`), `url(kind, **ids)` (a root-relative URL of
 `publisher.urls`). Filters show numbers at the published precision of METRICS.md.
 """
