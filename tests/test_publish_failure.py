@@ -28,7 +28,7 @@ def test_a_bug_in_a_publish_is_logged_with_its_traceback(
     engine, settings, tmp_path, caplog, monkeypatch
 ):
     monkeypatch.setattr(sys.modules["publisher.publish"], "_write_extras", broken_template)
-    with caplog.at_level(logging.ERROR), pytest.raises(PublishError, match="^UndefinedError: "):
+    with caplog.at_level(logging.ERROR), pytest.raises(PublishError, match=r"^UndefinedError: "):
         publish(engine, settings, tmp_path, NOW)
     (record,) = [r for r in caplog.records if r.exc_info]
     assert record.name == "publisher.publish" and record.exc_info[0] is UndefinedError
