@@ -11,7 +11,6 @@ is new to the day, or a ride opens that was not active (the park's open threshol
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,9 +22,6 @@ from aggregator.compute import Frames, Result, compute
 from aggregator.load import ParkDay, add_counts, by_day, frame, load_snapshots, park_frame, times
 from hallofshame import metrics, schema
 from hallofshame.clock import to_db, utcnow
-
-if TYPE_CHECKING:
-    from aggregator.run import AggregateSummary
 
 CARRIED = [
     "ride_id",
@@ -54,13 +50,17 @@ CARRIED = [
 ]
 
 
-def update(conn: Connection, items: list[ParkDay], cap: int, summary: AggregateSummary):
-    """Add the new cycles of these provisional park-days; returns those to recompute whole."""
+def update(
+    conn: Connection, items: list[ParkDay], cap: int
+) -> tuple[list[ParkDay], list[ParkDay], int]:
+    """Add the new cycles of these provisional park-days. Returns the park-days to recompute
+    whole, those updated here and the snapshots read (the caller's summary counts them)."""
     rows, cycles, after = load_snapshots(conn, items)
     parks = park_frame(items, after)
     daily = carried_rides(conn, items)
     redo = needs_whole_day(rows, parks, daily)
     keep = [i for i in items if i.park_id not in redo]
+    read = 0
     if keep:
         ids = [i.park_id for i in keep]
         rides = standing_of(daily[daily["park_id"].isin(ids)])
@@ -72,10 +72,8 @@ def update(conn: Connection, items: list[ParkDay], cap: int, summary: AggregateS
         result = compute(frames, cap)
         merge(conn, result, daily)
         store.save_live(conn, result.live, parks)
-        summary.snapshots_read += len(frames.rows)
-        summary.days_incremental += len(keep)
-        summary.days.extend((i.park_id, i.day.isoformat(), "updated") for i in keep)
-    return [replace(i, since=None) for i in items if i.park_id in redo]
+        read = len(frames.rows)
+    return [replace(i, since=None) for i in items if i.park_id in redo], keep, read
 
 
 def carried_rides(conn: Connection, items: list[ParkDay]) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, or_, select
 
-from aggregator.spans import PARK, RIDE, Stats, period_stats
+from aggregator.spans import PARK, Stats, period_stats
 from hallofshame import metrics, schema
 from hallofshame.clock import as_utc
 
@@ -118,12 +118,6 @@ def all_period_stats(conn: Connection, level: str, period: str, now: datetime) -
     return period_stats(conn, level, None, period, now)
 
 
-def ranked(stats: dict[int, Stats], ids: list[int]) -> list[Stats]:
-    """The ids with a score, worst first (ties by id): the order of `aggregator.rank_parks`."""
-    scored = [stats[i] for i in ids if i in stats and stats[i].shame_score is not None]
-    return sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))
-
-
 def data_as_of(conn: Connection) -> datetime | None:
     """The latest aggregated cycle (the time the published numbers describe)."""
     latest = conn.scalar(select(func.max(schema.aggregated_cycles.c.cycle_at)))
@@ -203,11 +197,6 @@ def outages(conn: Connection, first: date, last: date) -> list[dict[str, Any]]:
         {**row, "start_at": as_utc(row["start_at"]), "end_at": as_utc(row["end_at"])}
         for row in conn.execute(query).mappings()
     ]
-
-
-def live_rides(conn: Connection, now: datetime) -> dict[int, Stats]:
-    """Every ride's live status (open, down, closed, unknown; stale when the cycle is old)."""
-    return period_stats(conn, RIDE, None, metrics.LIVE, now)
 
 
 def live_waits(conn: Connection) -> dict[int, int | None]:

@@ -106,7 +106,10 @@ def run_day(
     cap = metrics.gap_cap(settings.collect_interval_minutes) // timedelta(minutes=1)
     with engine.begin() as conn:
         quick = [i for i in items if i.since is not None]
-        redo = increment.update(conn, quick, cap, summary) if quick else []
+        redo, updated, read = increment.update(conn, quick, cap) if quick else ([], [], 0)
+        summary.snapshots_read += read
+        summary.days_incremental += len(updated)
+        summary.days.extend((i.park_id, i.day.isoformat(), "updated") for i in updated)
         whole = [i for i in items if i.since is None] + redo
         if not whole:
             return

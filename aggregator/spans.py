@@ -257,9 +257,7 @@ def rank_parks(conn: Connection, period: str, now: datetime, filter_name: str) -
     ids = [
         pid for pid, group, continent in rows if metrics.park_matches(filter_name, group, continent)
     ]
-    stats = period_stats(conn, PARK, ids, period, now)
-    scored = [s for s in stats.values() if s.shame_score is not None]
-    return sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))
+    return metrics.worst_first(period_stats(conn, PARK, ids, period, now).values())
 
 
 def rank_rides(conn: Connection, period: str, now: datetime, filter_name: str) -> list[Stats]:
@@ -277,6 +275,4 @@ def rank_rides(conn: Connection, period: str, now: datetime, filter_name: str) -
         for rid, group, continent in conn.execute(query)
         if metrics.park_matches(filter_name, group, continent)
     ]
-    stats = period_stats(conn, RIDE, ids, period, now)
-    scored = [s for s in stats.values() if s.shame_score is not None]
-    return sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))
+    return metrics.worst_first(period_stats(conn, RIDE, ids, period, now).values())

@@ -10,21 +10,13 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, tuple_, update
 
 from aggregator.compute import Result
 from aggregator.load import ParkDay, by_day
 from hallofshame import metrics, schema
 from hallofshame.db import upsert
 
-DAY_TABLES = (
-    schema.ride_hourly,
-    schema.park_hourly,
-    schema.ride_daily,
-    schema.park_daily,
-    schema.outage_events,
-    schema.ride_daily_waits,
-)
 CHUNK = 5000
 IGNORED = {"computed_at"}  # bookkeeping, not content: a re-run that changes nothing keeps it
 
@@ -48,11 +40,6 @@ def records(df: pd.DataFrame, table: Table, **constant: Any) -> list[dict[str, A
         {**dict(zip(names, values, strict=True)), **constant}
         for values in zip(*columns, strict=True)
     ]
-
-
-def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(insert(table), rows[start : start + CHUNK])
 
 
 def replace_days(

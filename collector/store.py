@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, insert, or_, select, update
 
@@ -13,9 +13,6 @@ from hallofshame import metrics, schema
 from hallofshame.clock import as_utc, to_db
 from hallofshame.db import upsert
 from hallofshame.kinds import KindRules
-
-if TYPE_CHECKING:
-    from collector.cycle import CycleSummary
 
 CHUNK = 1000  # ids per IN (...) list
 RIDE_FIELDS = ("park_id", "land_id", "land_name", "name", "kind")
@@ -187,8 +184,18 @@ def save_failures(
         conn.execute(insert(schema.fetch_failures), rows)
 
 
+class CycleRow(Protocol):
+    """What the cycle's row holds of its summary (`collector.cycle.CycleSummary`)."""
+
+    cycle_at: datetime
+    parks_ok: int
+    parks_failed: int
+    rides_seen: int
+    snapshots_written: int
+
+
 def save_cycle_row(
-    conn: Connection, summary: CycleSummary, started: datetime, finished: datetime
+    conn: Connection, summary: CycleRow, started: datetime, finished: datetime
 ) -> None:
     conn.execute(
         insert(schema.collection_cycles).values(

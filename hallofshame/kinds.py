@@ -10,8 +10,9 @@ from pathlib import Path
 
 from hallofshame.errors import StageError
 from hallofshame.metrics import KINDS, RIDE
+from hallofshame.package_data import shipped, shipped_default
 
-PATTERNS_FILE = Path(__file__).parent / "data" / "ride_kinds.txt"
+PATTERNS_FILE = shipped("ride_kinds")
 
 
 class OverrideFileError(StageError, ValueError):
@@ -45,8 +46,8 @@ def read_overrides(path: str | Path, column: str, allowed: set[str]) -> dict[tup
 
     A missing file is an error, not "no overrides": a setting that names a file nobody can read
     (a typo, a path relative to another directory) would otherwise drop every override quietly.
-    The default files exist in config/ (with no rows)."""
-    path = Path(path)
+    The default files are shipped in the package (with no rows), found from any directory."""
+    path = shipped_default(path)
     if not path.is_file():
         where = "" if path.is_absolute() else f" (relative to {Path.cwd()})"
         setting = f"{column.upper()}_OVERRIDES_FILE"

@@ -11,10 +11,10 @@ import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -292,6 +292,26 @@ def shame_score(weighted_down: float, weighted_time: float) -> float | None:
 def live_shame_score(weighted_down_now: float, weighted_active: float) -> float | None:
     """Live: 10 * Σ w over rides down now / Σ w over active rides (open parks only)."""
     return SHAME_SCALE * weighted_down_now / weighted_active if weighted_active else None
+
+
+class Scored(Protocol):
+    """Anything ranked: a park's or ride's numbers with its id and (maybe) a shame score."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def shame_score(self) -> float | None: ...
+
+
+S = TypeVar("S", bound=Scored)
+
+
+def worst_first(candidates: Iterable[S]) -> list[S]:
+    """The one ranking order of the site, the data files, the demo and the API: highest shame
+    score first, ties by id. Without a score ("no data") a park or ride is left out, never
+    ranked with a zero."""
+    scored = [c for c in candidates if c.shame_score is not None]
+    return sorted(scored, key=lambda c: (-(c.shame_score or 0.0), c.id))
 
 
 def uptime_pct(open_minutes: float, down_minutes: float) -> float | None:

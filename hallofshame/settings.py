@@ -137,11 +137,6 @@ def setting_names() -> list[str]:
     return [f.name.upper() for f in fields(Settings)]
 
 
-def setting_help() -> list[tuple[str, Any, str]]:
-    """(NAME, default, help) for every setting: the source of the README table."""
-    return [(f.name.upper(), f.default, f.metadata["help"]) for f in fields(Settings)]
-
-
 def _convert(name: str, kind: type, raw: Any) -> Any:
     if not isinstance(raw, str):
         return raw

@@ -17,8 +17,7 @@ if TYPE_CHECKING:  # the web app is imported by `hallofshame health` only, when 
 def incidents_of(health: Health, settings: Settings) -> dict[str, str]:
     """{incident key: one line for the operator} for everything wrong with `health`."""
     found: dict[str, str] = {}
-    for problem in health.problems:  # what makes /api/health answer 503
-        key = "database" if problem.startswith("database") else "stale-data"
+    for key, problem in health.problems.items():  # what makes /api/health answer 503
         found[f"health:{key}"] = problem
     failing = _failing_parks(health, settings)
     if failing:

@@ -75,9 +75,3 @@ def mark_mailed(path: Path, key: str) -> None:
     with _locked_state(path) as state:
         if key in state:
             state[key]["mailed"] = True
-
-
-def open_incidents(path: Path) -> dict[str, dict[str, Any]]:
-    """Every open incident (for `hallofshame health` and the tests)."""
-    with _locked_state(path) as state:
-        return {key: dict(entry) for key, entry in state.items()}

@@ -158,8 +158,7 @@ def ranking_order(
         down = [i for i in ids if stats[i].live_status == "down"]
         order = sorted(down, key=lambda i: (stats[i].tier or 9, -(today[i].down_minutes or 0), i))
     else:
-        scored = [stats[i] for i in ids if stats[i].shame_score is not None]
-        order = [s.id for s in sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))]
+        order = [s.id for s in metrics.worst_first(stats[i] for i in ids)]
     ranked = set(order)
     names = _names(data, level)
     rest = sorted((i for i in ids if i not in ranked), key=lambda i: (names[i].casefold(), i))
@@ -335,8 +334,7 @@ def today_numbers(data: SiteData, ride_id: int) -> dict[str, Any]:
 def worst_rides(data: SiteData, ride_ids: list[int]) -> list[dict[str, Any]]:
     period = "last-30-days"
     stats = data.stats[RIDE][period]
-    scored = [stats[i] for i in ride_ids if stats[i].shame_score is not None]
-    worst = sorted(scored, key=lambda s: (-(s.shame_score or 0.0), s.id))[:PARK_WORST_RIDES]
+    worst = metrics.worst_first(stats[i] for i in ride_ids)[:PARK_WORST_RIDES]
     return [
         {"ride_id": s.id, "name": data.catalog.rides[s.id].name, "period": period}
         | {k: shown(data, s)[k] for k in RIDE_NUMBERS}

@@ -27,9 +27,7 @@ from aggregator.spans import PARK, RIDE, Stats
 from hallofshame import metrics
 from publisher.cache import Lazy, LazyDict, SettledCache
 
-HEATMAP_DAYS = 30  # the park page's day x hour heatmap
-TREND_DAYS = 30  # daily shame trend (parks) and uptime history (rides)
-OUTAGE_DAYS = 30  # outage history on park and ride pages
+TREND_DAYS = 30  # the window of trends, uptime history, heatmaps and outage history
 PARK_OUTAGES = 10  # the longest outages a park page lists
 READERS = 3  # connections reading at once (the database does the summing)
 Rows = dict[int, list[dict[str, Any]]]

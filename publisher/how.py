@@ -4,16 +4,16 @@ and the named constants of `hallofshame.metrics`, so the page states the rules t
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from hallofshame import metrics
+from hallofshame.package_data import shipped
 from publisher.data import SiteData
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "metrics.md"
+DOC = shipped("docs") / "metrics.md"
 
 RULES = (
     ("STALE_AFTER", "A reading older than this is no data"),
@@ -31,11 +31,9 @@ RULES = (
 
 
 def context(data: SiteData) -> dict[str, Any]:
-    """The page's context: the rendered document (if the checkout has it) and the rules."""
-    body = None
-    if DOC.is_file():
-        parser = MarkdownIt("commonmark", {"html": False}).enable("table")
-        body = Markup(parser.render(DOC.read_text(encoding="utf-8")))  # raw HTML is escaped
+    """The page's context: the rendered document (shipped with the package) and the rules."""
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+    body = Markup(parser.render(DOC.read_text(encoding="utf-8")))  # raw HTML is escaped
     rules = [
         {"name": name, "value": _plain(getattr(metrics, name)), "meaning": meaning}
         for name, meaning in RULES

@@ -2,10 +2,13 @@
 the publishing process renders the first share while forked children render the others into
 the same staging directory, then it merges what each wrote (file entries and counts).
 
-Forked, not spawned: the children inherit the loaded numbers and the Jinja environment, and
-send back only their file entries. They never touch the database (everything a page can ask
-for is loaded before the fork), and each stops if its parent dies, so a killed publish leaves
-no child writing into a staging directory the next run removes.
+Forked, not spawned: the children inherit the loaded numbers and the Jinja environment (the
+pool's initializer hands them their shares without pickling), and send back only their file
+entries. They never touch the database (everything a page can ask for is loaded before the
+fork), and each stops if its parent dies, so a killed publish leaves no child writing into a
+staging directory the next run removes. A `ProcessPoolExecutor`, not a `multiprocessing.Pool`:
+a child that dies without an answer (the OOM killer) breaks the pool and fails the publish at
+once, where a Pool waits for the answer until the job's timeout.
 """
 
 from __future__ import annotations
@@ -14,7 +17,11 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from publisher.release import PublishError
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +30,8 @@ MAX_WORKERS = 4
 PARENT_CHECK_EVERY = 32  # pages between two checks that the parent is alive
 
 Item = tuple[Any, ...]  # (page kind, its URL ids, its signature)
-_shared: dict[str, Any] = {}  # what the forked children inherit
+RenderShare = Callable[[Sequence[Item], Callable[[], None] | None], Any]
+_inherited: dict[str, Any] = {}  # in a child only: what the initializer handed it
 
 
 def workers_for(pages: int, wanted: int = 0) -> int:
@@ -36,10 +44,7 @@ def workers_for(pages: int, wanted: int = 0) -> int:
 
 
 def render_all(
-    items: Sequence[Item],
-    render_share: Callable[[Sequence[Item], Callable[[], None] | None], Any],
-    merge: Callable[[Any], None],
-    count: int,
+    items: Sequence[Item], render_share: RenderShare, merge: Callable[[Any], None], count: int
 ) -> None:
     """Render `items` on `count` processes (`workers_for`): `render_share(share, check)`
     renders a share; in a child (`check` given, to call now and then) it returns its outcome,
@@ -49,19 +54,25 @@ def render_all(
         return
     log.debug("rendering %d pages on %d processes", len(items), count)
     shares = [items[i::count] for i in range(count)]
-    _shared.update(shares=shares, render_share=render_share, parent=os.getpid())
+    inherited = (shares, render_share, os.getpid())
+    fork = multiprocessing.get_context("fork")
     try:
-        with multiprocessing.get_context("fork").Pool(count - 1) as pool:
-            pending = [pool.apply_async(_child, (n,)) for n in range(1, count)]
+        with ProcessPoolExecutor(count - 1, fork, initializer=_adopt, initargs=inherited) as pool:
+            pending = [pool.submit(_child, n) for n in range(1, count)]
             render_share(shares[0], None)
             for outcome in pending:
-                merge(outcome.get())
-    finally:
-        _shared.clear()
+                merge(outcome.result())
+    except BrokenProcessPool as exc:
+        message = "a rendering process died without an answer (killed?); the live site is unchanged"
+        raise PublishError(message) from exc
+
+
+def _adopt(shares: list[Sequence[Item]], render_share: RenderShare, parent: int) -> None:
+    _inherited.update(shares=shares, render_share=render_share, parent=parent)
 
 
 def _child(n: int) -> Any:
-    parent = _shared["parent"]
+    parent = _inherited["parent"]
     seen = [0]
 
     def check() -> None:
@@ -69,4 +80,4 @@ def _child(n: int) -> Any:
         if seen[0] % PARENT_CHECK_EVERY == 0 and os.getppid() != parent:
             os._exit(1)  # the publish was killed: stop writing into its staging directory
 
-    return _shared["render_share"](_shared["shares"][n], check)
+    return _inherited["render_share"](_inherited["shares"][n], check)

@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 
 from hallofshame import db
 from hallofshame.clock import as_utc, iso, utcnow
+from hallofshame.package_data import shipped
 from hallofshame.settings import Settings
 from publisher import context, pages, parallel, release, render, schemas
 from publisher import data as site_data
@@ -39,10 +40,9 @@ from publisher.writer import Writer
 
 log = logging.getLogger(__name__)
 
-SITE = render.ROOT / "site"
-OPENAPI = render.ROOT / "web" / "openapi.json"
+SITE = shipped("assets")
+OPENAPI = shipped("openapi")
 CODE = Path(__file__).resolve().parent
-OLD_CACHE = ".publish-cache.pickle"
 
 
 @dataclass
@@ -86,7 +86,6 @@ def publish(
     db.require_schema(engine)
     with docroot.locked():
         cache = SettledCache(docroot.root / CACHE_DIRECTORY, fresh=full)
-        (docroot.root / OLD_CACHE).unlink(missing_ok=True)  # a single file before 2026-11
         data = site_data.load(engine, now, cache)
         docroot.clean_stale()
         previous = docroot.current()
@@ -100,6 +99,8 @@ def publish(
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
             release.manifest_of(staging).unlink(missing_ok=True)
+            if isinstance(exc, TemplateError | LookupError):  # a bug: keep where it happened
+                log.error("publish failed; the live site is unchanged", exc_info=exc)
             if isinstance(exc, OSError | TemplateError | LookupError):
                 raise PublishError(
                     f"{type(exc).__name__}: {exc} (the live site is unchanged)"
@@ -127,7 +128,7 @@ def _build(
     old = _read_manifest(previous)
     run = Run(writer, old, iso(now) or "", incremental=not full and bool(old))
     assets = _write_assets(run)
-    site = site_globals(data, settings, now)
+    site = site_globals(data, settings)
     run.env = render.make_env(assets, site)
     run.fingerprint = _fingerprint(site, assets)
     builds = []  # (kind, ids, signature) of the pages that cannot be carried over
@@ -164,15 +165,12 @@ def _build(
     return summary, {"fingerprint": run.fingerprint, "files": run.files}
 
 
-def site_globals(data: site_data.SiteData, settings: Settings, now: datetime) -> dict[str, Any]:
-    """The `site` every template sees. No data_as_of here: a page shows its own (a completed
-    period's page must not change with every cycle)."""
+def site_globals(data: site_data.SiteData, settings: Settings) -> dict[str, Any]:
+    """The `site` every template sees. No stamps here: a page shows its own generated_at and
+    data_as_of (a completed period's page must not change with every cycle)."""
     return {
         "name": "Theme Park Hall of Shame",
-        "generated_at": iso(now),
         "simulated": data.simulated,
-        "source": {"name": context.SOURCE, "url": context.SOURCE_URL},
-        "attribution": {"text": context.ATTRIBUTION, "url": context.SOURCE_URL},
         "url": settings.site_url.rstrip("/"),
     }
 
@@ -344,8 +342,6 @@ def _csv_line(cells: list[Any]) -> str:
 def _write_assets(run: Run) -> dict[str, str]:
     """Every file of site/ under /assets/ with 8 hex digits of its content hash in the name."""
     found: dict[str, str] = {}
-    if not SITE.is_dir():
-        return found
     for path in sorted(p for p in SITE.rglob("*") if p.is_file()):
         content = path.read_bytes()
         name = path.relative_to(SITE).as_posix()
@@ -364,8 +360,7 @@ def _write_extras(run: Run, data: site_data.SiteData, settings: Settings) -> Non
     run.emit({"view": {}}, {}, (pages.Output("robots", "robots.txt"),))
     for name, schema in schemas.SCHEMAS.items():
         run.put(file_of(url("schema", name=name)), to_json(schema))
-    if OPENAPI.is_file():
-        run.put(file_of(url("openapi")), OPENAPI.read_bytes())
+    run.put(file_of(url("openapi")), OPENAPI.read_bytes())
     files = [
         {"url": f"/{rel}", "generated_at": entry["generated_at"]}
         for rel, entry in sorted(run.files.items())
@@ -382,15 +377,14 @@ def _write_extras(run: Run, data: site_data.SiteData, settings: Settings) -> Non
 
 
 def _fingerprint(site: dict[str, Any], assets: dict[str, str]) -> str:
-    """Templates, assets, the site globals (less generated_at) and the publisher's code: when
+    """Templates, assets, the site globals and the publisher's code: when
     any of them changes, every page is rendered again."""
     digest = hashlib.sha256()
     sources = [*sorted(render.TEMPLATES.rglob("*")), *sorted(CODE.glob("*.py"))]
     for path in sources:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    stable = {k: v for k, v in site.items() if k != "generated_at"}
-    digest.update(json.dumps([stable, assets], sort_keys=True).encode())
+    digest.update(json.dumps([site, assets], sort_keys=True).encode())
     return digest.hexdigest()[:16]
 
 

@@ -1,7 +1,7 @@
 """The Jinja environment every page is rendered with (autoescape on: ride names come from
 outside and may contain markup).
 
-Globals: `site` (generated_at, simulated, source and attribution), `asset(name)` (the
+Globals: `site` (name, simulated, the public base URL), `charts`, `asset(name)` (the
 fingerprinted URL of a file of `site/`), `url(kind, **ids)` (a root-relative URL of
 `publisher.urls`). Filters show numbers at the published precision of METRICS.md.
 
@@ -18,18 +18,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from hallofshame.clock import parse_instant
+from hallofshame.package_data import shipped
 from publisher import charts, urls
 from publisher.formats import NO_DATA, num, pct
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
+TEMPLATES = shipped("templates")
 
 
 def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = None) -> Environment:

@@ -13,8 +13,11 @@ from pytest_httpserver import HTTPServer
 from cli import cli
 from hallofshame import schema
 from hallofshame.clock import to_db
+from hallofshame.settings import load_settings
+from ops.health import incidents_of
 from ops.runner import hallofshame_command, run_job
 from tests.test_ops_jobs import mails, ops_settings
+from web.health import Health
 
 NOW = datetime(2026, 7, 4, 18, 0, tzinfo=UTC)
 
@@ -86,6 +89,16 @@ def test_an_unreachable_database_is_an_incident(tmp_path):
     assert result.exit_code == 1
     found = json.loads(result.stdout)["incidents"]
     assert list(found) == ["health:database"]
+
+
+def test_an_incident_is_keyed_by_its_problem_not_by_its_wording():
+    """A staleness message that happens to start with "database" is still stale data."""
+    line = "database holds no cycle newer than 45 minutes"
+    found = Health(checked_at=NOW, problems={"stale-data": line})
+    assert incidents_of(found, load_settings(env_file=None, environ={})) == {
+        "health:stale-data": line
+    }
+    assert found.as_json()["problems"] == [line]  # /api/health still lists the lines
 
 
 def test_health_through_the_job_mails_each_problem_once_and_its_recovery(

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from aggregator import read
 from aggregator.spans import PARK, RIDE, period_stats
+from hallofshame import metrics
 from tests.seeding import World, seed
 
 WORLD = World()
@@ -41,7 +42,7 @@ def test_all_period_stats_is_period_stats_of_every_id(engine):
             batch = read.all_period_stats(conn, level, "last-7-days", WORLD.end)
             one = period_stats(conn, level, [min(batch)], "last-7-days", WORLD.end)
             assert batch[min(batch)] == one[min(batch)]
-            ranked = read.ranked(batch, list(batch))
+            ranked = metrics.worst_first(batch.values())
             scores = [s.shame_score for s in ranked]
             assert scores == sorted(scores, reverse=True) and len(ranked) > 0
 
@@ -55,8 +56,8 @@ def test_heatmap_trends_outages_and_live(engine):
         trends = read.daily_trends(conn, PARK, first, end)
         ride_trends = read.daily_trends(conn, RIDE, first, end)
         events = read.outages(conn, first, end)
-        live = read.live_rides(conn, WORLD.end)
-        stale = read.live_rides(conn, WORLD.end + timedelta(hours=1))
+        live = read.all_period_stats(conn, RIDE, metrics.LIVE, WORLD.end)
+        stale = read.all_period_stats(conn, RIDE, metrics.LIVE, WORLD.end + timedelta(hours=1))
         as_of = read.data_as_of(conn)
         simulated = read.is_simulated(conn)
     assert end - first == timedelta(days=29)

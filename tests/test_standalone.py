@@ -1,9 +1,15 @@
 """A clone stands alone and harms nothing: the demo keeps to its own database, simulated ids
-never look real, printed settings hide every password, a missing override file is an error."""
+never look real, printed settings hide every password, a missing override file is an error.
+And the package stands alone: installed (not editable) into a fresh venv, every command runs
+from any directory, with the templates, assets, docs and default files it ships."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +19,13 @@ from sqlalchemy import func, select
 from cli import cli
 from hallofshame import db, schema
 from hallofshame.kinds import OverrideFileError, read_overrides
+from hallofshame.metrics import TIERS
+from hallofshame.package_data import SHIPPED, shipped
 from hallofshame.settings import load_settings
 from simulator import SimConfig, Simulator, World
 from simulator.build import LAND_ID_BASE, PARK_ID_BASE, RIDE_ID_BASE
 from tests.conftest import FIXTURES
+from tests.local_servers import free_port, get, running
 from tests.test_cli import NOW, run
 
 DEMO = ("demo", "--days", "0.05", "--parks", "2", "--rides", "30", "--until", "2026-07-04T18:00Z",
@@ -185,3 +194,83 @@ def test_aggregate_with_a_missing_tier_file_is_one_line_and_writes_nothing(
 
 def simulator_running() -> Simulator:
     return Simulator(SimConfig(seed=7, parks=3, rides=40), now=NOW, speed=0)
+
+
+def test_the_default_override_files_are_found_from_any_directory(tmp_path, monkeypatch):
+    """The defaults name files shipped in the package, not files relative to where one runs."""
+    monkeypatch.chdir(tmp_path)
+    defaults = load_settings(env_file=None, environ={})
+    assert read_overrides(defaults.kind_overrides_file, "kind", {"ride"}) == {}
+    assert read_overrides(defaults.tier_overrides_file, "tier", {str(t) for t in TIERS}) == {}
+    mine = tmp_path / "config" / "mine.csv"  # any other relative path is the caller's
+    mine.parent.mkdir()
+    mine.write_text("park_id,ride_id,kind\n1,2,other\n", encoding="utf-8")
+    assert read_overrides("config/mine.csv", "kind", {"other"}) == {(1, 2): "other"}
+
+
+@pytest.mark.parametrize("kind", sorted(SHIPPED))
+def test_every_kind_of_shipped_file_is_found(kind):
+    found = shipped(kind)
+    assert found.exists()
+    assert found.is_dir() or found.stat().st_size > 0
+
+
+ROOT = Path(__file__).resolve().parents[1]
+NOT_SHIPPED = shutil.ignore_patterns(
+    ".git", ".venv", "var", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", "tests"
+)
+
+
+@pytest.mark.venv
+def test_a_plain_install_runs_every_command_from_anywhere(tmp_path):
+    """`pip install .` (not editable) into a fresh venv, then, from a directory that is not the
+    checkout and with the default settings: db upgrade, collect from the simulator, aggregate,
+    publish and serve. The source is copied first, so the build writes nothing into the
+    checkout."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, symlinks=True, ignore=NOT_SHIPPED)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    pip = [venv / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-input", "--no-compile"]
+    subprocess.run([*pip, source], check=True, capture_output=True)
+    shutil.rmtree(source)  # nothing may be read from a checkout
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    command = [str(venv / "bin" / "hallofshame")]
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+
+    def hos(*args: str) -> str:
+        done = subprocess.run(
+            [*command, *args], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, f"{args}: {done.stderr}"
+        return done.stdout
+
+    sim_port, now = free_port(), "2026-07-04T18:00:00Z"
+    simulate = [*command, "simulate", "--port", str(sim_port), "--parks", "3", "--rides", "40",
+                "--seed", "7", "--speed", "0", "--now", now]  # fmt: skip
+    hos("db", "upgrade")
+    with running(simulate, sim_port, "the simulator", cwd=elsewhere, env=env):
+        env["QUEUE_TIMES_URL"] = f"http://127.0.0.1:{sim_port}"
+        collected = json.loads(hos("collect", "--now", now, "--json"))
+    assert collected["parks_ok"] == 3 and collected["rides_seen"] == 40
+    hos("aggregate", "--now", "2026-07-04T18:00:30Z")
+    published = json.loads(hos("publish", "--now", "2026-07-04T18:01:00Z", "--json"))
+    assert published["files"] > 50
+    assert (elsewhere / "var" / "docroot" / "current" / "index.html").is_file()
+
+    port = free_port()
+    serve = [*command, "serve", "--port", str(port)]
+    with running(serve, port, "hallofshame serve", cwd=elsewhere, env=env):
+        home, how = get(port, "/"), get(port, "/how-we-measure/")
+        openapi, api = get(port, "/data/v1/openapi.json"), get(port, "/api/openapi.json")
+    assert home.status == how.status == openapi.status == api.status == 200
+    assert b"/assets/style." in home.body  # the shipped stylesheet, fingerprinted
+    doc = shipped("docs").joinpath("metrics.md").read_text(encoding="utf-8").splitlines()
+    first_words = next(line for line in doc if line and not line.startswith("#"))
+    assert first_words.encode() in how.body  # docs/metrics.md, rendered
+    assert (
+        json.loads(openapi.body)
+        == json.loads(api.body)
+        == json.loads(shipped("openapi").read_bytes())
+    )

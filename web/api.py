@@ -7,7 +7,6 @@ output uses (aggregator.span_stats, metrics), and answers JSON with Cache-Contro
 from __future__ import annotations
 
 from datetime import date, timedelta
-from importlib import resources
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -15,6 +14,7 @@ from sqlalchemy import Connection, select
 
 from aggregator import PARK, RIDE, span_stats
 from hallofshame import metrics, schema
+from hallofshame.package_data import shipped
 from web.errors import ApiError
 from web.health import check_health
 from web.params import DayQuery, IdPath, RangeQuery, parse
@@ -103,7 +103,7 @@ def health() -> tuple[Response, int]:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document of this API (the publisher also copies it to /data/v1/)."""
-    text = (resources.files("web") / "openapi.json").read_text(encoding="utf-8")
+    text = shipped("openapi").read_text(encoding="utf-8")
     response = current_app.response_class(text, mimetype="application/json")
     return _conditional(response, 3600)
 

@@ -36,7 +36,9 @@ class Health:
     last_cycle_parks_failed: int | None = None
     last_aggregation_at: datetime | None = None
     last_publish_at: datetime | None = None
-    problems: list[str] = field(default_factory=list)  # each makes the status unhealthy
+    # {key: one line}, each makes the status unhealthy; the key ("database", "stale-data") names
+    # the operator's incident (ops.health), the line is what /api/health lists
+    problems: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -59,7 +61,7 @@ class Health:
             "last_cycle_parks_failed": self.last_cycle_parks_failed,
             "last_aggregation_at": iso(self.last_aggregation_at),
             "last_publish_at": iso(self.last_publish_at),
-            "problems": self.problems,
+            "problems": list(self.problems.values()),
             "warnings": self.warnings,
         }
 
@@ -71,7 +73,7 @@ def check_health(engine: Engine, settings: Settings, now: datetime) -> Health:
         _read_database(engine, health)
     except SQLAlchemyError as exc:
         health.database = f"unreachable: {db.one_line(exc)}"
-        health.problems.append(f"database {health.database}")
+        health.problems["database"] = f"database {health.database}"
     health.last_publish_at = last_publish(Path(settings.docroot))
     _judge(health, timedelta(minutes=settings.health_max_cycle_age_minutes))
     return health
@@ -110,10 +112,10 @@ def _judge(health: Health, max_age: timedelta) -> None:
     if health.database != "ok":
         return
     if health.last_cycle_at is None:
-        health.problems.append("stale: no successful collection cycle yet")
+        health.problems["stale-data"] = "stale: no successful collection cycle yet"
     elif health.checked_at - health.last_cycle_at > max_age:
         minutes = int((health.checked_at - health.last_cycle_at).total_seconds() // 60)
-        health.problems.append(f"stale: last successful cycle {minutes} minutes ago")
+        health.problems["stale-data"] = f"stale: last successful cycle {minutes} minutes ago"
     if health.last_cycle_parks_failed:
         total = health.last_cycle_parks_failed + (health.last_cycle_parks_ok or 0)
         health.warnings.append(f"{health.last_cycle_parks_failed} of {total} parks failed")

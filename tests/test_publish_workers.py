@@ -1,0 +1,46 @@
+"""Pages rendered on forked workers (`publisher.parallel`): a worker that dies (the OOM killer,
+a crash) fails the publish at once with one line, and leaves the live site as it was; it never
+leaves the publish waiting for an answer that cannot come until the job's timeout."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from dataclasses import replace
+
+import pytest
+
+from publisher import PublishError, publish
+from tests.seeding import World, seed
+
+WORLD = World()
+NOW = WORLD.end
+
+
+def test_a_worker_that_dies_fails_the_publish_at_once(engine, settings, tmp_path, monkeypatch):
+    seed(engine, WORLD)
+    publish(engine, settings, tmp_path, NOW)
+    current = os.readlink(tmp_path / "current")
+    module = sys.modules["publisher.publish"]
+    parent, emit = os.getpid(), module.Run.emit
+
+    def dies_in_a_child(self, *args, **kwargs):
+        if os.getpid() != parent:
+            os._exit(9)  # as if killed: no exception, no answer
+        return emit(self, *args, **kwargs)
+
+    def hung(*args: object) -> None:
+        raise TimeoutError("the publish waited for a dead worker")
+
+    monkeypatch.setattr(module.Run, "emit", dies_in_a_child)
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        with pytest.raises(PublishError, match="a rendering process died"):
+            publish(engine, replace(settings, publish_workers=2), tmp_path, NOW, full=True)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert os.readlink(tmp_path / "current") == current
+    assert not [p for p in (tmp_path / "releases").iterdir() if p.name.endswith(".tmp")]
