@@ -11,15 +11,19 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from wsgiref.simple_server import make_server
 
 import pytest
 
 from hallofshame import db
 from hallofshame.settings import load_settings
 from publisher import publish
-from tests.local_servers import ROOT, free_port, get, running
+from publisher.serve import QuietHandler, StaticSite, ThreadingServer
+from publisher.webserver import apache_section, vhost_section
+from tests.local_servers import ROOT, VHOST, free_port, get, running
 from tests.local_servers import apache as local_apache
 from tests.seeding import World, seed
 
@@ -238,3 +242,103 @@ def test_nothing_outside_the_docroot_is_reachable(apache, path):
     assert response.status in (400, 403, 404), path
     assert b"outside the docroot" not in response.body
     assert b"an old release" not in response.body
+
+
+@pytest.fixture(scope="module")
+def serve(site: Path) -> Iterator[int]:
+    """`hallofshame serve`'s site over the same docroot, its embeds framed by the same shops."""
+    app = StaticSite(site / "docroot", frame_ancestors=SHOPS)
+    server = make_server("127.0.0.1", 0, app, ThreadingServer, QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    server.server_close()
+
+
+SEEN = (
+    "Content-Type",
+    "Content-Encoding",
+    "Content-Length",
+    "Cache-Control",
+    "ETag",
+    "Last-Modified",
+    "Access-Control-Allow-Origin",
+    "X-Frame-Options",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+)
+PREVIEWED = [
+    "/",
+    "/index.html",
+    "/index.html.gz",
+    PARK,
+    "/rankings/parks/live/all/",
+    "/rankings/rides/yesterday/all/",
+    "/embed/rankings/parks/today/all/",
+    "/embed/parks/100/",
+    "/data/v1/catalog.json",
+    "/data/v1/parks/100.json",
+    "/data/v1/rankings/parks/today/all.csv",
+    "/data/v1/rankings/parks/last-week/all.json",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/x/..",
+    "/rankings/./parks/live/all/",
+    "ASSET",
+]
+
+
+@pytest.mark.parametrize("accept", ["", "gzip", "gzip;q=0", "br, gzip;q=0.5", "GZIP, deflate"])
+@pytest.mark.parametrize("path", PREVIEWED)
+def test_serve_answers_what_the_vhost_answers(apache, serve, site, path, accept):
+    """The same bytes and the same headers from `hallofshame serve` as from production."""
+    path = asset(site) if path == "ASSET" else path
+    headers = {"Accept_Encoding": accept} if accept else {}
+    ours, theirs = get(serve, path, **headers), get(apache, path, **headers)
+    assert (ours.status, ours.body) == (theirs.status, theirs.body), path
+    assert {h: ours.header(h) for h in SEEN} == {h: theirs.header(h) for h in SEEN}, path
+    assert "Accept-Encoding" in ours.header("Vary") and "Accept-Encoding" in theirs.header("Vary")
+    etag, modified = theirs.header("ETag"), theirs.header("Last-Modified")
+    for condition in ({"If_None_Match": etag}, {"If_Modified_Since": modified}):
+        ours, theirs = (
+            get(serve, path, **headers, **condition),
+            get(apache, path, **headers, **condition),
+        )
+        assert ours.status == theirs.status == 304, (path, condition)
+        assert ours.header("ETag") == theirs.header("ETag") == etag
+        assert ours.header("Cache-Control") == theirs.header("Cache-Control")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/leak.txt",
+        "/up/secret.txt",
+        "/.secret",
+        "/data/v1/parks/",
+        "/assets/",
+        "/rankings/parks/next-year/all/",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/rankings/../../secret.txt",
+        "/current/index.html",
+        "/releases/20200101T000000000000Z/old.html",
+    ],
+)
+def test_serve_refuses_what_the_vhost_refuses(apache, serve, path):
+    ours, theirs = get(serve, path), get(apache, path)
+    assert ours.status == theirs.status, path
+    assert b"outside the docroot" not in ours.body and b"an old release" not in ours.body
+
+
+def test_gzip_with_q_0_is_refused(apache, site):
+    for accept in ("gzip;q=0", "gzip; q=0.0, br", "identity, gzip;q=0.000"):
+        page = get(apache, "/", Accept_Encoding=accept)
+        assert page.status == 200 and page.header("Content-Encoding") is None, accept
+        assert page.body == current(site, "index.html").read_bytes()
+
+
+def test_the_vhost_holds_the_table_serve_follows():
+    assert vhost_section(VHOST) == apache_section(), "run `python -m publisher.webserver`"
