@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from hallofshame.settings import Settings, load_settings
-from tests.local_servers import ROOT, free_port, get, running
+from tests.local_servers import ROOT, free_port, get, gunicorn_command, running
 from tests.tcp_proxy import TcpProxy
 from tests.test_hang import HALLOFSHAME, SilentHost
 from web import create_app
@@ -121,8 +120,7 @@ def assert_served_unavailable(port: int) -> None:
 def test_gunicorn_answers_503_on_a_host_that_never_answers(silent_url, tmp_path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": silent_url, "DOCROOT": str(tmp_path)}
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-    with running([*command, "web.wsgi:application"], port, "gunicorn", cwd=ROOT, env=env):
+    with running(gunicorn_command(port), port, "gunicorn", cwd=ROOT, env=env):
         assert_served_unavailable(port)
 
 
