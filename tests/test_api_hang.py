@@ -108,6 +108,7 @@ def test_a_locked_sqlite_file_is_a_503_after_the_api_busy_timeout(
 
 
 def assert_served_unavailable(port: int) -> None:
+    assert get(port, "/api/openapi.json", timeout=30).status == 200  # a worker is up
     started = time.monotonic()
     health = get(port, "/api/health", timeout=30)
     assert time.monotonic() - started < CONNECT_S + SLACK_S
