@@ -71,11 +71,20 @@ def run_stage(step: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T
     raise AssertionError("unreachable")  # fail() exits
 
 
+# What creating an engine raises for a DATABASE_URL it cannot use (malformed, unknown driver).
+UNUSABLE_URL = (db.DatabaseError, SQLAlchemyError, ImportError)
+
+
 def engine_for(settings: Settings) -> Any:
     try:
         return db.make_engine(settings.database_url)
-    except (db.DatabaseError, SQLAlchemyError, ImportError) as exc:
-        fail(f"cannot use DATABASE_URL: {mask_secret(str(exc), whole=False)}")
+    except UNUSABLE_URL as exc:
+        unusable_url(exc)
+
+
+def unusable_url(exc: Exception) -> None:
+    """One line, no secret, exit 1: DATABASE_URL cannot be used."""
+    fail(f"cannot use DATABASE_URL: {mask_secret(str(exc), whole=False)}")
 
 
 def job_time(now: datetime | None) -> datetime | None:
@@ -114,10 +123,16 @@ def mask_secret(value: str, whole: bool = True) -> str:
 
 def api_mount(settings: Settings) -> dict[str, Any]:
     """The API (`web.create_app`) at /api/, for the commands that serve the site locally, so
-    the site and its lookups answer on one port as they do behind Apache."""
+    the site and its lookups answer on one port as they do behind Apache. Clients reach it
+    directly: no proxy's X-Forwarded-For is trusted (any client could send one and so pass
+    the rate limit under a new name each time), whatever API_PROXY_COUNT says for gunicorn."""
     from web import create_app  # only the serving commands pay for building the Flask app
 
-    return {"/api/": create_app(settings)}
+    try:
+        return {"/api/": create_app(settings.with_overrides(api_proxy_count=0))}
+    except UNUSABLE_URL as exc:
+        unusable_url(exc)
+    raise AssertionError("unreachable")  # unusable_url() exits
 
 
 def report(stage: str, summary: Mapping[str, Any]) -> None:

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import mysql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from hallofshame.errors import StageError
 
@@ -35,11 +35,17 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     if parsed.get_backend_name() in ("mysql", "mariadb"):
-        defaults = {"charset": "utf8mb4", **MYSQL_TIMEOUTS_S}
-        missing = {key: str(value) for key, value in defaults.items() if key not in parsed.query}
-        parsed = parsed.update_query_dict(missing)
-        return create_engine(parsed, pool_pre_ping=True, pool_recycle=3600, pool_size=5)
+        return create_engine(
+            mysql_url(parsed, MYSQL_TIMEOUTS_S), pool_pre_ping=True, pool_recycle=3600, pool_size=5
+        )
     raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r} in DATABASE_URL")
+
+
+def mysql_url(parsed: URL, timeouts: Mapping[str, int]) -> URL:
+    """A MariaDB URL with utf8mb4 and `timeouts` (seconds), unless the URL sets its own."""
+    defaults = {"charset": "utf8mb4", **timeouts}
+    missing = {key: str(value) for key, value in defaults.items() if key not in parsed.query}
+    return parsed.update_query_dict(missing)
 
 
 def _sqlite_engine(url: str) -> Engine:

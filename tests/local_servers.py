@@ -13,6 +13,7 @@ import os
 import pwd
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,9 +22,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 VHOST = ROOT / "deploy" / "apache" / "hallofshame.conf"
+GUNICORN_CONF = ROOT / "deploy" / "systemd" / "gunicorn.conf.py"
 MODULES = Path("/usr/lib/apache2/modules")
 MODULES_NEEDED = ["mpm_event", "authz_core", "mime", "dir", "env", "rewrite", "headers", "proxy"]
-MODULES_NEEDED += ["proxy_http", "filter", "deflate", "autoindex"]  # Debian enables autoindex
+MODULES_NEEDED += ["proxy_http", "filter", "deflate", "alias", "autoindex"]  # Debian enables both
 
 
 def free_port() -> int:
@@ -54,6 +56,13 @@ def running(command: list[str], port: int, what: str, **popen: Any) -> Iterator[
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def gunicorn_command(port: int, workers: int = 1) -> list[str]:
+    """gunicorn serving web.wsgi with the production settings file, on a loopback port."""
+    command = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONF)]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    return [*command, "web.wsgi:application"]
 
 
 def run_as() -> tuple[str, str]:
@@ -92,6 +101,7 @@ Define HOS_SERVER_NAME 127.0.0.1
 Define HOS_DOCROOT {site}/docroot
 Define HOS_GUNICORN http://127.0.0.1:{backend}
 Define HOS_SHOP_ORIGINS "{shops}"
+Define HOS_APP {ROOT}
 Include {VHOST}
 """
 

@@ -1,4 +1,5 @@
-"""A loopback TCP proxy a test can cut, to take a database away mid-run."""
+"""A loopback TCP proxy a test can cut, to take a database away mid-run, or freeze, to make it
+hang: connections stay open and nothing more gets through, either way."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ def _shut(sock: socket.socket) -> None:
 
 
 class TcpProxy:
-    """Forwards 127.0.0.1:<port> to a target; `cut()` closes every connection and the port."""
+    """Forwards 127.0.0.1:<port> to a target; `cut()` closes every connection and the port,
+    `freeze()` keeps them (and the port) open but passes nothing on any more."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
@@ -21,6 +23,7 @@ class TcpProxy:
         self.port = self.listener.getsockname()[1]
         self.sockets: list[socket.socket] = []
         self.closed = threading.Event()
+        self.frozen = threading.Event()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -34,13 +37,18 @@ class TcpProxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         with suppress(OSError):  # cut() or the other direction closed the pair
             while data := source.recv(65536):
+                if self.frozen.is_set():
+                    self.closed.wait()  # swallowed: the sender waits for an answer in vain
+                    return
                 sink.sendall(data)
         _shut(source)
         _shut(sink)
+
+    def freeze(self) -> None:
+        self.frozen.set()
 
     def cut(self) -> None:
         self.closed.set()

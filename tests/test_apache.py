@@ -7,19 +7,26 @@ server, to show the precompressed files are served as they are, never compressed
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
-import sys
+import socket
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
+from wsgiref.simple_server import make_server
 
 import pytest
 
 from hallofshame import db
 from hallofshame.settings import load_settings
 from publisher import publish
-from tests.local_servers import ROOT, free_port, get, running
+from publisher.serve import QuietHandler, StaticSite, ThreadingServer
+from publisher.webserver import apache_section, vhost_section
+from tests.local_servers import ROOT, VHOST, free_port, get, gunicorn_command, running
 from tests.local_servers import apache as local_apache
 from tests.seeding import World, seed
 
@@ -58,6 +65,7 @@ def build_docroot(site: Path) -> None:
     old = site / "docroot" / "releases" / "20200101T000000000000Z"
     old.mkdir()
     (old / "old.html").write_text("an old release")
+    time.sleep(1.1)  # Apache makes the ETag of a file changed within the last second weak
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +88,7 @@ def gunicorn(site: Path) -> Iterator[int]:
     database = site / "site.sqlite3"
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DOCROOT": str(site / "docroot")}
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-    with running([*command, "web.wsgi:application"], port, "gunicorn", cwd=ROOT, env=env):
+    with running(gunicorn_command(port), port, "gunicorn", cwd=ROOT, env=env):
         yield port
 
 
@@ -238,3 +245,166 @@ def test_nothing_outside_the_docroot_is_reachable(apache, path):
     assert response.status in (400, 403, 404), path
     assert b"outside the docroot" not in response.body
     assert b"an old release" not in response.body
+
+
+@pytest.fixture(scope="module")
+def serve(site: Path) -> Iterator[int]:
+    """`hallofshame serve`'s site over the same docroot, its embeds framed by the same shops."""
+    app = StaticSite(site / "docroot", frame_ancestors=SHOPS)
+    server = make_server("127.0.0.1", 0, app, ThreadingServer, QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    server.server_close()
+
+
+SEEN = (
+    "Content-Type",
+    "Content-Encoding",
+    "Content-Length",
+    "Cache-Control",
+    "ETag",
+    "Last-Modified",
+    "Access-Control-Allow-Origin",
+    "X-Frame-Options",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+)
+PREVIEWED = [
+    "/",
+    "/index.html",
+    "/index.html.gz",
+    PARK,
+    "/rankings/parks/live/all/",
+    "/rankings/rides/yesterday/all/",
+    "/embed/rankings/parks/today/all/",
+    "/embed/parks/100/",
+    "/data/v1/catalog.json",
+    "/data/v1/parks/100.json",
+    "/data/v1/rankings/parks/today/all.csv",
+    "/data/v1/rankings/parks/last-week/all.json",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/x/..",
+    "/rankings/./parks/live/all/",
+    "ASSET",
+]
+
+
+@pytest.mark.parametrize("accept", ["", "gzip", "gzip;q=0", "br, gzip;q=0.5", "GZIP, deflate"])
+@pytest.mark.parametrize("path", PREVIEWED)
+def test_serve_answers_what_the_vhost_answers(apache, serve, site, path, accept):
+    """The same bytes and the same headers from `hallofshame serve` as from production."""
+    path = asset(site) if path == "ASSET" else path
+    headers = {"Accept_Encoding": accept} if accept else {}
+    ours, theirs = get(serve, path, **headers), get(apache, path, **headers)
+    assert (ours.status, ours.body) == (theirs.status, theirs.body), path
+    assert {h: ours.header(h) for h in SEEN} == {h: theirs.header(h) for h in SEEN}, path
+    assert "Accept-Encoding" in ours.header("Vary") and "Accept-Encoding" in theirs.header("Vary")
+    etag, modified = theirs.header("ETag"), theirs.header("Last-Modified")
+    for condition in ({"If_None_Match": etag}, {"If_Modified_Since": modified}):
+        ours, theirs = (
+            get(serve, path, **headers, **condition),
+            get(apache, path, **headers, **condition),
+        )
+        assert ours.status == theirs.status == 304, (path, condition)
+        assert ours.header("ETag") == theirs.header("ETag") == etag
+        assert ours.header("Cache-Control") == theirs.header("Cache-Control")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/leak.txt",
+        "/up/secret.txt",
+        "/.secret",
+        "/data/v1/parks/",
+        "/assets/",
+        "/rankings/parks/next-year/all/",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/rankings/../../secret.txt",
+        "/current/index.html",
+        "/releases/20200101T000000000000Z/old.html",
+    ],
+)
+def test_serve_refuses_what_the_vhost_refuses(apache, serve, path):
+    ours, theirs = get(serve, path), get(apache, path)
+    assert ours.status == theirs.status, path
+    assert b"outside the docroot" not in ours.body and b"an old release" not in ours.body
+
+
+def test_gzip_with_q_0_is_refused(apache, site):
+    for accept in ("gzip;q=0", "gzip; q=0.0, br", "identity, gzip;q=0.000"):
+        page = get(apache, "/", Accept_Encoding=accept)
+        assert page.status == 200 and page.header("Content-Encoding") is None, accept
+        assert page.body == current(site, "index.html").read_bytes()
+
+
+def test_the_vhost_holds_the_table_serve_follows():
+    assert vhost_section(VHOST) == apache_section(), "run `python -m publisher.webserver`"
+
+
+ERRORS = ROOT / "deploy" / "apache" / "errors"
+
+
+def assert_json_error(response, status: int) -> None:
+    assert response.status == status
+    assert response.header("Content-Type") == "application/json; charset=utf-8"
+    assert json.loads(response.body) == json.loads((ERRORS / f"{status}.json").read_bytes())
+    assert response.header("Cache-Control") == "no-store"
+
+
+def test_every_error_document_is_the_apps_shape():
+    for path in sorted(ERRORS.glob("*.json")):
+        body = json.loads(path.read_bytes())
+        assert list(body) == ["error"] and list(body["error"]) == ["status", "message"], path
+        assert body["error"]["status"] == int(path.stem) and body["error"]["message"], path
+
+
+class Garbage:
+    """A backend that reads every request and hangs up without a word."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        with suppress(OSError):
+            while True:
+                conn, _ = self.listener.accept()
+                conn.recv(65536)
+                conn.close()
+
+
+@pytest.fixture(scope="module")
+def broken_backends(tmp_path_factory) -> Iterator[dict[int, int]]:
+    """The vhost in front of no gunicorn at all (503) and of one that speaks garbage (502)."""
+    garbage = Garbage()
+    with (
+        local_apache(tmp_path_factory.mktemp("down"), free_port(), free_port(), SHOPS) as down,
+        local_apache(tmp_path_factory.mktemp("bad"), free_port(), garbage.port, SHOPS) as bad,
+    ):
+        yield {503: down, 502: bad}
+    garbage.listener.close()
+
+
+@pytest.mark.parametrize("status", [502, 503])
+def test_apaches_own_api_errors_are_json(broken_backends, status):
+    for path in ("/api/health", "/api/v1/parks/1/stats?from=2026-07-04&to=2026-07-04"):
+        assert_json_error(get(broken_backends[status], path), status)
+
+
+def test_what_apache_passes_on_gunicorn_never_refuses_in_html(apache):
+    """gunicorn alone answers these with its HTML 414 and 400; behind the vhost the app
+    answers them, in JSON."""
+    long = get(apache, "/api/v1/parks/1/stats?from=2026-07-04&to=2026-07-04&x=" + "a" * 6000)
+    assert long.status == 400 and json.loads(long.body)["error"]["message"].startswith("unknown")
+    many = {f"X_Extra_{n}": "1" for n in range(99)}  # and Host: Apache's 100; it adds three
+    crowded = get(apache, "/api/health", **many)
+    assert crowded.status == 503 and json.loads(crowded.body)["status"] == "unhealthy"
+    slashes = get(apache, "/api//health")  # Apache merges the slashes: the app's health
+    assert slashes.status == 503 and json.loads(slashes.body)["status"] == "unhealthy"

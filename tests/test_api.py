@@ -168,3 +168,32 @@ def test_the_openapi_document_is_served(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200 and response.json["openapi"].startswith("3.1")
     assert "/api/v1/rides/{ride_id}/timeline" in response.json["paths"]
+
+
+def test_double_slashes_are_a_json_404_not_a_redirect(client):
+    for url in ("/api//health", "/api/v1//parks/30/stats?from=2026-07-04&to=2026-07-05"):
+        response = client.get(url)
+        assert response.status_code == 404 and response.json["error"]["status"] == 404, url
+
+
+def test_browser_apps_on_other_sites_may_read_v1(client):
+    origin = {"Origin": "https://fan-app.example.net"}
+    answer = client.get(f"/api/v1/parks/30/stats?from={DAY1}&to={DAY2}", headers=origin)
+    assert answer.status_code == 200
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in answer.headers
+    assert "ETag" in answer.headers["Access-Control-Expose-Headers"]
+    missing = client.get("/api/v1/parks/99/stats?from=2026-07-04&to=2026-07-05", headers=origin)
+    assert missing.status_code == 404 and missing.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options(
+        "/api/v1/parks/30/stats?from=2026-07-04&to=2026-07-05",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET"
+    assert preflight.headers["Access-Control-Allow-Headers"] == "If-None-Match"
+    assert "Access-Control-Allow-Origin" not in client.get("/api/health", headers=origin).headers

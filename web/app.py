@@ -26,11 +26,13 @@ def build(settings: Settings | None, clock: Callable[[], datetime]) -> Flask:
     limiter = RateLimiter(settings.api_rate_limit)  # a bad API_RATE_LIMIT stops here
     app = Flask(__name__)
     app.json.sort_keys = False  # the documented field order; stable bytes keep ETags stable
+    app.url_map.merge_slashes = False  # `//` is a JSON 404, not werkzeug's HTML 308 redirect
     app.extensions["hallofshame"] = AppState(
         settings, read_only_engine(settings.database_url), clock
     )
     errors.register(app)
     _limit_rate(app, limiter)
+    _allow_other_sites(app)
     app.register_blueprint(api.bp)
     if settings.api_proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.api_proxy_count)  # type: ignore[method-assign]
@@ -55,4 +57,30 @@ def _limit_rate(app: Flask, limiter: RateLimiter) -> None:
         verdict = g.get("rate_limit")
         if verdict is not None:
             response.headers.update(verdict.headers(time.time()))
+        return response
+
+
+CORS_PREFIX = "/api/v1/"
+CORS = {
+    "Access-Control-Allow-Origin": "*",  # open data: no cookies, no credentials, any site
+    "Access-Control-Expose-Headers": "ETag, Retry-After, X-RateLimit-Limit, "
+    "X-RateLimit-Remaining, X-RateLimit-Reset",
+}
+PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET",
+    "Access-Control-Allow-Headers": "If-None-Match",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def _allow_other_sites(app: Flask) -> None:
+    """Browser apps on other sites may GET /api/v1/ (errors included, so they can read why);
+    a preflight (for If-None-Match) is answered with the one method and header allowed."""
+
+    @app.after_request
+    def cors(response: Response) -> Response:
+        if request.path.startswith(CORS_PREFIX):
+            response.headers.update(CORS)
+            if request.method == "OPTIONS":
+                response.headers.update(PREFLIGHT)
         return response

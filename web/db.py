@@ -3,11 +3,18 @@
 The app only answers lookups; a bug (or a crafted request) must not be able to write. SQLite is
 opened in `mode=ro` (a missing file is an error, never a new empty database); MariaDB sessions
 are set `READ ONLY`, so any write fails inside the server (autocommit included).
+
+A lookup must answer before gunicorn's worker timeout and Apache's ProxyTimeout (30 s): a
+database that accepts connections and never answers, or a SQLite file another process holds
+locked, is a JSON 503 within seconds, not a worker killed mid-request. So the API waits less
+than the jobs do (API_TIMEOUTS_S, API_SQLITE_BUSY_TIMEOUT_S); DATABASE_URL's own
+`?connect_timeout=`, `?read_timeout=`, `?write_timeout=` or `?timeout=` still win.
 """
 
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +24,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.engine.default import DefaultDialect
 
 from hallofshame import db
+
+# A stale pooled connection costs a ping (read_timeout) and a new connection (connect_timeout):
+# at most 8 s, where the jobs' timeouts (hallofshame.db.MYSQL_TIMEOUTS_S) allow minutes.
+API_TIMEOUTS_S = {"connect_timeout": 3, "read_timeout": 5, "write_timeout": 5}
+API_SQLITE_BUSY_TIMEOUT_S = 3.0
 
 # SQLAlchemy 2.0.43 and later can skip the DBAPI rollback() of a connection in autocommit mode.
 _SKIP_AUTOCOMMIT_ROLLBACK = (
@@ -30,11 +42,10 @@ def read_only_engine(url: str) -> Engine:
     """An engine whose connections cannot write (SQLite or MariaDB)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_read_only(parsed.database or "")
+        return _sqlite_read_only(parsed.database or "", _busy_timeout(parsed.query))
     if parsed.get_backend_name() not in ("mysql", "mariadb"):
         return db.make_engine(url)  # refuses it with the one message for every stage
-    if "charset" not in parsed.query:
-        parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+    parsed = db.mysql_url(parsed, API_TIMEOUTS_S)
     # Autocommit: every lookup reads the latest committed rows, and a connection going back to
     # the pool has no transaction to roll back: neither the pool's reset nor the ROLLBACK a
     # Connection sends when it closes (two round trips less per request).
@@ -57,8 +68,17 @@ def read_only_engine(url: str) -> Engine:
     return engine
 
 
-def _sqlite_read_only(database: str) -> Engine:
+def _busy_timeout(query: Mapping[str, Any]) -> float:
+    value = query.get("timeout", API_SQLITE_BUSY_TIMEOUT_S)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise db.DatabaseError(f"?timeout={value} in DATABASE_URL is not seconds") from None
+
+
+def _sqlite_read_only(database: str, busy_timeout_s: float) -> Engine:
     if not database or database == ":memory:":
         raise db.DatabaseError("the web app needs a database file, not an in-memory database")
     path = quote(str(Path(database).resolve()))
-    return create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"timeout": 30})
+    uri = f"sqlite:///file:{path}?mode=ro&uri=true"
+    return create_engine(uri, connect_args={"timeout": busy_timeout_s})

@@ -1,8 +1,9 @@
 """Every error of the API is JSON: `{"error": {"status": 404, "message": "..."}}`.
 
 No HTML error page and no stack trace ever reaches a client: werkzeug's HTTP errors (404, 405,
-429 from the rate limiter...) and any unexpected exception (logged here, answered 500) all go
-through `error_response`.
+429 from the rate limiter...), a database that cannot answer (503, with Retry-After: the
+connection failed, timed out or found the file locked) and any unexpected exception (logged
+here, answered 500) all go through `error_response`.
 """
 
 from __future__ import annotations
@@ -10,8 +11,13 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from hallofshame.db import one_line
+
+UNAVAILABLE_RETRY_AFTER_S = 30
 log = logging.getLogger(__name__)
 
 
@@ -50,6 +56,13 @@ def _describe(exc: HTTPException) -> str:
     return exc.description or exc.name
 
 
+def _database_unavailable(exc: Exception) -> Response:
+    log.warning("database unavailable: %s", one_line(exc))
+    response = error_response(503, "the database is not answering; try again shortly")
+    response.headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_S)
+    return response
+
+
 def _unexpected(exc: Exception) -> Response:
     log.exception("unexpected error answering a request")
     return error_response(500, "internal error (logged for the operator)")
@@ -59,4 +72,6 @@ def register(app: Flask) -> None:
     """JSON answers for every error the app can raise."""
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(unavailable, _database_unavailable)
     app.register_error_handler(Exception, _unexpected)
