@@ -8,7 +8,7 @@ from datetime import datetime
 
 import click
 
-from cli.common import INSTANT, engine_for, fail, run_stage, settings_of
+from cli.common import INSTANT, engine_for, fail, job_time, run_stage, settings_of
 from hallofshame.clock import utcnow
 from hallofshame.logs import quiet
 from ops import summaries
@@ -67,7 +67,8 @@ def health(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
     from web.health import check_health
 
     settings = settings_of(ctx)
-    found = check_health(engine_for(settings), settings, now or utcnow())
+    now = job_time(now) or utcnow()
+    found = check_health(engine_for(settings), settings, now)
     problems = incidents_of(found, settings)
     summaries.record("health", {**found.as_json(), "incidents": len(problems)})
     if as_json:
@@ -91,8 +92,9 @@ def report(ctx: click.Context, days: int, now: datetime | None, as_json: bool, m
     Example: hallofshame report --days 7 --mail
     """
     settings = settings_of(ctx)
+    now = job_time(now) or utcnow()
     engine = engine_for(settings)
-    found = run_stage("report", quality_report, engine, now or utcnow(), days)
+    found = run_stage("report", quality_report, engine, now, days)
     summaries.record("report", {"cycles": found.cycles, "failing_parks": len(found.failing_parks)})
     click.echo(json.dumps(found.as_json()) if as_json else found.text(), nl=as_json)
     if mail and not send_mail(settings, f"[hallofshame] data quality, {days} days", found.text()):

@@ -175,3 +175,22 @@ def test_the_docroot_must_be_writable_by_the_service_user(tmp_path, monkeypatch)
     assert docroot_problem(docroot) is None
     (tmp_path / "file").write_text("")
     assert "is not a directory" in docroot_problem(tmp_path / "file")
+
+
+@pytest.mark.parametrize("command", [["health"], ["report", "--days", "7"]])
+@pytest.mark.parametrize(
+    ("now", "why"),
+    [
+        ("0001-01-01T00:00:00Z", "--now 0001-01-01T00:00:00Z is before 1970-01-01T00:00:00Z"),
+        ("1969-12-31T23:59:59Z", "is before 1970-01-01T00:00:00Z: refused"),
+        ("2999-01-01T00:00:00Z", "is ahead of this machine's clock"),
+    ],
+)
+def test_health_and_report_take_the_now_every_job_takes(engine, database_url, command, now, why):
+    add_cycle(engine, NOW - timedelta(minutes=5), ok=10, failed=0, aggregated_at=NOW)
+    args = ["--env-file", "/nonexistent", "--database-url", database_url]
+    result = CliRunner().invoke(cli, [*args, *command, "--now", now])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    (line,) = result.output.splitlines()
+    assert line.startswith("hallofshame: --now ") and why in line
