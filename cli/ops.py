@@ -28,18 +28,19 @@ GLOBAL_OPTIONS = ("env_file", "database_url", "queue_times_url", "docroot")
 def job(ctx: click.Context, timeout: float | None, args: tuple[str, ...]) -> None:
     """Run a subcommand as a cron job: lock, timeout, log, metrics, alert mails.
 
-    The job is named after the subcommand; everything goes to LOG_DIR/<job>.log, and nothing
-    is printed unless an alert mail could not be sent (then cron's MAILTO gets it).
+    The job is named after the subcommand; everything goes to LOG_DIR/<job>.log. Nothing is
+    printed but an alert that SendGrid did not send (no key, or refused), once when an incident
+    starts and once when it ends, so cron's MAILTO mails it instead.
     Example: hallofshame job --timeout 540 cycle
     """
     settings = settings_of(ctx)
     quiet()  # nothing on stderr for cron: the job's log file has it all
     command = hallofshame_command(_global_args(ctx), args)
     result = run_job(settings, args[0], command, timeout)
-    if result.mails_failed:
+    if result.to_print:
         click.echo(f"hallofshame job {args[0]}: exit status {result.exit_status}", err=True)
         click.echo("alert mails not sent: " + "; ".join(result.mails_failed), err=True)
-        click.echo("\n".join(result.tail), err=True)
+        click.echo("\n".join(result.to_print), err=True, nl=False)
     sys.exit(result.exit_status)
 
 

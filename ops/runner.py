@@ -27,7 +27,7 @@ from hallofshame.clock import iso, utcnow
 from hallofshame.logs import formatter
 from hallofshame.settings import Settings
 from ops import incidents, promfile, summaries
-from ops.mail import send_mail
+from ops.mail import mail_configured, send_mail
 
 log = logging.getLogger("hallofshame.job")
 
@@ -48,6 +48,9 @@ class JobResult:
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     failing: dict[str, str] = field(default_factory=dict)  # incident key -> one line
     mails_failed: list[str] = field(default_factory=list)  # subjects SendGrid did not take
+    # Alerts for `cron/job` to print, so cron's MAILTO mails them: without SendGrid they are
+    # delivered that way (once, like a mail); with it, only those SendGrid did not take.
+    to_print: list[str] = field(default_factory=list)
 
 
 def run_job(
@@ -205,14 +208,19 @@ def _last_success(path: Path) -> float | None:
 
 
 def _alert(settings: Settings, result: JobResult, command: Sequence[str]) -> None:
+    """Each incident's opening and closing alert, once: by SendGrid, or without a key by
+    `cron/job` printing it for cron's MAILTO (so that counts as sent). A mail SendGrid refused
+    is printed too, and tried again by the next run."""
     state = incidents.state_file(settings)
+    by_mail = mail_configured(settings)
     for event in incidents.update(state, result.job, result.failing, utcnow()):
         subject, body = _message(event, result, command)
-        if send_mail(settings, subject, body):
-            if event.kind == "opened":
-                incidents.mark_mailed(state, event.key)
-        else:
+        sent = send_mail(settings, subject, body)
+        if not sent:
             result.mails_failed.append(subject)
+            result.to_print.append(f"{subject}\n{body}")
+        if event.kind == "opened" and (sent or not by_mail):
+            incidents.mark_mailed(state, event.key)
 
 
 def _message(event: incidents.Event, result: JobResult, command: Sequence[str]) -> tuple[str, str]:

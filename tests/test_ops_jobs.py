@@ -270,7 +270,27 @@ def test_cron_job_prints_the_alert_when_no_mail_could_be_sent(database_url, tmp_
     lines = run.stderr.splitlines()
     assert lines[0] == "hallofshame job health: exit status 1"
     assert lines[1].startswith("alert mails not sent: [hallofshame] FAILING health:stale-data")
+    assert lines[2].startswith("[hallofshame] FAILING health:stale-data on ")
     assert "stale" in lines[-1]
+    again = subprocess.run(job, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 1  # the same incident: cron gets nothing to mail this time
+    assert again.stdout == again.stderr == ""
+
+
+def test_without_a_sendgrid_key_each_incident_is_printed_once_and_its_end_once(tmp_path):
+    settings = ops_settings(tmp_path)
+    fails, works = python_job("print('db gone'); raise SystemExit(2)"), python_job("pass")
+    runs = [run_job(settings, "cycle", job) for job in (fails, fails, fails, works, works, fails)]
+    printed = [[text.split(" on ")[0] for text in run.to_print] for run in runs]
+    assert printed == [
+        ["[hallofshame] FAILING job:cycle"],
+        [],
+        [],
+        ["[hallofshame] RECOVERED job:cycle"],
+        [],
+        ["[hallofshame] FAILING job:cycle"],
+    ]
+    assert "db gone" in runs[0].to_print[0] and "exit status: 2" in runs[0].to_print[0]
 
 
 def test_a_job_killed_by_a_signal_reports_it_as_a_shell_does(tmp_path):
