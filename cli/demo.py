@@ -12,11 +12,11 @@ from cli.common import (
     engine_for,
     exclusive,
     fail,
-    mask_secret,
     run_stage,
     settings_of,
 )
 from hallofshame.clock import utcnow
+from hallofshame.logs import mask_secret
 from hallofshame.settings import Settings
 
 

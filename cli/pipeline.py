@@ -16,13 +16,13 @@ from cli.common import (
     exclusive,
     fail,
     job_time,
-    mask_secret,
     report,
     run_stage,
     settings_of,
 )
 from hallofshame import db, metrics, schema
 from hallofshame.clock import utcnow
+from hallofshame.logs import mask_secret
 
 
 @click.command()

@@ -299,3 +299,34 @@ def test_a_job_killed_by_a_signal_reports_it_as_a_shell_does(tmp_path):
     result = run_job(settings, "cycle", killed)
     assert result.exit_status == 128 + 9
     assert result.failing == {"job:cycle": "cycle failed (exit status 137): no output"}
+
+
+SECRET = "S3cr3t@pass"  # with an @, as real passwords have
+SECRET_URL = "mysql+mysqldb://hos:S3cr3t%40pass@127.0.0.1:9/hos?charset=utf8mb4"
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_no_secret_reaches_the_job_log_or_the_alerts(tmp_path, sendgrid, log_format):
+    """`hallofshame job --database-url 'mysql://hos:SECRET@…' collect`: the password is in the
+    command line, in what the child prints, in a driver message quoting the URL."""
+    settings = ops_settings(tmp_path, sendgrid, database_url=SECRET_URL, log_format=log_format)
+    leaky = python_job(
+        f"print('url:', {SECRET_URL!r}); print('raw: mysql://hos:{SECRET}@db/hos', flush=True); "
+        f"print('bare: {SECRET} and S3cr3t%40pass'); raise SystemExit(1)"
+    )
+    collect = hallofshame_command(
+        ["--env-file", "/nonexistent", "--database-url", SECRET_URL], ["collect"]
+    )
+    runs = [run_job(settings, "collect", command) for command in (collect, leaky, leaky)]
+    assert [run.exit_status for run in runs] == [1, 1, 1]
+    unmailed = ops_settings(tmp_path / "nokey", database_url=SECRET_URL, log_format=log_format)
+    printed = run_job(unmailed, "collect", leaky).to_print
+    log = (tmp_path / "log" / "collect.log").read_text()
+    sent = mails(sendgrid)
+    bodies = [m["subject"] + m["content"][0]["value"] for m in sent]
+    assert len(sent) == 1 and len(printed) == 1
+    assert "--database-url mysql+mysqldb://hos:***@127.0.0.1:9/hos" in bodies[0]
+    assert "bare: *** and ***" in log and "raw: mysql://hos:***@db/hos" in log
+    for text in [log, *bodies, *printed, *(line for run in runs for line in run.tail)]:
+        assert "S3cr3t" not in text
+        assert "SG.test-key" not in text
