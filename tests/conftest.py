@@ -18,12 +18,43 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine, create_engine, text
 
 from hallofshame import db, schema
-from hallofshame.settings import Settings, load_settings
+from hallofshame.settings import Settings, load_settings, setting_names
+from tests import write_guard
 from tests.scenario import Scenario
 
 MARIADB_SERVER = os.environ.get("HALLOFSHAME_TEST_MARIADB", "mysql+mysqldb://root@127.0.0.1:3306")
 STRICT = os.environ.get("HALLOFSHAME_STRICT") == "1"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queue_times"  # real responses
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Scrub the settings from the environment (no subprocess a test starts inherits an
+    exported DOCROOT or DATABASE_URL), and, in the process that runs the session (not in an
+    xdist worker), snapshot where a stray write would land (tests/write_guard.py)."""
+    removed = write_guard.scrub(os.environ, setting_names())
+    if not hasattr(config, "workerinput"):
+        paths = write_guard.watched(ROOT, removed)
+        config.stash[WRITE_GUARD] = (paths, write_guard.snapshot(paths))
+
+
+WRITE_GUARD = pytest.StashKey[tuple[list[Path], write_guard.Snapshot]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run when any test wrote outside its temporary directories."""
+    if WRITE_GUARD not in session.config.stash:
+        return
+    paths, before = session.config.stash[WRITE_GUARD]
+    found = write_guard.changes(before, write_guard.snapshot(paths))
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["tests wrote outside their temporary directories:", *found[:20]]
+        for line in lines:
+            if reporter is not None:
+                reporter.write_line(line, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(hookwrapper=True)
