@@ -25,6 +25,7 @@ from simulator import SimConfig, Simulator
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 7, 4, 18, 0, tzinfo=UTC)
+NOW_ARG = "2026-07-04T18:00:00Z"
 MAIL_PATH = "/v3/mail/send"
 
 
@@ -168,7 +169,15 @@ def test_a_cycle_job_writes_its_metrics(database_url, tmp_path):
     with Simulator(SimConfig(seed=3, parks=4, rides=60), now=NOW, speed=0) as sim:
         cycle = hallofshame_command(
             ["--env-file", "/nonexistent", "--database-url", database_url],
-            ["--queue-times-url", sim.url, "cycle", "--now", "2026-07-04T18:00:00Z"],
+            [
+                "--docroot",
+                settings.docroot,
+                "--queue-times-url",
+                sim.url,
+                "cycle",
+                "--now",
+                NOW_ARG,
+            ],
         )
         result = run_job(settings, "cycle", cycle)
     assert result.exit_status == 0, result.tail
@@ -181,6 +190,7 @@ def test_a_cycle_job_writes_its_metrics(database_url, tmp_path):
     assert result.stages["collect"]["snapshots_written"] > 0
     assert found["hallofshame_aggregate_cycles"] == 1
     assert found["hallofshame_job_last_success_timestamp_seconds"] > 0
+    assert (tmp_path / "docroot" / "current" / "index.html").is_file()  # its own, not var/'s
 
     run_job(settings, "cycle", python_job("raise SystemExit(1)"))
     after = metrics_of(tmp_path / "metrics" / "hallofshame_cycle.prom")
