@@ -143,6 +143,7 @@ def test_a_busy_port_is_refused_before_the_pipeline_runs(database_url, tmp_path)
         port = taken.getsockname()[1]
         started = time.monotonic()
         args = ["--env-file", "/nonexistent", "--database-url", database_url]
+        args += ["--docroot", str(tmp_path / "d")]
         run = CliRunner().invoke(cli, [*args, "demo", "--port", str(port), "--days", "1"])
     assert run.exit_code == 1
     assert run.output.splitlines() == [
@@ -150,3 +151,4 @@ def test_a_busy_port_is_refused_before_the_pipeline_runs(database_url, tmp_path)
     ]
     assert time.monotonic() - started < 5
     assert world_counts(db.make_engine(database_url)).cycles == 0
+    assert not (tmp_path / "d").exists()
