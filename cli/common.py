@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -17,18 +16,11 @@ from hallofshame import db
 from hallofshame.clock import InstantOutOfRange, TimeOutOfRange, check_job_time, parse_instant
 from hallofshame.errors import StageError
 from hallofshame.lock import job_lock
+from hallofshame.logs import mask_secret
 from hallofshame.settings import Settings
 from ops import summaries
 
 T = TypeVar("T")
-
-MASK = "***"
-# A URL's user:password@ (the password may hold any character, even @ / :, unescaped) and query
-# parameters that carry secrets (`?password=`, mysqlclient's `passwd=`, tokens, keys).
-URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][\w+.-]*://)(?P<user>[^:@/\s]*):(?P<password>.*)@")
-SECRET_QUERY = re.compile(
-    r"(?i)(?P<name>[?&;](?:password|passwd|pass|pwd|secret|token|api_?key|key)=)[^&;#]*"
-)
 
 
 class Instant(click.ParamType):
@@ -109,16 +101,6 @@ def exclusive(job: str, engine: Any, settings: Settings) -> Iterator[None]:
         except StageError as exc:
             fail(f"{job} not started: {exc}")
         yield
-
-
-def mask_secret(value: str, whole: bool = True) -> str:
-    """`value` with every password in it replaced by ***: a URL keeps its shape (user, host,
-    database) but not its password, in the user part or in the query; any other value of a
-    secret setting (`whole`) is hidden whole."""
-    if "://" not in value:
-        return MASK if whole and value else value
-    masked = URL_USERINFO.sub(rf"\g<scheme>\g<user>:{MASK}@", value, count=1)
-    return SECRET_QUERY.sub(rf"\g<name>{MASK}", masked)
 
 
 def api_mount(settings: Settings) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import datetime
 
 import click
@@ -12,11 +13,11 @@ from cli.common import (
     engine_for,
     exclusive,
     fail,
-    mask_secret,
     run_stage,
     settings_of,
 )
 from hallofshame.clock import utcnow
+from hallofshame.logs import mask_secret
 from hallofshame.settings import Settings
 
 
@@ -61,35 +62,59 @@ def demo(
 
     Example: hallofshame demo --days 3 --parks 20
     """
-    from demo import ranking_lines, simulated_days
+    from demo import ranking_lines, simulated_days, start_afresh
     from publisher import publish
     from simulator import SimConfig
 
     settings = demo_settings(ctx)
+    if serve:
+        _check_port(port)  # before minutes of work, not after
     config = SimConfig(seed=seed, parks=parks, rides=rides)
     end = until or utcnow()
     shown = mask_secret(settings.database_url)
     click.echo(f"demo: {parks} simulated parks, {rides} rides, {days:g} days -> {shown}")
     engine = engine_for(settings)
     with exclusive("demo", engine, settings):
+        previous = run_stage("demo", start_afresh, engine)
+        if previous:
+            click.echo(
+                f"demo: emptied the previous run's data first ({previous.parks} parks, "
+                f"{previous.cycles} cycles), so this run starts afresh"
+            )
         summary, counts = run_stage("demo", simulated_days, settings, config, days, end)
         click.echo(summary.line())
         click.echo(counts.line())
         for period in ("yesterday", "today"):
             click.echo("\n".join(run_stage("demo", ranking_lines, engine, period, end)))
-        click.echo(run_stage("publish", publish, engine, settings, now=end).line())
-    if serve:
-        from publisher.serve import serve as serve_site
+        # full: nothing carried over from an earlier run's pages or cached numbers
+        click.echo(run_stage("publish", publish, engine, settings, now=end, full=True).line())
+    database = f".venv/bin/hallofshame --database-url '{shown}'"
+    click.echo(f"ask it anything: {database} stats --park ID --period yesterday")
+    if not serve:
+        click.echo(f"serve it again: {database} --docroot '{settings.docroot}' serve")
+        return
+    from publisher.serve import serve as serve_site
 
-        def ready(url: str) -> None:
-            click.echo(f"the demo site is at {url} (Ctrl-C to stop)")
+    def ready(url: str) -> None:
+        click.echo(f"the demo site is at {url} (Ctrl-C to stop)")
 
+    try:
+        serve_site(settings.docroot, "127.0.0.1", port, ready, mounts=api_mount(settings))
+    except OSError as exc:
+        fail(f"cannot serve on port {port}: {exc} (try --port 0)")
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+def _check_port(port: int) -> None:
+    """Refuse a port already taken, in one line, before the pipeline runs (the server binds it
+    the same way, reusing an address in TIME_WAIT)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            serve_site(settings.docroot, "127.0.0.1", port, ready, mounts=api_mount(settings))
+            probe.bind(("127.0.0.1", port))
         except OSError as exc:
-            fail(f"cannot serve on port {port}: {exc} (try --port 0)")
-        except KeyboardInterrupt:
-            click.echo("stopped")
+            fail(f"cannot serve on port {port}: {exc.strerror or exc} (try --port 0)")
 
 
 def demo_settings(ctx: click.Context) -> Settings:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import click
 
-from cli.common import INSTANT, engine_for, fail, run_stage, settings_of
+from cli.common import INSTANT, engine_for, fail, job_time, run_stage, settings_of
 from hallofshame.clock import utcnow
 from hallofshame.logs import quiet
 from ops import summaries
@@ -28,18 +28,19 @@ GLOBAL_OPTIONS = ("env_file", "database_url", "queue_times_url", "docroot")
 def job(ctx: click.Context, timeout: float | None, args: tuple[str, ...]) -> None:
     """Run a subcommand as a cron job: lock, timeout, log, metrics, alert mails.
 
-    The job is named after the subcommand; everything goes to LOG_DIR/<job>.log, and nothing
-    is printed unless an alert mail could not be sent (then cron's MAILTO gets it).
+    The job is named after the subcommand; everything goes to LOG_DIR/<job>.log. Nothing is
+    printed but an alert that SendGrid did not send (no key, or refused), once when an incident
+    starts and once when it ends, so cron's MAILTO mails it instead.
     Example: hallofshame job --timeout 540 cycle
     """
     settings = settings_of(ctx)
     quiet()  # nothing on stderr for cron: the job's log file has it all
     command = hallofshame_command(_global_args(ctx), args)
     result = run_job(settings, args[0], command, timeout)
-    if result.mails_failed:
+    if result.to_print:
         click.echo(f"hallofshame job {args[0]}: exit status {result.exit_status}", err=True)
         click.echo("alert mails not sent: " + "; ".join(result.mails_failed), err=True)
-        click.echo("\n".join(result.tail), err=True)
+        click.echo("\n".join(result.to_print), err=True, nl=False)
     sys.exit(result.exit_status)
 
 
@@ -67,7 +68,8 @@ def health(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
     from web.health import check_health
 
     settings = settings_of(ctx)
-    found = check_health(engine_for(settings), settings, now or utcnow())
+    now = job_time(now) or utcnow()
+    found = check_health(engine_for(settings), settings, now)
     problems = incidents_of(found, settings)
     summaries.record("health", {**found.as_json(), "incidents": len(problems)})
     if as_json:
@@ -91,8 +93,9 @@ def report(ctx: click.Context, days: int, now: datetime | None, as_json: bool, m
     Example: hallofshame report --days 7 --mail
     """
     settings = settings_of(ctx)
+    now = job_time(now) or utcnow()
     engine = engine_for(settings)
-    found = run_stage("report", quality_report, engine, now or utcnow(), days)
+    found = run_stage("report", quality_report, engine, now, days)
     summaries.record("report", {"cycles": found.cycles, "failing_parks": len(found.failing_parks)})
     click.echo(json.dumps(found.as_json()) if as_json else found.text(), nl=as_json)
     if mail and not send_mail(settings, f"[hallofshame] data quality, {days} days", found.text()):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from aggregator.spans import Stats, period_stats
@@ -16,13 +18,14 @@ from cli.common import (
     exclusive,
     fail,
     job_time,
-    mask_secret,
     report,
     run_stage,
     settings_of,
 )
 from hallofshame import db, metrics, schema
 from hallofshame.clock import utcnow
+from hallofshame.logs import mask_secret
+from hallofshame.settings import Settings
 
 
 @click.command()
@@ -83,16 +86,35 @@ def stats(
     level, id_ = (PARK, park_id) if park_id is not None else (RIDE, ride_id)
     now = job_time(now)
     settings = settings_of(ctx)
-    engine = engine_for(settings)
+    engine = engine_for(settings)  # a URL it cannot use is one line, before the file check
+    _refuse_a_missing_file(settings)
     found = run_stage("stats", read_period_stats, engine, level, id_, period, now or utcnow())
     if id_ not in found:
-        fail(f"no {level} with id {id_}")
+        where = mask_secret(settings.database_url)
+        fail(f"no {level} with id {id_} in {where}{_demo_hint(settings)}")
     data = {"period": period, **found[id_].as_json()}
     if as_json:
         click.echo(json.dumps(data))
         return
     for name, value in data.items():
         click.echo(f"{name}: {'no data' if value is None else value}")
+
+
+def _refuse_a_missing_file(settings: Settings) -> None:
+    """A command that only reads does not make an empty SQLite file where none was (opening
+    one does): one line instead, naming the demo's database, the likely one meant."""
+    url = make_url(settings.database_url)
+    path = url.database
+    on_disk = path and path != ":memory:" and not path.startswith("file:")
+    if url.get_backend_name() == "sqlite" and on_disk and not Path(path).exists():
+        fail(f"no database at {path} (DATABASE_URL){_demo_hint(settings)}")
+
+
+def _demo_hint(settings: Settings) -> str:
+    demo = settings.demo_database_url
+    if demo == settings.database_url:
+        return ""
+    return f"; the demo's is --database-url {mask_secret(demo)}"
 
 
 def read_period_stats(

@@ -193,7 +193,9 @@ def _write(
     started: datetime,
 ) -> None:
     """The whole cycle in one transaction: a failure anywhere leaves no part of it behind."""
-    ok = {park: parsed for park, parsed in results.items() if isinstance(parsed, Parsed)}
+    ok = store.unique_rides(
+        {park: parsed for park, parsed in results.items() if isinstance(parsed, Parsed)}
+    )
     for park, result in results.items():
         if isinstance(result, FetchError):
             summary.failures.append((park, result.kind, result.detail))

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, insert, or_, select, update
 
 from collector.feed import ParkInfo, Parsed, RideReading
+from collector.validate import Rejection
 from hallofshame import metrics, schema
 from hallofshame.clock import as_utc, to_db
 from hallofshame.db import upsert
@@ -46,8 +47,9 @@ def _park_row(park: ParkInfo, at: datetime | None) -> dict[str, Any]:
 def save_cycle(
     conn: Connection, cycle_at: datetime, parks: dict[int, Parsed], rules: KindRules
 ) -> int:
-    """Rides, ride snapshots and park rows of every park that answered; returns snapshots."""
-    readings = _unique_rides(parks)
+    """Rides, ride snapshots and park rows of every park that answered (each ride once: see
+    `unique_rides`); returns snapshots."""
+    readings = {park_id: parsed.items for park_id, parsed in parks.items()}
     kinds, last_open = _sync_rides(conn, readings, cycle_at, rules)
     snapshots = [
         _snapshot(park_id, ride, cycle_at) for park_id, rides in readings.items() for ride in rides
@@ -64,15 +66,24 @@ def save_cycle(
     return len(snapshots)
 
 
-def _unique_rides(parks: dict[int, Parsed]) -> dict[int, list[RideReading]]:
-    """Each ride once per cycle: a ride id listed by two parks stays with the first."""
-    seen: set[int] = set()
-    readings: dict[int, list[RideReading]] = {}
+def unique_rides(parks: dict[int, Parsed]) -> dict[int, Parsed]:
+    """Each ride once per cycle: a ride id that another park listed too is refused there like
+    any bad entry, with its reason, and stays with the park that listed it first (the lowest
+    park id, so the choice does not depend on which answered first). One park listing a ride
+    twice (in a land and at the top) is the feed's own quirk, settled in `feed`."""
+    first: dict[int, int] = {}
+    unique: dict[int, Parsed] = {}
     for park_id in sorted(parks):
-        readings[park_id] = [
-            r for r in parks[park_id].items if not (r.id in seen or seen.add(r.id))
-        ]
-    return readings
+        kept, again = [], []
+        for ride in parks[park_id].items:
+            if ride.id in first:
+                why = f"id already listed by park {first[ride.id]}"
+                again.append(Rejection(f"ride {ride.id}", why, ride.id))
+            else:
+                first[ride.id] = park_id
+                kept.append(ride)
+        unique[park_id] = Parsed(kept, [*parks[park_id].rejected, *again])
+    return unique
 
 
 def _snapshot(park_id: int, ride: RideReading, cycle_at: datetime) -> dict[str, Any]:

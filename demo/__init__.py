@@ -2,6 +2,10 @@
 
 `replay` drives any span of simulated time (the demo, benchmarks, backfills in tests): it sets
 the simulator's clock to each cycle time and runs the ordinary collector with `now` = that time.
+
+Every demo run starts from an empty database (`start_afresh`): a second run with other options
+would otherwise collect the old world's park list (404 for every park), and one with the same
+options a few minutes later would interleave its cycles with the first run's.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from aggregator import aggregate, rank_parks, read
 from collector.cycle import CycleSummary, collect
 from hallofshame import db, metrics, schema
 from hallofshame.clock import iso
+from hallofshame.errors import StageError
 from hallofshame.settings import Settings
 from simulator import SimConfig, Simulator
 
@@ -120,13 +125,39 @@ def world_counts(engine: Engine) -> WorldCounts:
     return WorldCounts(*values)
 
 
+class DemoError(StageError):
+    """The demo cannot run on this database; the message says why."""
+
+
+def start_afresh(engine: Engine) -> WorldCounts | None:
+    """Empty the demo's database of a previous run, so every run gives the same result; returns
+    what it held (None when it was empty). A database holding data that did not come from the
+    simulator is refused, not emptied: an explicit --database-url may be a real one."""
+    db.upgrade(engine)
+    before = world_counts(engine)
+    if not (before.parks or before.cycles):
+        return None
+    with engine.connect() as conn:
+        simulated = read.is_simulated(conn)
+    if not simulated:
+        raise DemoError(
+            "this database holds data that did not come from the simulator; the demo empties "
+            "its database before each run, so it will not run here (give it another "
+            "--database-url, or leave DEMO_DATABASE_URL to its default)"
+        )
+    with engine.begin() as conn:
+        for table in reversed(schema.metadata.sorted_tables):
+            conn.execute(table.delete())
+    return before
+
+
 def simulated_days(
     settings: Settings, config: SimConfig, days: float, end: datetime
 ) -> tuple[ReplaySummary, WorldCounts]:
     """The demo's pipeline: `days` of simulated time ending at `end`, into `database_url` (the
-    CLI makes that DEMO_DATABASE_URL, never DATABASE_URL). Every cycle is collected; the
-    aggregator runs once per simulated hour and at the end (cron runs it after every cycle: the
-    results are the same, the demo is just quicker)."""
+    CLI makes that DEMO_DATABASE_URL, never DATABASE_URL), which `start_afresh` emptied. Every
+    cycle is collected; the aggregator runs once per simulated hour and at the end (cron runs
+    it after every cycle: the results are the same, the demo is just quicker)."""
     engine = db.make_engine(settings.database_url)
     db.upgrade(engine)
     mark_simulated(engine)
@@ -167,7 +198,7 @@ def ranking_lines(engine: Engine, period: str, now: datetime, top: int = 5) -> l
     for place, stats in enumerate(ranked[:top], 1):
         shown = stats.as_json()
         lines.append(
-            f"  {place}. {names[stats.id]}: shame {shown['shame_score']}, "
+            f"  {place}. {names[stats.id]} (park {stats.id}): shame {shown['shame_score']}, "
             f"{shown['downtime_hours']} h down, uptime {shown['uptime_pct']} %, "
             f"{shown['breakdowns']} breakdowns"
         )

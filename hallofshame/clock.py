@@ -62,5 +62,8 @@ def to_db(value: datetime | None) -> datetime | None:
 
 
 def iso(value: datetime | None) -> str | None:
-    """`2024-05-23T18:40:00Z`: the form every JSON output and CLI uses."""
-    return None if value is None else as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`2024-05-23T18:40:00Z`: the form every JSON output and CLI uses (four-digit years, also
+    before 1000, where strftime's %Y would write `1-01-01`)."""
+    if value is None:
+        return None
+    return as_utc(value).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"

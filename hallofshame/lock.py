@@ -38,6 +38,11 @@ class LockBusy(StageError):
     """Another job held the lock for longer than this one would wait; nothing was done."""
 
 
+class LockFileError(StageError):
+    """The SQLite lock file cannot be made or written (a full disk, a read-only directory);
+    nothing was done."""
+
+
 @contextmanager
 def job_lock(engine: Engine, job: str, wait_s: float) -> Iterator[None]:
     """Hold the database's job lock for the body; wait at most `wait_s` seconds for it.
@@ -83,27 +88,52 @@ def _no_lock() -> Iterator[None]:
 
 @contextmanager
 def _file_lock(path: Path, job: str, wait_s: float) -> Iterator[None]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+", encoding="utf-8") as handle:
+    """flock on the file, which then names its holder. A file that cannot be made or written
+    (a full disk) is LockBusy's sibling, LockFileError: one line, the job not started."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LockFileError(_unwritable(path, exc)) from None
+    try:
         deadline = time.monotonic() + max(0.0, wait_s)
-        while not _try_flock(handle):
+        while not _try_flock(fd):
             if time.monotonic() >= deadline:
                 raise LockBusy(_busy(job, wait_s, _holder(path)))
             time.sleep(POLL_S)
+        _name_holder(fd, path, f"{job} (pid {os.getpid()}, since {iso(utcnow())})\n")
         try:
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{job} (pid {os.getpid()}, since {iso(utcnow())})\n")
-            handle.flush()
             yield
         finally:
-            handle.truncate(0)
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _clear_holder(fd)
+    finally:
+        os.close(fd)  # releases the flock
 
 
-def _try_flock(handle: object) -> bool:
+def _name_holder(fd: int, path: Path, line: str) -> None:
+    """Unbuffered, so a failed write leaves nothing to fail again (and chain) at close."""
+    data = line.encode()
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.pwrite(fd, data, 0)
+        os.ftruncate(fd, len(data))
+    except OSError as exc:
+        raise LockFileError(_unwritable(path, exc)) from None
+
+
+def _clear_holder(fd: int) -> None:
+    try:
+        os.ftruncate(fd, 0)
+    except OSError as exc:  # a stale holder line is harmless: the flock is what counts
+        log.debug("could not clear the lock file: %s", exc)
+
+
+def _unwritable(path: Path, exc: OSError) -> str:
+    return f"cannot write the job lock file {path}: {exc.strerror or exc}"
+
+
+def _try_flock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     return True

@@ -22,6 +22,10 @@ from sqlalchemy import (
     Table,
 )
 
+# Coordinates as sent: SQLite's REAL has 8 bytes already; MariaDB's FLOAT would round 29.036283
+# to 29.0363 (migration 0005).
+COORDINATE = Float().with_variant(Double(), "mysql", "mariadb")
+
 MYSQL = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin"}
 
 metadata = MetaData()
@@ -42,8 +46,8 @@ parks = Table(
     Column("name", String(255), nullable=False),
     Column("country", String(100), nullable=True),
     Column("continent", String(100), nullable=True),
-    Column("latitude", Float, nullable=True),
-    Column("longitude", Float, nullable=True),
+    Column("latitude", COORDINATE, nullable=True),
+    Column("longitude", COORDINATE, nullable=True),
     Column("timezone", String(64), nullable=False),
     Column("first_seen_at", DateTime, nullable=False),
     Column("listed_at", DateTime, nullable=False),  # last time parks.json listed it

@@ -34,7 +34,7 @@ def _failing_parks(health: Health, settings: Settings) -> str | None:
     if not total or 100 * failed / total < settings.failing_parks_pct:
         return None
     return (
-        f"{failed} of {total} parks failed in the cycle of {iso(health.last_cycle_at)} "
+        f"{failed} of {total} parks failed in the cycle of {iso(health.parks_cycle_at)} "
         f"(FAILING_PARKS_PCT={settings.failing_parks_pct:g})"
     )
 

@@ -9,6 +9,7 @@ from python_http_client.exceptions import HTTPError
 from sendgrid import SendGridAPIClient
 from sendgrid.helpers.mail import Mail
 
+from hallofshame.logs import mask_text, secrets_of
 from hallofshame.settings import Settings, alert_recipients
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,8 @@ def mail_configured(settings: Settings) -> bool:
 
 
 def send_mail(settings: Settings, subject: str, body: str) -> bool:
-    """Mail the operator; True when SendGrid accepted it."""
+    """Mail the operator; True when SendGrid accepted it. No secret goes out in it."""
+    subject, body = (mask_text(text, secrets_of(settings)) for text in (subject, body))
     if not mail_configured(settings):
         log.warning(
             "no mail sent (SENDGRID_API_KEY, ALERT_FROM or ALERT_TO is not set): %s",

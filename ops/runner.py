@@ -17,17 +17,18 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from hallofshame.clock import iso, utcnow
-from hallofshame.logs import formatter
+from hallofshame.logs import formatter, mask_text, secrets_of
 from hallofshame.settings import Settings
 from ops import incidents, promfile, summaries
-from ops.mail import send_mail
+from ops.mail import mail_configured, send_mail
 
 log = logging.getLogger("hallofshame.job")
 
@@ -48,6 +49,9 @@ class JobResult:
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     failing: dict[str, str] = field(default_factory=dict)  # incident key -> one line
     mails_failed: list[str] = field(default_factory=list)  # subjects SendGrid did not take
+    # Alerts for `cron/job` to print, so cron's MAILTO mails them: without SendGrid they are
+    # delivered that way (once, like a mail); with it, only those SendGrid did not take.
+    to_print: list[str] = field(default_factory=list)
 
 
 def run_job(
@@ -77,7 +81,7 @@ class _JobLogHandler:
 
     def __init__(self, settings: Settings, path: Path, job: str) -> None:
         self.handler = logging.FileHandler(path, encoding="utf-8")
-        self.handler.setFormatter(formatter(settings.log_format, job=job))
+        self.handler.setFormatter(formatter(settings.log_format, secrets_of(settings), job=job))
         for name in ("hallofshame.job", "ops"):  # at LOG_LEVEL, however the caller set up logs
             logging.getLogger(name).setLevel(settings.log_level.upper())
 
@@ -120,7 +124,7 @@ def _run_locked(
         start = time.monotonic()
         with open(log_path, "ab") as out:
             offset = out.tell()
-            status, timed_out = _wait(command, env, out, timeout_s)
+            status, timed_out = _wait(command, env, out, timeout_s, secrets_of(settings))
         result = JobResult(job, status, time.monotonic() - start, timed_out=timed_out)
         result.stages, declared = summaries.read(summary_file)
     result.tail = _tail(log_path, offset)
@@ -146,16 +150,29 @@ def _run_locked(
 
 
 def _wait(
-    command: Sequence[str], env: dict[str, str], out: IO[bytes], timeout_s: float
+    command: Sequence[str],
+    env: dict[str, str],
+    out: IO[bytes],
+    timeout_s: float,
+    secrets: Iterable[str] = (),
 ) -> tuple[int, bool]:
-    """Run the child in its own process group; on timeout TERM, then KILL, the whole group.
+    """Run the child in its own process group, its output copied to `out` line by line with
+    secrets masked; on timeout TERM, then KILL, the whole group.
     (exit status as a shell reports it: 128 + N when killed by signal N, timed out)"""
     proc = subprocess.Popen(
-        list(command), stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        list(command),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
     )
+    assert proc.stdout is not None
+    copier = threading.Thread(target=_copy_masked, args=(proc.stdout, out, list(secrets)))
+    copier.daemon = True  # a descendant that left the group may hold the pipe open
+    copier.start()
     try:
         status = proc.wait(timeout=timeout_s)
-        return (128 - status if status < 0 else status), False
+        result = (128 - status if status < 0 else status), False
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -163,7 +180,18 @@ def _wait(
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        return EXIT_TIMEOUT, True
+        result = EXIT_TIMEOUT, True
+    copier.join(KILL_GRACE_S)
+    return result
+
+
+def _copy_masked(source: IO[bytes], out: IO[bytes], secrets: list[str]) -> None:
+    """The child's output into the job's log as it comes, no secret in it (a driver's error
+    may quote the database URL)."""
+    for line in source:
+        text = line.decode("utf-8", errors="replace")
+        out.write(mask_text(text, secrets).encode("utf-8"))
+        out.flush()
 
 
 def _tail(path: Path, offset: int) -> list[str]:
@@ -205,14 +233,20 @@ def _last_success(path: Path) -> float | None:
 
 
 def _alert(settings: Settings, result: JobResult, command: Sequence[str]) -> None:
+    """Each incident's opening and closing alert, once: by SendGrid, or without a key by
+    `cron/job` printing it for cron's MAILTO (so that counts as sent). A mail SendGrid refused
+    is printed too, and tried again by the next run."""
     state = incidents.state_file(settings)
+    by_mail = mail_configured(settings)
+    secrets = secrets_of(settings)
     for event in incidents.update(state, result.job, result.failing, utcnow()):
-        subject, body = _message(event, result, command)
-        if send_mail(settings, subject, body):
-            if event.kind == "opened":
-                incidents.mark_mailed(state, event.key)
-        else:
+        subject, body = (mask_text(text, secrets) for text in _message(event, result, command))
+        sent = send_mail(settings, subject, body)
+        if not sent:
             result.mails_failed.append(subject)
+            result.to_print.append(f"{subject}\n{body}")
+        if event.kind == "opened" and (sent or not by_mail):
+            incidents.mark_mailed(state, event.key)
 
 
 def _message(event: incidents.Event, result: JobResult, command: Sequence[str]) -> tuple[str, str]:

@@ -18,12 +18,44 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import Engine, create_engine, text
 
 from hallofshame import db, schema
-from hallofshame.settings import Settings, load_settings
+from hallofshame.settings import Settings, load_settings, setting_names
+from tests import write_guard
 from tests.scenario import Scenario
 
 MARIADB_SERVER = os.environ.get("HALLOFSHAME_TEST_MARIADB", "mysql+mysqldb://root@127.0.0.1:3306")
 STRICT = os.environ.get("HALLOFSHAME_STRICT") == "1"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queue_times"  # real responses
+ROOT = Path(__file__).resolve().parents[1]
+MARIADB_PACKAGES = "build-essential pkg-config libmariadb-dev"  # as the Makefile says
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Scrub the settings from the environment (no subprocess a test starts inherits an
+    exported DOCROOT or DATABASE_URL), and, in the process that runs the session (not in an
+    xdist worker), snapshot where a stray write would land (tests/write_guard.py)."""
+    removed = write_guard.scrub(os.environ, setting_names())
+    if not hasattr(config, "workerinput"):
+        paths = write_guard.watched(ROOT, removed)
+        config.stash[WRITE_GUARD] = (paths, write_guard.snapshot(paths))
+
+
+WRITE_GUARD = pytest.StashKey[tuple[list[Path], write_guard.Snapshot]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Fail the run when any test wrote outside its temporary directories."""
+    if WRITE_GUARD not in session.config.stash:
+        return
+    paths, before = session.config.stash[WRITE_GUARD]
+    found = write_guard.changes(before, write_guard.snapshot(paths))
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["tests wrote outside their temporary directories:", *found[:20]]
+        for line in lines:
+            if reporter is not None:
+                reporter.write_line(line, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -63,12 +95,27 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def mariadb_driver_missing() -> str | None:
+    """Why the MariaDB half cannot run on this machine: no driver (its build needs headers)."""
+    try:
+        import MySQLdb  # noqa: F401
+    except ImportError:
+        return (
+            "the MariaDB driver (mysqlclient) is not installed: apt-get install "
+            f"{MARIADB_PACKAGES}, then make test"
+        )
+    return None
+
+
 @pytest.fixture(scope="session")
 def mariadb_url(worker: str) -> Iterator[str]:
     """A migrated MariaDB database of this test worker's own."""
     # One database per checkout and worker: two checkouts testing at once never share one.
     checkout = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:6]
     name = f"hos_test_{checkout}_{worker}"
+    missing = mariadb_driver_missing()
+    if missing:
+        pytest.skip(missing)
     server = create_engine(MARIADB_SERVER)
     try:
         with server.connect() as conn:

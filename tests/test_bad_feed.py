@@ -220,3 +220,27 @@ def test_a_known_park_whose_entry_goes_bad_is_still_collected(engine, qt, server
     assert (summary.parks_ok, summary.snapshots_written) == (3, 98)
     (name,) = rows(engine, select(schema.parks.c.name).where(schema.parks.c.id == 20))
     assert name == ("Studio Park",)  # the name it had, not the one refused
+
+
+def test_a_ride_id_listed_by_two_parks_is_kept_once_and_the_second_recorded(engine, qt, server):
+    shared = feeds.ride(5, "Shared Coaster", True, 20, NOW)
+    serve(server, 10, feeds.queue_times([GOOD, shared]))
+    serve(
+        server,
+        20,
+        feeds.queue_times([{**shared, "name": "Impostor"}, feeds.ride(3, "R", True, 5, NOW)]),
+    )
+    serve(server, 30, feeds.queue_times([{**shared, "name": "Third"}]))
+    summary = collect(engine, qt, now=NOW)
+    assert (summary.parks_ok, summary.rides_seen, summary.rides_rejected) == (3, 3, 2)
+    rides = rows(engine, select(schema.rides.c.id, schema.rides.c.park_id, schema.rides.c.name))
+    assert sorted(map(tuple, rides)) == [
+        (1, 10, "Good Coaster"),
+        (3, 20, "R"),
+        (5, 10, "Shared Coaster"),
+    ]
+    assert count(engine, schema.ride_snapshots) == 3
+    assert [tuple(f) for f in failures(engine)] == [
+        (20, "rejected_rides", "1 of 2 rides rejected: ride 5: id already listed by park 10"),
+        (30, "rejected_rides", "1 of 1 rides rejected: ride 5: id already listed by park 10"),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -174,8 +175,11 @@ def open_parks(world: World, start: datetime, end: datetime, days_back: int) -> 
 
 
 def ranked(out: str, period: str) -> set[str]:
-    """The park names the demo ranked for a period (each line `  N. Name: shame S, ...`)."""
+    """The park names the demo ranked for a period (each line `  N. Name (park ID): shame S,
+    ...`, the id that `stats --park` takes)."""
     lines = out.split(f"worst parks, {period}:\n", 1)[1].split("worst parks,")[0].splitlines()
     entries = [line for line in lines if line.startswith("  ")]
-    assert all(": shame " in line and " h down, uptime " in line for line in entries)
-    return {line.split(". ", 1)[1].split(": shame ")[0] for line in entries}
+    assert all(" h down, uptime " in line for line in entries)
+    found = [re.match(r"  \d+\. (.+) \(park (9\d{5})\): shame ", line) for line in entries]
+    assert all(found), entries
+    return {match[1] for match in found}

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import socket
+import time
 from datetime import UTC, datetime, timedelta
 
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from cli import cli
 from demo import cycle_times, replay, world_counts
-from hallofshame import schema
+from hallofshame import db, schema
 from hallofshame.clock import to_db
+from hallofshame.logs import mask_secret
 from simulator import SimConfig, Simulator
 from simulator.faults import FaultBook
 
@@ -63,3 +69,86 @@ def test_replaying_again_adds_nothing(engine, settings):
         second = replay(engine, settings, sim, START, end)
     assert first.snapshots_written == world_counts(engine).snapshots > 0
     assert second.cycles_skipped == 4 and second.snapshots_written == 0
+
+
+UNTIL = "2026-07-04T18:00:00Z"
+
+
+def run_demo(database_url: str, docroot, *options: str):
+    args = ["--env-file", "/nonexistent", "--database-url", database_url, "--docroot", str(docroot)]
+    demo = ["demo", "--days", "0.05", "--until", UNTIL, "--no-serve", *options]
+    return CliRunner().invoke(cli, [*args, *demo])
+
+
+def results(output: str) -> list[str]:
+    """What a run found, without its timings and release stamp."""
+    keep = ("the database now holds", "worst parks", "  ", "collected")
+    return [
+        re.sub(r" in [0-9.]+ s$", "", line) for line in output.splitlines() if line.startswith(keep)
+    ]
+
+
+def test_every_demo_run_gives_the_same_result_whatever_ran_before(database_url, tmp_path):
+    """A second run with other options used to collect the old world's park list (404 for every
+    park); one with the same options later interleaved its cycles with the first run's."""
+    other = run_demo(database_url, tmp_path / "d", "--parks", "2", "--rides", "20", "--seed", "5")
+    assert other.exit_code == 0, other.output
+    second = run_demo(database_url, tmp_path / "d", "--parks", "3", "--rides", "24")
+    third = run_demo(database_url, tmp_path / "d", "--parks", "3", "--rides", "24")
+    alone = run_demo(
+        f"sqlite:///{tmp_path / 'fresh.sqlite3'}", tmp_path / "f", "--parks", "3", "--rides", "24"
+    )
+    for run in (second, third, alone):
+        assert run.exit_code == 0, run.output
+    found = results(second.output)
+    assert found == results(third.output) == results(alone.output)
+    assert found[0].startswith("collected 8 cycles") and "0 park failures" in found[0]
+    assert found[1].startswith("the database now holds 3 parks, 24 rides, 8 cycles")
+    assert "demo: emptied the previous run's data first (2 parks, 8 cycles)" in second.output
+    assert "demo: emptied the previous run's data first (3 parks, 8 cycles)" in third.output
+    assert "emptied" not in alone.output
+    ranked = [line for line in found if line.startswith("  1. ")]
+    assert ranked and re.match(r"  1\. .+ \(park 9\d{5}\): shame ", ranked[0])
+    assert (
+        f"--database-url '{mask_secret(database_url)}' --docroot '{tmp_path / 'd'}' serve"
+        in third.output
+    )
+
+
+def test_the_demo_refuses_to_empty_a_database_that_is_not_a_demo(engine, database_url, tmp_path):
+    with engine.begin() as conn:
+        conn.execute(schema.operator_groups.insert().values(id=1, name="Real"))
+        conn.execute(
+            schema.parks.insert().values(
+                id=16,
+                group_id=1,
+                name="Real Park",
+                timezone="Europe/Paris",
+                first_seen_at=to_db(START),
+                listed_at=to_db(START),
+            )
+        )
+    run = run_demo(database_url, tmp_path / "d", "--parks", "3", "--rides", "30")
+    assert run.exit_code == 1
+    assert run.output.splitlines()[-1].startswith(
+        "hallofshame: demo failed: this database holds data that did not come from the simulator"
+    )
+    assert world_counts(engine).parks == 1 and not (tmp_path / "d").exists()
+
+
+def test_a_busy_port_is_refused_before_the_pipeline_runs(database_url, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        args = ["--env-file", "/nonexistent", "--database-url", database_url]
+        args += ["--docroot", str(tmp_path / "d")]
+        run = CliRunner().invoke(cli, [*args, "demo", "--port", str(port), "--days", "1"])
+    assert run.exit_code == 1
+    assert run.output.splitlines() == [
+        f"hallofshame: cannot serve on port {port}: Address already in use (try --port 0)"
+    ]
+    assert time.monotonic() - started < 5
+    assert world_counts(db.make_engine(database_url)).cycles == 0
+    assert not (tmp_path / "d").exists()

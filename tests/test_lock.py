@@ -4,6 +4,7 @@ add them to today."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -220,3 +221,39 @@ def test_a_command_waits_for_a_short_job(database_url, engine, simulator, monkey
     holder.join()
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("cycle 2026-07-04T18:30:00Z: 6 parks ok")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("collect", "--now", "2026-07-04T18:20:00Z"),
+        ("aggregate", "--now", "2026-07-04T18:20:30Z"),
+        ("cycle", "--now", "2026-07-04T18:20:00Z"),
+        ("db", "upgrade"),
+        ("publish",),
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_a_full_disk_under_the_lock_file_is_one_line(sqlite_template, simulator, tmp_path, args):
+    """SQLite only (MariaDB's lock is GET_LOCK, no file): the lock file on a full device
+    (/dev/full answers every write with ENOSPC) stops the job before it starts, with one line
+    and exit status 1, not three chained tracebacks; the database is left as it was."""
+    path = tmp_path / "full.sqlite3"
+    shutil.copy(sqlite_template, path)
+    (tmp_path / "full.sqlite3.lock").symlink_to("/dev/full")
+    before = simulator.requests_served
+    docroot = tmp_path / "docroot"
+    result = run_on(f"sqlite:///{path}", simulator, "--docroot", str(docroot), *args)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    (line,) = result.stderr.strip().splitlines()
+    assert line == (
+        f"hallofshame: {args[0]}{' upgrade' if args[0] == 'db' else ''} not started: cannot "
+        f"write the job lock file {tmp_path / 'full.sqlite3.lock'}: No space left on device"
+    )
+    assert simulator.requests_served == before
+    engine = db.make_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(schema.collection_cycles)) == 0
+    engine.dispose()
+    assert not docroot.exists()

@@ -188,3 +188,39 @@ def test_the_docroot_must_be_writable_by_the_service_user(tmp_path, monkeypatch)
     assert docroot_problem(docroot) is None
     (tmp_path / "file").write_text("")
     assert "is not a directory" in docroot_problem(tmp_path / "file")
+
+
+@pytest.mark.parametrize("command", [["health"], ["report", "--days", "7"]])
+@pytest.mark.parametrize(
+    ("now", "why"),
+    [
+        ("0001-01-01T00:00:00Z", "--now 0001-01-01T00:00:00Z is before 1970-01-01T00:00:00Z"),
+        ("1969-12-31T23:59:59Z", "is before 1970-01-01T00:00:00Z: refused"),
+        ("2999-01-01T00:00:00Z", "is ahead of this machine's clock"),
+    ],
+)
+def test_health_and_report_take_the_now_every_job_takes(engine, database_url, command, now, why):
+    add_cycle(engine, NOW - timedelta(minutes=5), ok=10, failed=0, aggregated_at=NOW)
+    args = ["--env-file", "/nonexistent", "--database-url", database_url]
+    result = CliRunner().invoke(cli, [*args, *command, "--now", now])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    (line,) = result.output.splitlines()
+    assert line.startswith("hallofshame: --now ") and why in line
+
+
+def test_a_cycle_where_every_park_failed_counts_as_failing_parks(engine, database_url, tmp_path):
+    """It used to read the latest cycle in which some park answered: `last_cycle_parks_failed:
+    0` right after a cycle where all ten failed."""
+    add_cycle(engine, NOW - timedelta(minutes=20), ok=10, failed=0, aggregated_at=NOW)
+    add_cycle(engine, NOW - timedelta(minutes=10), ok=0, failed=10)
+    publish_at(tmp_path, NOW)
+    result = health(database_url, str(tmp_path))
+    assert result.exit_code == 1, result.output
+    found = json.loads(result.stdout)
+    assert found["last_cycle_at"] == "2026-07-04T17:40:00Z"  # the latest that was collected
+    assert (found["last_cycle_parks_ok"], found["last_cycle_parks_failed"]) == (0, 10)
+    assert found["incidents"] == {
+        "health:failing-parks": "10 of 10 parks failed in the cycle of 2026-07-04T17:50:00Z "
+        "(FAILING_PARKS_PCT=20)"
+    }

@@ -25,6 +25,7 @@ from simulator import SimConfig, Simulator
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 7, 4, 18, 0, tzinfo=UTC)
+NOW_ARG = "2026-07-04T18:00:00Z"
 MAIL_PATH = "/v3/mail/send"
 
 
@@ -174,7 +175,15 @@ def test_a_cycle_job_writes_its_metrics(database_url, tmp_path):
     with Simulator(SimConfig(seed=3, parks=4, rides=60), now=NOW, speed=0) as sim:
         cycle = hallofshame_command(
             ["--env-file", "/nonexistent", "--database-url", database_url],
-            ["--queue-times-url", sim.url, "cycle", "--now", "2026-07-04T18:00:00Z"],
+            [
+                "--docroot",
+                settings.docroot,
+                "--queue-times-url",
+                sim.url,
+                "cycle",
+                "--now",
+                NOW_ARG,
+            ],
         )
         result = run_job(settings, "cycle", cycle)
     assert result.exit_status == 0, result.tail
@@ -187,6 +196,7 @@ def test_a_cycle_job_writes_its_metrics(database_url, tmp_path):
     assert result.stages["collect"]["snapshots_written"] > 0
     assert found["hallofshame_aggregate_cycles"] == 1
     assert found["hallofshame_job_last_success_timestamp_seconds"] > 0
+    assert (tmp_path / "docroot" / "current" / "index.html").is_file()  # its own, not var/'s
 
     run_job(settings, "cycle", python_job("raise SystemExit(1)"))
     after = metrics_of(tmp_path / "metrics" / "hallofshame_cycle.prom")
@@ -276,7 +286,27 @@ def test_cron_job_prints_the_alert_when_no_mail_could_be_sent(database_url, tmp_
     lines = run.stderr.splitlines()
     assert lines[0] == "hallofshame job health: exit status 1"
     assert lines[1].startswith("alert mails not sent: [hallofshame] FAILING health:stale-data")
+    assert lines[2].startswith("[hallofshame] FAILING health:stale-data on ")
     assert "stale" in lines[-1]
+    again = subprocess.run(job, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 1  # the same incident: cron gets nothing to mail this time
+    assert again.stdout == again.stderr == ""
+
+
+def test_without_a_sendgrid_key_each_incident_is_printed_once_and_its_end_once(tmp_path):
+    settings = ops_settings(tmp_path)
+    fails, works = python_job("print('db gone'); raise SystemExit(2)"), python_job("pass")
+    runs = [run_job(settings, "cycle", job) for job in (fails, fails, fails, works, works, fails)]
+    printed = [[text.split(" on ")[0] for text in run.to_print] for run in runs]
+    assert printed == [
+        ["[hallofshame] FAILING job:cycle"],
+        [],
+        [],
+        ["[hallofshame] RECOVERED job:cycle"],
+        [],
+        ["[hallofshame] FAILING job:cycle"],
+    ]
+    assert "db gone" in runs[0].to_print[0] and "exit status: 2" in runs[0].to_print[0]
 
 
 def test_a_job_killed_by_a_signal_reports_it_as_a_shell_does(tmp_path):
@@ -285,3 +315,34 @@ def test_a_job_killed_by_a_signal_reports_it_as_a_shell_does(tmp_path):
     result = run_job(settings, "cycle", killed)
     assert result.exit_status == 128 + 9
     assert result.failing == {"job:cycle": "cycle failed (exit status 137): no output"}
+
+
+SECRET = "S3cr3t@pass"  # with an @, as real passwords have
+SECRET_URL = "mysql+mysqldb://hos:S3cr3t%40pass@127.0.0.1:9/hos?charset=utf8mb4"
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_no_secret_reaches_the_job_log_or_the_alerts(tmp_path, sendgrid, log_format):
+    """`hallofshame job --database-url 'mysql://hos:SECRET@…' collect`: the password is in the
+    command line, in what the child prints, in a driver message quoting the URL."""
+    settings = ops_settings(tmp_path, sendgrid, database_url=SECRET_URL, log_format=log_format)
+    leaky = python_job(
+        f"print('url:', {SECRET_URL!r}); print('raw: mysql://hos:{SECRET}@db/hos', flush=True); "
+        f"print('bare: {SECRET} and S3cr3t%40pass'); raise SystemExit(1)"
+    )
+    collect = hallofshame_command(
+        ["--env-file", "/nonexistent", "--database-url", SECRET_URL], ["collect"]
+    )
+    runs = [run_job(settings, "collect", command) for command in (collect, leaky, leaky)]
+    assert [run.exit_status for run in runs] == [1, 1, 1]
+    unmailed = ops_settings(tmp_path / "nokey", database_url=SECRET_URL, log_format=log_format)
+    printed = run_job(unmailed, "collect", leaky).to_print
+    log = (tmp_path / "log" / "collect.log").read_text()
+    sent = mails(sendgrid)
+    bodies = [m["subject"] + m["content"][0]["value"] for m in sent]
+    assert len(sent) == 1 and len(printed) == 1
+    assert "--database-url mysql+mysqldb://hos:***@127.0.0.1:9/hos" in bodies[0]
+    assert "bare: *** and ***" in log and "raw: mysql://hos:***@db/hos" in log
+    for text in [log, *bodies, *printed, *(line for run in runs for line in run.tail)]:
+        assert "S3cr3t" not in text
+        assert "SG.test-key" not in text

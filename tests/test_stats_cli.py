@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from hallofshame.logs import mask_secret
 from tests.scenario import Scenario
 
 
@@ -108,3 +109,26 @@ def test_redo_day_recomputes_that_day_of_every_park(invoke):
     args = ("aggregate", "--now", "2026-07-05T09:00:00Z", "--redo-day", "2026-07-04", "--json")
     summary = json.loads(invoke(*args))
     assert summary["days"] == [{"park_id": 30, "day": "2026-07-04", "how": "final"}]
+
+
+def test_stats_on_a_missing_database_file_names_the_demos_and_creates_nothing(tmp_path):
+    missing = tmp_path / "hallofshame.sqlite3"
+    args = ["--env-file", str(tmp_path / "x"), "--database-url", f"sqlite:///{missing}"]
+    result = CliRunner().invoke(cli, [*args, "stats", "--park", "900001"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"hallofshame: no database at {missing} (DATABASE_URL); "
+        "the demo's is --database-url sqlite:///var/demo.sqlite3"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stats_of_an_unknown_park_names_the_database_it_read(invoke, settings):
+    result = CliRunner().invoke(
+        cli, ["--env-file", "/x", "--database-url", settings.database_url, "stats", "--park", "7"]
+    )
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"hallofshame: no park with id 7 in {mask_secret(settings.database_url)}; "
+        "the demo's is --database-url sqlite:///var/demo.sqlite3"
+    ]

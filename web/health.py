@@ -1,7 +1,8 @@
 """Is the Hall of Shame healthy? One function, for `/api/health` and for the cron health check.
 
 It reads only schema tables and files: the latest successful collection cycle (a cycle in which
-at least one park answered), the latest aggregation, the latest publish (the `generated_at` of
+at least one park answered), the park counts of the latest cycle (also one in which every
+park failed), the latest aggregation, the latest publish (the `generated_at` of
 DOCROOT/current/data/v1/catalog.json, else the time DOCROOT/current last changed). Stale data
 (no successful cycle within HEALTH_MAX_CYCLE_AGE_MINUTES) or an unreachable database is
 unhealthy; the other findings are warnings the operator may want to hear about.
@@ -32,8 +33,11 @@ class Health:
     checked_at: datetime
     database: str = "ok"  # ok, or why it is not
     last_cycle_at: datetime | None = None  # latest cycle with at least one park answered
+    # the parks of the latest cycle, whether or not any answered (one where all failed is the
+    # worst case of failing parks, not a cycle to skip)
     last_cycle_parks_ok: int | None = None
     last_cycle_parks_failed: int | None = None
+    parks_cycle_at: datetime | None = None  # the cycle those two counts are from
     last_aggregation_at: datetime | None = None
     last_publish_at: datetime | None = None
     # {key: one line}, each makes the status unhealthy; the key ("database", "stale-data") names
@@ -81,16 +85,15 @@ def check_health(engine: Engine, settings: Settings, now: datetime) -> Health:
 
 def _read_database(engine: Engine, health: Health) -> None:
     c, a = schema.collection_cycles.c, schema.aggregated_cycles.c
+    latest = select(c.cycle_at, c.parks_ok, c.parks_failed).order_by(c.cycle_at.desc()).limit(1)
     with engine.connect() as conn:
-        row = conn.execute(
-            select(c.cycle_at, c.parks_ok, c.parks_failed)
-            .where(c.parks_ok > 0)
-            .order_by(c.cycle_at.desc())
-            .limit(1)
-        ).first()
+        ok = conn.execute(latest.where(c.parks_ok > 0)).first()
+        row = conn.execute(latest).first()
         aggregated = conn.scalar(select(func.max(a.aggregated_at)))
+    if ok is not None:
+        health.last_cycle_at = as_utc(ok.cycle_at)
     if row is not None:
-        health.last_cycle_at = as_utc(row.cycle_at)
+        health.parks_cycle_at = as_utc(row.cycle_at)
         health.last_cycle_parks_ok, health.last_cycle_parks_failed = row.parks_ok, row.parks_failed
     health.last_aggregation_at = as_utc(aggregated) if aggregated else None
 
