@@ -25,7 +25,8 @@ MINUTE = pd.Timedelta(minutes=1)
 class Frames:
     """What one computation reads.
 
-    rows: ride_id, park_id, cycle_at, state, wait_time (snapshots after `since`, to the latest).
+    rows: ride_id, park_id, cycle_at, state, wait_time, is_open (snapshots after `since`, to the
+        latest).
     cycles: park_id, cycle_at (the same parks' cycles over the same span).
     parks: park_id, day, timezone, day_end, final, after (the park's first cycle at or after
         day_end, NaT if none yet), since (last cycle already counted, NaT: none), rides_counted.
@@ -58,9 +59,10 @@ def compute(frames: Frames, cap_minutes: int) -> Result:
     Snapshots at or before a park's `since` (already counted by an earlier run) are context:
     they only complete the wait statistics of the local hour the new cycles fall in.
     """
-    cycles = cycle_times(frames.cycles, frames.parks, cap_minutes)
+    cycles = frozen_runs(frames.rows, cycle_times(frames.cycles, frames.parks, cap_minutes))
     rows = attach(frames.rows, cycles, frames.rides)
     is_open = park_openness(rows, frames.parks)
+    rows["state"] = rows["state"].mask(rows["frozen"], metrics.STALE)
     cycles = cycles.merge(is_open, on=["park_id", "cycle_at"], how="left")
     cycles["park_open"] = cycles["park_open"].fillna(False).astype(bool)
     rows = rows.merge(cycles[["park_id", "cycle_at", "park_open"]], on=["park_id", "cycle_at"])
@@ -124,6 +126,41 @@ def cycle_times(cycles: pd.DataFrame, parks: pd.DataFrame, cap_minutes: int) -> 
     return add_local_hours(c)
 
 
+def frozen_runs(rows: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
+    """The park cycles (sorted by park and time) with their run of repeated readings and
+    whether they are frozen (`metrics.frozen_cycles`): `run` numbers the runs, `posting` counts
+    the rides posting a wait above 0, `frozen` marks a frozen run's cycles after its first.
+
+    A cycle's reading is summed from a hash of each ride's (ride, is_open, wait_time) with the
+    number of rides, so two cycles repeat when the same rides report the same values."""
+    c = cycles.sort_values(["park_id", "cycle_at"]).reset_index(drop=True)
+    hashed = pd.util.hash_pandas_object(rows[list(metrics.FROZEN_READING)], index=False)
+    keys = [rows["park_id"], rows["cycle_at"]]
+    per_cycle = (
+        pd.DataFrame(
+            {
+                "reading": (hashed.to_numpy() >> np.uint64(32)).astype("int64"),
+                "size": 1,
+                "posting": (rows["wait_time"] > 0).astype("int64").to_numpy(),
+            },
+            index=rows.index,
+        )
+        .groupby(keys)
+        .sum()
+    )
+    at = pd.MultiIndex.from_frame(c[["park_id", "cycle_at"]])
+    found = per_cycle.reindex(at)
+    same_park = (c["park_id"] == c["park_id"].shift(1)).to_numpy()
+    reading = found[["reading", "size"]].to_numpy("float64")
+    changed = np.ones(len(c), dtype=bool)
+    changed[1:] = (reading[1:] != reading[:-1]).any(axis=1)  # a missing reading is NaN: changed
+    repeats = same_park & ~changed
+    c["posting"] = found["posting"].fillna(0).astype("int64").to_numpy()
+    c["run"] = np.cumsum(~repeats)
+    c["frozen"] = metrics.frozen_cycles(repeats, c["cycle_at"], c["posting"])
+    return c
+
+
 def add_local_hours(c: pd.DataFrame) -> pd.DataFrame:
     """UTC start and number of each cycle's park-local hour (distinct on a 25-hour day)."""
     c["hour_start"] = pd.Series(pd.NaT, index=c.index, dtype=c["cycle_at"].dtype)
@@ -139,6 +176,7 @@ def add_local_hours(c: pd.DataFrame) -> pd.DataFrame:
 def attach(rows: pd.DataFrame, cycles: pd.DataFrame, rides: pd.DataFrame) -> pd.DataFrame:
     """Snapshots with their cycle's times and their ride's standing, in ride-time order."""
     keep = ["park_id", "cycle_at", "day", "held", "unknown_after", "pending", "hour_start"]
+    keep += ["frozen"]
     r = rows.merge(cycles[[*keep, "local_hour"]], on=["park_id", "cycle_at"])
     r = r.merge(rides, on="ride_id", how="left")
     r["counted"] = r["counted"].fillna(False).astype(bool)
