@@ -14,9 +14,10 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from simulator.clock import SimClock, parse_when
 from simulator.faults import FROZEN, PARKS_DOCUMENT, FaultBook, Response, fault_response
@@ -48,6 +49,7 @@ class Simulator:
         self._thread: threading.Thread | None = None
         self._parks_body: bytes | None = None
         self._frozen: dict[int, dict[int, tuple[bool, int]]] = {}  # park -> ride -> reading
+        self._freezes: list[tuple[int, datetime, datetime]] = []  # (park, from, to) by the clock
         self._frozen_lock = threading.Lock()
 
     # Lifecycle
@@ -127,6 +129,22 @@ class Simulator:
     def clear_faults(self) -> None:
         self.faults.clear()
 
+    def freeze(self, park_id: int, start: datetime, end: datetime) -> None:
+        """The `frozen` fault by the simulated clock: the park's readings repeat from `start`
+        (aware) until `end`, when they move again."""
+        self.world.park(park_id)  # KeyError for an unknown park
+        self._freezes.append((park_id, start, end))
+
+    def freeze_an_afternoon(self, end: datetime) -> str:
+        """For the demo: the first park's feed frozen from 14:00 to 16:00 local on the day
+        before `end`'s local day. Returns a line saying so."""
+        park = self.world.parks[0]
+        zone = ZoneInfo(park.timezone)
+        day = end.astimezone(zone).date() - timedelta(days=1)
+        start = datetime.combine(day, time(14), tzinfo=zone)
+        self.freeze(park.id, start, start + timedelta(hours=2))
+        return f"park {park.id} ({park.name}): feed frozen on {day} from 14:00 to 16:00 local"
+
     def state(self) -> dict:
         """What /_sim/state reports."""
         return {
@@ -161,6 +179,10 @@ class Simulator:
         if key is None:
             return NOT_FOUND
         fault, number = self.faults.take(key)
+        if fault is None and any(
+            park == key and start <= self.now() < end for park, start, end in self._freezes
+        ):
+            fault = FROZEN
         if fault == "timeout":
             if self._stopping.wait(self.config.timeout_s):
                 return None

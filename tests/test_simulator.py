@@ -506,3 +506,23 @@ def test_a_frozen_park_repeats_its_readings_while_last_updated_advances(sim: Sim
     assert requests.get(url, timeout=5).json() == fresh
     with pytest.raises(ValueError, match="needs a park"):
         sim.set_fault(0, "frozen")
+
+
+def test_a_freeze_by_the_clock_starts_and_ends_with_it(sim: Simulator):
+    """`freeze(park, start, end)`: the `frozen` fault while the simulated clock is in
+    [start, end); the demo freezes its first park for an afternoon this way."""
+    park_id = sim.world.parks[0].id
+    url = f"{sim.url}/parks/{park_id}/queue_times.json"
+    start, end = AT + timedelta(minutes=10), AT + timedelta(minutes=30)
+    sim.freeze(park_id, start, end)
+    assert requests.get(url, timeout=5).json() == sim.world.queue_times_document(park_id, AT)
+    documents = []
+    for minutes in (10, 20):
+        sim.set_now(AT + timedelta(minutes=minutes), speed=0)
+        documents.append(requests.get(url, timeout=5).json())
+    readings = [[(r["id"], r["is_open"], r["wait_time"]) for r in rides_of(d)] for d in documents]
+    assert readings[0] == readings[1]
+    assert documents[0] == sim.world.queue_times_document(park_id, start)
+    sim.set_now(end, speed=0)
+    assert requests.get(url, timeout=5).json() == sim.world.queue_times_document(park_id, end)
+    assert "frozen on" in sim.freeze_an_afternoon(AT)
