@@ -25,7 +25,6 @@ TIER_VALUES = {str(tier) for tier in metrics.TIERS}
 CHUNK = 5000  # ids per IN (...) list
 CONTEXT = timedelta(hours=1)  # read before `since`: completes the waits of the touched hour
 STATES = pd.CategoricalDtype([metrics.OPEN, metrics.CLOSED, metrics.STALE])
-ROW_COLUMNS = ["ride_id", "park_id", "cycle_at", "state", "wait_time"]
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,9 @@ def load_snapshots(
         cycles.append(frame(conn, query, ["park_id", "cycle_at"]))
         columns = (s.ride_id, s.park_id, unix_minutes(s.cycle_at), s.state, s.wait_time, s.is_open)
         query = select(*columns).where(s.park_id.in_(ids), s.cycle_at >= low, s.cycle_at < end)
-        rows.append(frame(conn, query, [*ROW_COLUMNS, "is_open"]))
+        rows.append(
+            frame(conn, query, ["ride_id", "park_id", "cycle_at", "state", "wait_time", "is_open"])
+        )
         first = select(p.park_id, func.min(p.cycle_at)).where(p.park_id.in_(ids), p.cycle_at >= end)
         after.update(conn.execute(first.group_by(p.park_id)).all())
     rows_df, cycles_df = pd.concat(rows, ignore_index=True), pd.concat(cycles, ignore_index=True)
