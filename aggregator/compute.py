@@ -132,33 +132,35 @@ def frozen_runs(rows: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
     the rides posting a wait above 0, `frozen` marks a frozen run's cycles after its first.
 
     A cycle's reading is summed from a hash of each ride's (ride, is_open, wait_time) with the
-    number of rides, so two cycles repeat when the same rides report the same values."""
+    number of rides, so two cycles repeat when the same rides report the same values. Numpy
+    throughout: the after-cycle path runs this on every update."""
     c = cycles.sort_values(["park_id", "cycle_at"]).reset_index(drop=True)
+    if rows.empty:  # no reading repeats
+        return c.assign(posting=0, run=np.arange(1, len(c) + 1), frozen=False)
     hashed = pd.util.hash_pandas_object(rows[list(metrics.FROZEN_READING)], index=False)
-    keys = [rows["park_id"], rows["cycle_at"]]
-    per_cycle = (
-        pd.DataFrame(
-            {
-                "reading": (hashed.to_numpy() >> np.uint64(32)).astype("int64"),
-                "size": 1,
-                "posting": (rows["wait_time"] > 0).astype("int64").to_numpy(),
-            },
-            index=rows.index,
-        )
-        .groupby(keys)
-        .sum()
-    )
-    at = pd.MultiIndex.from_frame(c[["park_id", "cycle_at"]])
-    found = per_cycle.reindex(at)
-    same_park = (c["park_id"] == c["park_id"].shift(1)).to_numpy()
-    reading = found[["reading", "size"]].to_numpy("float64")
+    found, where = np.unique(_park_minutes(rows), return_inverse=True)
+    sums = [  # per (park, cycle) with rows: 32-bit hashes summed exactly in float64, and rides
+        np.bincount(where, weights=weights, minlength=len(found))
+        for weights in ((hashed.to_numpy() >> np.uint64(32)).astype("float64"), None)
+    ]
+    posting = np.bincount(where, rows["wait_time"].to_numpy() > 0, minlength=len(found))
+    at = _park_minutes(c)
+    index = np.minimum(np.searchsorted(found, at), len(found) - 1)
+    has_rows = found[index] == at
+    reading = np.column_stack([np.where(has_rows, x[index], np.nan) for x in sums])
     changed = np.ones(len(c), dtype=bool)
-    changed[1:] = (reading[1:] != reading[:-1]).any(axis=1)  # a missing reading is NaN: changed
-    repeats = same_park & ~changed
-    c["posting"] = found["posting"].fillna(0).astype("int64").to_numpy()
+    changed[1:] = (reading[1:] != reading[:-1]).any(axis=1)  # a cycle without rows: changed
+    repeats = (c["park_id"] == c["park_id"].shift(1)).to_numpy() & ~changed
+    c["posting"] = np.where(has_rows, posting[index], 0).astype("int64")
     c["run"] = np.cumsum(~repeats)
     c["frozen"] = metrics.frozen_cycles(repeats, c["cycle_at"], c["posting"])
     return c
+
+
+def _park_minutes(frame: pd.DataFrame) -> np.ndarray:
+    """(park, cycle) as one sortable integer: park id above the cycle's minute since 1970."""
+    minutes = frame["cycle_at"].to_numpy("datetime64[m]").astype("int64")
+    return frame["park_id"].to_numpy("int64") * (1 << 32) + minutes
 
 
 def add_local_hours(c: pd.DataFrame) -> pd.DataFrame:
