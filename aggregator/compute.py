@@ -25,7 +25,8 @@ MINUTE = pd.Timedelta(minutes=1)
 class Frames:
     """What one computation reads.
 
-    rows: ride_id, park_id, cycle_at, state, wait_time (snapshots after `since`, to the latest).
+    rows: ride_id, park_id, cycle_at, state, wait_time, is_open (snapshots after `since`, to the
+        latest).
     cycles: park_id, cycle_at (the same parks' cycles over the same span).
     parks: park_id, day, timezone, day_end, final, after (the park's first cycle at or after
         day_end, NaT if none yet), since (last cycle already counted, NaT: none), rides_counted.
@@ -58,9 +59,10 @@ def compute(frames: Frames, cap_minutes: int) -> Result:
     Snapshots at or before a park's `since` (already counted by an earlier run) are context:
     they only complete the wait statistics of the local hour the new cycles fall in.
     """
-    cycles = cycle_times(frames.cycles, frames.parks, cap_minutes)
+    cycles = frozen_runs(frames.rows, cycle_times(frames.cycles, frames.parks, cap_minutes))
     rows = attach(frames.rows, cycles, frames.rides)
     is_open = park_openness(rows, frames.parks)
+    rows["state"] = rows["state"].mask(rows["frozen"], metrics.STALE)
     cycles = cycles.merge(is_open, on=["park_id", "cycle_at"], how="left")
     cycles["park_open"] = cycles["park_open"].fillna(False).astype(bool)
     rows = rows.merge(cycles[["park_id", "cycle_at", "park_open"]], on=["park_id", "cycle_at"])
@@ -124,6 +126,43 @@ def cycle_times(cycles: pd.DataFrame, parks: pd.DataFrame, cap_minutes: int) -> 
     return add_local_hours(c)
 
 
+def frozen_runs(rows: pd.DataFrame, cycles: pd.DataFrame) -> pd.DataFrame:
+    """The park cycles (sorted by park and time) with their run of repeated readings and
+    whether they are frozen (`metrics.frozen_cycles`): `run` numbers the runs, `posting` counts
+    the rides posting a wait above 0, `frozen` marks a frozen run's cycles after its first.
+
+    A cycle's reading is summed from a hash of each ride's (ride, is_open, wait_time) with the
+    number of rides, so two cycles repeat when the same rides report the same values. Numpy
+    throughout: the after-cycle path runs this on every update."""
+    c = cycles.sort_values(["park_id", "cycle_at"]).reset_index(drop=True)
+    if rows.empty:  # no reading repeats
+        return c.assign(posting=0, run=np.arange(1, len(c) + 1), frozen=False)
+    hashed = pd.util.hash_pandas_object(rows[list(metrics.FROZEN_READING)], index=False)
+    found, where = np.unique(_park_minutes(rows), return_inverse=True)
+    sums = [  # per (park, cycle) with rows: 32-bit hashes summed exactly in float64, and rides
+        np.bincount(where, weights=weights, minlength=len(found))
+        for weights in ((hashed.to_numpy() >> np.uint64(32)).astype("float64"), None)
+    ]
+    posting = np.bincount(where, rows["wait_time"].to_numpy() > 0, minlength=len(found))
+    at = _park_minutes(c)
+    index = np.minimum(np.searchsorted(found, at), len(found) - 1)
+    has_rows = found[index] == at
+    reading = np.column_stack([np.where(has_rows, x[index], np.nan) for x in sums])
+    changed = np.ones(len(c), dtype=bool)
+    changed[1:] = (reading[1:] != reading[:-1]).any(axis=1)  # a cycle without rows: changed
+    repeats = (c["park_id"] == c["park_id"].shift(1)).to_numpy() & ~changed
+    c["posting"] = np.where(has_rows, posting[index], 0).astype("int64")
+    c["run"] = np.cumsum(~repeats)
+    c["frozen"] = metrics.frozen_cycles(repeats, c["cycle_at"], c["posting"])
+    return c
+
+
+def _park_minutes(frame: pd.DataFrame) -> np.ndarray:
+    """(park, cycle) as one sortable integer: park id above the cycle's minute since 1970."""
+    minutes = frame["cycle_at"].to_numpy("datetime64[m]").astype("int64")
+    return frame["park_id"].to_numpy("int64") * (1 << 32) + minutes
+
+
 def add_local_hours(c: pd.DataFrame) -> pd.DataFrame:
     """UTC start and number of each cycle's park-local hour (distinct on a 25-hour day)."""
     c["hour_start"] = pd.Series(pd.NaT, index=c.index, dtype=c["cycle_at"].dtype)
@@ -139,6 +178,7 @@ def add_local_hours(c: pd.DataFrame) -> pd.DataFrame:
 def attach(rows: pd.DataFrame, cycles: pd.DataFrame, rides: pd.DataFrame) -> pd.DataFrame:
     """Snapshots with their cycle's times and their ride's standing, in ride-time order."""
     keep = ["park_id", "cycle_at", "day", "held", "unknown_after", "pending", "hour_start"]
+    keep += ["frozen"]
     r = rows.merge(cycles[[*keep, "local_hour"]], on=["park_id", "cycle_at"])
     r = r.merge(rides, on="ride_id", how="left")
     r["counted"] = r["counted"].fillna(False).astype(bool)

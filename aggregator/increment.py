@@ -5,7 +5,8 @@ outage) and each park (last counted cycle). A new cycle settles the time of the 
 it; only those cycles are classified, with the same `compute` as a whole day, and their minutes
 are added to the hourly and daily rows. The wait statistics of the touched hours are taken over
 again from the raw rows of those hours. A park falls back to a whole-day recompute when a ride
-is new to the day, or a ride opens that was not active (the park's open threshold moves).
+is new to the day, a ride opens that was not active (the park's open threshold moves), or its
+feed may have frozen (`unsettled_runs`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,17 @@ from sqlalchemy import Connection, select
 
 from aggregator import store
 from aggregator.columns import ADDITIVE
-from aggregator.compute import Frames, Result, compute
-from aggregator.load import ParkDay, add_counts, by_day, frame, load_snapshots, park_frame, times
+from aggregator.compute import Frames, Result, compute, frozen_runs
+from aggregator.load import (
+    CONTEXT,
+    ParkDay,
+    add_counts,
+    by_day,
+    frame,
+    load_snapshots,
+    park_frame,
+    times,
+)
 from hallofshame import metrics, schema
 from hallofshame.clock import to_db, utcnow
 
@@ -58,7 +68,7 @@ def update(
     rows, cycles, after = load_snapshots(conn, items)
     parks = park_frame(items, after)
     daily = carried_rides(conn, items)
-    redo = needs_whole_day(rows, parks, daily)
+    redo = needs_whole_day(rows, parks, daily) | unsettled_runs(rows, cycles, parks, items)
     keep = [i for i in items if i.park_id not in redo]
     read = 0
     if keep:
@@ -99,6 +109,29 @@ def needs_whole_day(rows: pd.DataFrame, parks: pd.DataFrame, daily: pd.DataFrame
     unknown = ~new["ride_id"].isin(known.index)
     opening = (new["state"] == metrics.OPEN) & ~new["ride_id"].map(known).fillna(False).astype(bool)
     return set(new.loc[unknown | opening, "park_id"])
+
+
+def unsettled_runs(
+    rows: pd.DataFrame, cycles: pd.DataFrame, parks: pd.DataFrame, items: list[ParkDay]
+) -> set[int]:
+    """Parks whose new cycles may change what is frozen (METRICS.md "A frozen feed").
+
+    A run becomes frozen only once it spans FROZEN_AFTER, so its earlier cycles, counted
+    already, may have to become stale: a park with a new cycle in a frozen run is recomputed
+    whole. So is a park whose rows, read from CONTEXT before `since`, begin inside a run of
+    readings posting waits that reaches the hours being updated: where it began is not in
+    them. Both are rare (a feed that stops moving); every other park's frozen cycles are
+    exactly those of a whole-day recompute."""
+    c = frozen_runs(rows, cycles)
+    new = c["cycle_at"] > c["park_id"].map(parks.set_index("park_id")["since"])
+    frozen = set(c.loc[new & c["frozen"], "park_id"])
+    cut = {i.park_id for i in items if i.since is not None and i.since - CONTEXT > i.start}
+    first = c.groupby("park_id").head(1)
+    first = first[first["park_id"].isin(cut) & (first["posting"] >= metrics.FROZEN_MIN_POSTING)]
+    run_end = first["run"].map(c.groupby("run")["cycle_at"].max())
+    first_new = first["park_id"].map(c[new].groupby("park_id")["cycle_at"].min())
+    reaches = run_end >= first_new - pd.Timedelta(hours=1)  # a local hour begins after that
+    return frozen | set(first.loc[reaches, "park_id"])
 
 
 def standing_of(daily: pd.DataFrame) -> pd.DataFrame:

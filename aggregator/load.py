@@ -130,10 +130,11 @@ def load_snapshots(
         where = (p.park_id.in_(ids), p.cycle_at >= low, p.cycle_at < end)
         query = select(p.park_id, unix_minutes(p.cycle_at)).where(*where)
         cycles.append(frame(conn, query, ["park_id", "cycle_at"]))
-        query = select(s.ride_id, s.park_id, unix_minutes(s.cycle_at), s.state, s.wait_time).where(
-            s.park_id.in_(ids), s.cycle_at >= low, s.cycle_at < end
+        columns = (s.ride_id, s.park_id, unix_minutes(s.cycle_at), s.state, s.wait_time, s.is_open)
+        query = select(*columns).where(s.park_id.in_(ids), s.cycle_at >= low, s.cycle_at < end)
+        rows.append(
+            frame(conn, query, ["ride_id", "park_id", "cycle_at", "state", "wait_time", "is_open"])
         )
-        rows.append(frame(conn, query, ["ride_id", "park_id", "cycle_at", "state", "wait_time"]))
         first = select(p.park_id, func.min(p.cycle_at)).where(p.park_id.in_(ids), p.cycle_at >= end)
         after.update(conn.execute(first.group_by(p.park_id)).all())
     rows_df, cycles_df = pd.concat(rows, ignore_index=True), pd.concat(cycles, ignore_index=True)
@@ -141,6 +142,7 @@ def load_snapshots(
     cycles_df["cycle_at"] = from_minutes(cycles_df["cycle_at"])
     rows_df["wait_time"] = rows_df["wait_time"].astype("float64")
     rows_df["state"] = rows_df["state"].astype(STATES)
+    rows_df["is_open"] = rows_df["is_open"].astype(bool)
     return rows_df, cycles_df, pd.Series(after, dtype="object")
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from cli import demo, ops, pipeline, publishing
+from cli import demo, kinds, ops, pipeline, publishing
 from hallofshame.logs import configure_logging
 from hallofshame.settings import SettingsError, load_settings
 
@@ -46,6 +46,7 @@ for command in (
     pipeline.cycle,
     pipeline.stats,
     pipeline.show_settings,
+    kinds.kinds,
     demo.demo,
     demo.simulate,
     publishing.publish,

@@ -88,14 +88,16 @@ def health(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
 @click.option("--mail", is_flag=True, help="Also mail it to ALERT_TO.")
 @click.pass_context
 def report(ctx: click.Context, days: int, now: datetime | None, as_json: bool, mail: bool) -> None:
-    """The data-quality report: parks failing most, stale rides, rides never open.
+    """The data-quality report: parks failing most, stale rides, rides never open, rides no
+    pattern classified that look like non-rides.
 
     Example: hallofshame report --days 7 --mail
     """
     settings = settings_of(ctx)
     now = job_time(now) or utcnow()
     engine = engine_for(settings)
-    found = run_stage("report", quality_report, engine, now, days)
+    overrides = settings.kind_overrides_file
+    found = run_stage("report", quality_report, engine, now, days, overrides)
     summaries.record("report", {"cycles": found.cycles, "failing_parks": len(found.failing_parks)})
     click.echo(json.dumps(found.as_json()) if as_json else found.text(), nl=as_json)
     if mail and not send_mail(settings, f"[hallofshame] data quality, {days} days", found.text()):

@@ -173,6 +173,7 @@ def simulated_days(
             aggregate(engine, settings, now=at)
 
     with Simulator(config, now=start, speed=0) as simulator:
+        logging.getLogger(__name__).info(simulator.freeze_an_afternoon(end))  # a frozen feed
         summary = replay(
             engine, settings, simulator, start, end, after_cycle, terminal_progress("demo")
         )

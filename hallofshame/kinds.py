@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from sqlalchemy import Connection, select
+
+from hallofshame import schema
 from hallofshame.errors import StageError
 from hallofshame.metrics import KINDS, RIDE
 from hallofshame.package_data import shipped, shipped_default
@@ -19,8 +22,18 @@ class OverrideFileError(StageError, ValueError):
     """An override file has a line that cannot be used; the message names file and line."""
 
 
+@dataclass(frozen=True)
+class Pattern:
+    """One line of the pattern file: its kind, its expression and where it is."""
+
+    kind: str
+    regex: re.Pattern[str]
+    line: int
+
+
 @cache
-def _patterns(path: Path = PATTERNS_FILE) -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _patterns(path: Path = PATTERNS_FILE) -> tuple[Pattern, ...]:
+    """The pattern file's lines, in order (the one place the file is read)."""
     patterns = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
@@ -29,16 +42,52 @@ def _patterns(path: Path = PATTERNS_FILE) -> tuple[tuple[str, re.Pattern[str]], 
         kind, _, regex = line.partition(":")
         if kind.strip() not in KINDS:
             raise OverrideFileError(f"{path}:{number}: unknown kind {kind.strip()!r}")
-        patterns.append((kind.strip(), re.compile(regex.strip(), re.IGNORECASE)))
+        patterns.append(Pattern(kind.strip(), re.compile(regex.strip(), re.IGNORECASE), number))
     return tuple(patterns)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A ride's kind and what decided it: an override, a pattern line, or no match (`ride`)."""
+
+    kind: str
+    source: str  # OVERRIDE, PATTERN or NO_MATCH
+    line: int | None = None  # the pattern's line in PATTERNS_FILE
+    pattern: str | None = None
+    matched: str | None = None  # the part of the name it matched
+
+    def describe(self) -> str:
+        if self.source == PATTERN:
+            return f"{PATTERNS_FILE.name}:{self.line} ({self.kind}: matched {self.matched!r})"
+        return "override" if self.source == OVERRIDE else "no pattern"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "decided_by": self.source,
+            "line": self.line,
+            "pattern": self.pattern,
+            "matched": self.matched,
+        }
+
+
+OVERRIDE, PATTERN, NO_MATCH = "override", "pattern", "none"
+
+
+def decide_by_name(name: str) -> Decision:
+    """The first pattern line matching the name; `ride` decided by no pattern when none does."""
+    for pattern in _patterns():
+        found = pattern.regex.search(name)
+        if found:
+            return Decision(
+                pattern.kind, PATTERN, pattern.line, pattern.regex.pattern, found.group(0)
+            )
+    return Decision(RIDE, NO_MATCH)
 
 
 def kind_from_name(name: str) -> str:
     """The kind the name patterns give; `ride` when none matches."""
-    for kind, pattern in _patterns():
-        if pattern.search(name):
-            return kind
-    return RIDE
+    return decide_by_name(name).kind
 
 
 def read_overrides(path: str | Path, column: str, allowed: set[str]) -> dict[tuple[int, int], str]:
@@ -80,3 +129,50 @@ class KindRules:
 
     def kind(self, park_id: int, ride_id: int, name: str) -> str:
         return self.overrides.get((park_id, ride_id)) or kind_from_name(name)
+
+    def decide(self, park_id: int, ride_id: int, name: str) -> Decision:
+        """The kind with what decided it (`hallofshame kinds`, the data-quality report)."""
+        forced = self.overrides.get((park_id, ride_id))
+        return Decision(forced, OVERRIDE) if forced else decide_by_name(name)
+
+
+@dataclass(frozen=True)
+class RideKind:
+    """A stored ride, the kind the rules give it now and why (the stored kind changes at the
+    next collection cycle when the rules have changed)."""
+
+    park_id: int
+    ride_id: int
+    name: str
+    stored_kind: str
+    decision: Decision
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "park_id": self.park_id,
+            "ride_id": self.ride_id,
+            "name": self.name,
+            "stored_kind": self.stored_kind,
+            **self.decision.as_json(),
+        }
+
+    def line(self) -> str:
+        moved = "" if self.stored_kind == self.decision.kind else f" (stored: {self.stored_kind})"
+        return (
+            f"{self.park_id:>7} {self.ride_id:>8} {self.decision.kind:<12} "
+            f"{self.name}{moved}  <- {self.decision.describe()}"
+        )
+
+
+def ride_kinds(conn: Connection, rules: KindRules, park_id: int | None = None) -> list[RideKind]:
+    """Every stored ride (of one park, or all) with its kind and what decided it."""
+    r = schema.rides.c
+    query = select(r.park_id, r.id, r.name, r.kind).order_by(r.park_id, r.name, r.id)
+    if park_id is not None:
+        query = query.where(r.park_id == park_id)
+    return [
+        RideKind(
+            row.park_id, row.id, row.name, row.kind, rules.decide(row.park_id, row.id, row.name)
+        )
+        for row in conn.execute(query)
+    ]

@@ -66,6 +66,39 @@ def observed_state(
     return CLOSED
 
 
+# --- A frozen feed -----------------------------------------------------------------------------
+# Real feeds sometimes stop moving while `last_updated` keeps advancing (one park repeated the
+# same 36 readings for over three hours): the stale rule cannot see it. A park's reading at a
+# cycle is every ride's (ride, is_open, wait_time); a run is the park's consecutive cycles with
+# the same reading. A run spanning at least FROZEN_AFTER (first to last cycle) while at least
+# FROZEN_MIN_POSTING rides post a wait above 0 is frozen: every cycle of it after its first is
+# `stale` for every ride of the park, until a reading changes (that cycle counts again).
+FROZEN_AFTER = timedelta(minutes=60)
+FROZEN_MIN_POSTING = 5
+FROZEN_READING = ("ride_id", "is_open", "wait_time")  # what must repeat, ride by ride
+# Design choices: whether the park is open at a frozen cycle is read from its repeated readings
+# (a park frozen while open is open with every ride's state unknown: unknown time, not closed
+# time); and a run is judged within the park's local day, like outages: the first cycle of a day
+# starts a new run.
+
+
+def frozen_cycles(repeats: Any, cycle_at: Any, posting: Any) -> Any:
+    """Which of a park's cycles (in time order; several parks one after another) are frozen.
+
+    `repeats`: the cycle's reading equals the park's previous cycle's (False at each park's
+    first cycle, which starts a run); `posting`: how many rides post a wait above 0 at it."""
+    repeats = np.asarray(repeats, dtype=bool).copy()
+    if not len(repeats):
+        return repeats
+    repeats[0] = False
+    times = np.asarray(cycle_at, dtype="datetime64[m]")
+    starts = np.flatnonzero(~repeats)
+    ends = np.r_[starts[1:], len(repeats)] - 1
+    long_enough = (times[ends] - times[starts]) >= np.timedelta64(FROZEN_AFTER)
+    run = np.cumsum(~repeats) - 1
+    return repeats & long_enough[run] & (np.asarray(posting) >= FROZEN_MIN_POSTING)
+
+
 def park_open_threshold(active_rides: int) -> int:
     """How many active `ride`-kind rides must be open for the park to count as open."""
     return max(1, math.ceil(PARK_OPEN_SHARE * active_rides))

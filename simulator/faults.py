@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from simulator.rng import unit
 
 PARKS_DOCUMENT = 0  # the fault key of /parks.json
-FAULTS = ("500", "429", "timeout", "truncated", "empty", "bad_shape", "html")
+FAULTS = ("500", "429", "timeout", "truncated", "empty", "bad_shape", "html", "frozen")
+# "frozen": the park's readings (is_open, wait_time) stop moving while `last_updated` keeps
+# advancing, as a real feed did for three hours (METRICS.md, "A frozen feed"); the server
+# answers 200 with the readings of the freeze's first response (simulator/server.py).
+FROZEN = "frozen"
 RANDOM_FAULTS = ("500", "429", "truncated")
 HTML_ERROR_PAGE = (
     "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>"
@@ -51,6 +55,8 @@ class FaultBook:
             return
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; expected one of {', '.join(FAULTS)}")
+        if fault == FROZEN and park_id == PARKS_DOCUMENT:
+            raise ValueError("a frozen fault needs a park: /parks.json has no readings")
         if count is not None and count < 1:
             raise ValueError("count must be 1 or more (or None for until cleared)")
         with self._lock:

@@ -2,7 +2,8 @@
 
 Feed paths: `GET /parks.json`, `GET /parks/{id}/queue_times.json`.
 Control paths (simulator only): `GET /_sim/state`, `POST /_sim/clock?now=ISO[&speed=N]`,
-`POST /_sim/faults?park=ID&fault=KIND[&count=N]` (`fault=` empty clears; park 0 is /parks.json),
+`POST /_sim/faults?park=ID&fault=KIND[&count=N]` (`fault=` empty clears; park 0 is /parks.json;
+`frozen` repeats the park's readings of its first frozen response with a fresh `last_updated`),
 `POST /_sim/reset` (clears every fault).
 """
 
@@ -13,12 +14,13 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from simulator.clock import SimClock, parse_when
-from simulator.faults import PARKS_DOCUMENT, FaultBook, Response, fault_response
+from simulator.faults import FROZEN, PARKS_DOCUMENT, FaultBook, Response, fault_response
 from simulator.model import SimConfig
 from simulator.world import World
 
@@ -46,6 +48,9 @@ class Simulator:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._parks_body: bytes | None = None
+        self._frozen: dict[int, dict[int, tuple[bool, int]]] = {}  # park -> ride -> reading
+        self._freezes: list[tuple[int, datetime, datetime]] = []  # (park, from, to) by the clock
+        self._frozen_lock = threading.Lock()
 
     # Lifecycle
 
@@ -124,6 +129,22 @@ class Simulator:
     def clear_faults(self) -> None:
         self.faults.clear()
 
+    def freeze(self, park_id: int, start: datetime, end: datetime) -> None:
+        """The `frozen` fault by the simulated clock: the park's readings repeat from `start`
+        (aware) until `end`, when they move again."""
+        self.world.park(park_id)  # KeyError for an unknown park
+        self._freezes.append((park_id, start, end))
+
+    def freeze_an_afternoon(self, end: datetime) -> str:
+        """For the demo: the first park's feed frozen from 14:00 to 16:00 local on the day
+        before `end`'s local day. Returns a line saying so."""
+        park = self.world.parks[0]
+        zone = ZoneInfo(park.timezone)
+        day = end.astimezone(zone).date() - timedelta(days=1)
+        start = datetime.combine(day, time(14), tzinfo=zone)
+        self.freeze(park.id, start, start + timedelta(hours=2))
+        return f"park {park.id} ({park.name}): feed frozen on {day} from 14:00 to 16:00 local"
+
     def state(self) -> dict:
         """What /_sim/state reports."""
         return {
@@ -158,10 +179,21 @@ class Simulator:
         if key is None:
             return NOT_FOUND
         fault, number = self.faults.take(key)
+        if fault is None and any(
+            park == key and start <= self.now() < end for park, start, end in self._freezes
+        ):
+            fault = FROZEN
         if fault == "timeout":
             if self._stopping.wait(self.config.timeout_s):
                 return None
             fault = None
+        if fault == FROZEN:
+            try:
+                return Response(200, _encode(self._frozen_document(key)))
+            except KeyError:
+                return NOT_FOUND
+        with self._frozen_lock:
+            self._frozen.pop(key, None)  # a freeze that ended: the next one starts afresh
         if fault not in (None, "truncated"):
             return fault_response(fault, b"", number)
         try:
@@ -176,6 +208,21 @@ class Simulator:
                 self._parks_body = _encode(self.world.parks_document())
             return self._parks_body
         return _encode(self.world.queue_times_document(key, self.now()))
+
+    def _frozen_document(self, park_id: int) -> dict:
+        """The park's document now (its `last_updated` stamps advance), with every ride's
+        `is_open` and `wait_time` as they were at the freeze's first response."""
+        document = self.world.queue_times_document(park_id, self.now())
+        entries = [*document["rides"], *(r for land in document["lands"] for r in land["rides"])]
+        with self._frozen_lock:
+            held = self._frozen.setdefault(
+                park_id, {e["id"]: (e["is_open"], e["wait_time"]) for e in entries}
+            )
+        for entry in entries:
+            entry["is_open"], entry["wait_time"] = held.get(
+                entry["id"], (entry["is_open"], entry["wait_time"])
+            )
+        return document
 
     def _control(self, method: str, path: str, query: dict[str, list[str]]) -> Response:
         args = {name: values[-1] for name, values in query.items()}

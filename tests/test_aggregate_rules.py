@@ -119,6 +119,7 @@ def test_a_land_closing_early_together_is_closing_for_the_night(engine, scenario
     """
     always = "o" * 24 + "c"
     timelines = {r: always for r in (1, 2, 13, 14)}
+    timelines[1] = "oO" * 12 + "c"  # its wait moves: the feed is not frozen (see METRICS.md)
     timelines.update({r: "o" * 12 + "c" * 13 for r in (3, 4, 5)})
     timelines[6] = "o" * 13 + "c" * 12
     timelines[7] = "o" * 12 + "ccc" + "o" * 9 + "c"

@@ -39,6 +39,9 @@ def test_the_page_states_the_rules_numbers():
         f"under {minutes(metrics.LIVE_MAX_AGE)} minutes old",
         "1.25 shows as 1.3, 81.25 as 81.3",
         "at least a quarter of its active rides",
+        f"consecutive cycles spanning at least {minutes(metrics.FROZEN_AFTER)} minutes",
+        f"at least {metrics.FROZEN_MIN_POSTING} of its rides post a wait above zero",
+        f"fewer than {metrics.FROZEN_MIN_POSTING} rides posting a wait",
     ]
     assert [phrase for phrase in expected if phrase not in text] == []
     assert metrics.TIER_WEIGHTS == {1: 3, 2: 2, 3: 1} and metrics.PARK_OPEN_SHARE == 0.25

@@ -18,7 +18,7 @@ AT = datetime(2026, 7, 4, 15, 0, tzinfo=UTC)  # the cycle the documents are read
 
 
 def test_fixtures_are_there():
-    assert len(QUEUE_TIMES) == 5 and len(PARKS) == 1
+    assert len(QUEUE_TIMES) == 6 and len(PARKS) == 1
 
 
 @pytest.mark.parametrize("path", QUEUE_TIMES, ids=lambda p: p.name)

@@ -136,7 +136,7 @@ def test_the_report_command_mails_it(engine, database_url, sendgrid, tmp_path):
 def test_an_empty_database_gives_an_empty_report(engine):
     report = quality_report(engine, NOW)
     assert (report.cycles, report.failing_parks, report.stale_rides) == (0, [], [])
-    assert report.text().count("  none") == 3
+    assert report.text().count("  none") == 4
 
 
 def test_every_crontab_line_is_a_one_liner_through_the_wrapper_with_a_real_command():

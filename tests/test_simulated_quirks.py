@@ -193,3 +193,58 @@ def late_nights(world: World) -> list:
 
 def naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def test_a_frozen_feed_is_unknown_time_until_a_reading_changes(engine, settings):
+    """The simulator's `frozen` fault on one park for 9 responses, from a cycle at hh:50 local
+    four hours after it opens: its readings repeat while `last_updated` advances, so the
+    cycles hh+1:00 .. hh+2:10 are frozen (the run spans 80 minutes, many rides post a wait).
+    The whole hour hh+1 is unknown time for every counted ride (60 minutes each, nothing open
+    or down); at hh+2:20 readings move again and the park's rides are counted again."""
+    config = SimConfig(seed=7, parks=3, rides=90)
+    world = World(config)
+    park = world.parks[0]
+    zone = ZoneInfo(park.timezone)
+    opens, _ = world.park_hours(park.id, DAY)
+    local = opens.astimezone(zone) + timedelta(hours=4)
+    start = local.replace(minute=50, second=0, microsecond=0).astimezone(UTC)
+    first, last = start - timedelta(hours=1), start + timedelta(hours=2)
+
+    def freeze(at: datetime) -> None:
+        if at == start - CYCLE:
+            sim.set_fault(park.id, "frozen", count=9)
+
+    with Simulator(config, now=first, speed=0) as sim:
+        replay(engine, settings, sim, first, last, after_cycle=freeze)
+    snaps = rows(engine, schema.ride_snapshots, schema.ride_snapshots.c.park_id == park.id)
+    frozen = [start + CYCLE * n for n in range(9)]
+    readings = {
+        at: {(s["ride_id"], s["is_open"], s["wait_time"]) for s in snaps if s["cycle_at"] == at}
+        for at in (t.replace(tzinfo=None) for t in frozen)
+    }
+    assert len({frozenset(r) for r in readings.values()}) == 1
+    assert sum(1 for _, _, wait in next(iter(readings.values())) if wait) >= 5
+    stamps = [max(s["last_updated"] for s in snaps if s["cycle_at"] == at) for at in readings]
+    assert stamps == sorted(stamps) and stamps[0] < stamps[-1]
+    aggregate(engine, settings, now=last + timedelta(minutes=1))
+    day = metrics.local_day(start, park.timezone)
+    counted = [
+        r["ride_id"]
+        for r in rows(engine, schema.ride_daily, schema.ride_daily.c.park_id == park.id)
+        if r["counted"] and r["day"] == day
+    ]
+    hour = (local.hour + 1) % 24
+    (cell,) = [
+        h
+        for h in rows(engine, schema.park_hourly, schema.park_hourly.c.park_id == park.id)
+        if h["local_hour"] == hour and h["day"] == day
+    ]
+    listed = {ride for ride, _, _ in next(iter(readings.values()))}
+    assert (cell["open_minutes"], cell["down_minutes"]) == (0, 0)
+    assert cell["unknown_minutes"] == 60 * len(set(counted) & listed) > 0
+    (after,) = [
+        h
+        for h in rows(engine, schema.park_hourly, schema.park_hourly.c.park_id == park.id)
+        if h["local_hour"] == (hour + 1) % 24 and h["day"] == day
+    ]
+    assert after["open_minutes"] > 0

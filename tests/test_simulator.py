@@ -479,3 +479,50 @@ def test_cli_arguments():
         5000,
         1.0,
     )
+
+
+def test_a_frozen_park_repeats_its_readings_while_last_updated_advances(sim: Simulator):
+    """`frozen` for 2 responses: both carry the readings of the first with the stamps of their
+    own time; the third is the world's document again. /parks.json cannot be frozen."""
+    park_id = sim.world.parks[0].id
+    url = f"{sim.url}/parks/{park_id}/queue_times.json"
+    later = AT + timedelta(minutes=20)
+    sim.set_fault(park_id, "frozen", count=2)
+    first = requests.get(url, timeout=5).json()
+    sim.set_now(later, speed=0)
+    second = requests.get(url, timeout=5).json()
+    readings = [
+        [(r["id"], r["is_open"], r["wait_time"]) for r in rides_of(d)] for d in (first, second)
+    ]
+    assert readings[0] == readings[1]
+    assert first == sim.world.queue_times_document(park_id, AT)
+    fresh = sim.world.queue_times_document(park_id, later)
+    assert [r.get("last_updated") for r in rides_of(second)] == [
+        r.get("last_updated") for r in rides_of(fresh)
+    ]
+    assert [(r["is_open"], r["wait_time"]) for r in rides_of(fresh)] != [
+        (r["is_open"], r["wait_time"]) for r in rides_of(first)
+    ]
+    assert requests.get(url, timeout=5).json() == fresh
+    with pytest.raises(ValueError, match="needs a park"):
+        sim.set_fault(0, "frozen")
+
+
+def test_a_freeze_by_the_clock_starts_and_ends_with_it(sim: Simulator):
+    """`freeze(park, start, end)`: the `frozen` fault while the simulated clock is in
+    [start, end); the demo freezes its first park for an afternoon this way."""
+    park_id = sim.world.parks[0].id
+    url = f"{sim.url}/parks/{park_id}/queue_times.json"
+    start, end = AT + timedelta(minutes=10), AT + timedelta(minutes=30)
+    sim.freeze(park_id, start, end)
+    assert requests.get(url, timeout=5).json() == sim.world.queue_times_document(park_id, AT)
+    documents = []
+    for minutes in (10, 20):
+        sim.set_now(AT + timedelta(minutes=minutes), speed=0)
+        documents.append(requests.get(url, timeout=5).json())
+    readings = [[(r["id"], r["is_open"], r["wait_time"]) for r in rides_of(d)] for d in documents]
+    assert readings[0] == readings[1]
+    assert documents[0] == sim.world.queue_times_document(park_id, start)
+    sim.set_now(end, speed=0)
+    assert requests.get(url, timeout=5).json() == sim.world.queue_times_document(park_id, end)
+    assert "frozen on" in sim.freeze_an_afternoon(AT)
