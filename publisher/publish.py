@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 from hallofshame import db
 from hallofshame.clock import as_utc, iso, utcnow
 from hallofshame.settings import Settings
+from publisher import catalog as catalogue
 from publisher import context, pages, parallel, release, render, schemas
 from publisher import data as site_data
 from publisher.cache import DIRECTORY as CACHE_DIRECTORY
@@ -361,7 +362,7 @@ def _write_extras(run: Run, data: site_data.SiteData, settings: Settings) -> Non
     if OPENAPI.is_file():
         run.put(file_of(url("openapi")), OPENAPI.read_bytes())
     files = [
-        {"url": f"/{rel}", "generated_at": entry["generated_at"]}
+        catalogue.entry(data, rel, (run.writer.root / rel).stat().st_size, entry["generated_at"])
         for rel, entry in sorted(run.files.items())
     ]
     stamp = max((f["generated_at"] or "" for f in files), default=run.generated_at)
