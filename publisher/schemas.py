@@ -146,29 +146,37 @@ RideSummary = _model(
 )
 
 
+KIND_DOC = "ride, single_rider or other; only `ride` rides are ranked."
+TIER_DOC = fields.FIELDS["tier"].description
+
+
 class Outage(BaseModel):
     model_config = CLOSED
     ride_id: int = Field(ge=1, description=fields.FIELDS["ride_id"].description)
     ride_name: str = Field(description="The ride's name.")
-    day: Day
-    start_at: Stamp
-    end_at: Stamp
+    day: Day = Field(description="The park-local day it started.")
+    start_at: Stamp = Field(description="When it started (UTC).")
+    end_at: Stamp = Field(description="When it ended (UTC).")
     minutes: int = Field(ge=0, description="The outage's down time, in minutes.")
 
 
-class DayRow(BaseModel):
-    model_config = CLOSED
-    day: Day
-    final: bool = Field(description="Whether the day has ended and is final.")
-    shame_score: annotated(fields.FIELDS["shame_score"])[0]  # type: ignore[valid-type]
-    downtime_hours: annotated(fields.FIELDS["downtime_hours"])[0]  # type: ignore[valid-type]
-    uptime_pct: annotated(fields.FIELDS["uptime_pct"])[0]  # type: ignore[valid-type]
-    breakdowns: annotated(fields.FIELDS["breakdowns"])[0]  # type: ignore[valid-type]
+def of(*names: str) -> dict[str, tuple[Any, Any]]:
+    """Definitions of fields of the table, for models that hold a few of them."""
+    return {name: annotated(fields.FIELDS[name]) for name in names}
+
+
+DayRow = create_model(
+    "DayRow",
+    __config__=CLOSED,
+    day=(Day, Field(description="The park-local day.")),
+    final=(bool, Field(description="Whether the day has ended and is final.")),
+    **of("shame_score", "downtime_hours", "uptime_pct", "breakdowns"),
+)
 
 
 class HeatCell(BaseModel):
     model_config = CLOSED
-    day: Day
+    day: Day = Field(description="The park-local day.")
     hour: int = Field(ge=0, le=23, description="The park-local hour.")
     down_minutes: int = Field(ge=0, description="Down minutes in that hour.")
     open_minutes: int = Field(ge=0, description="Open minutes in that hour.")
@@ -177,77 +185,78 @@ class HeatCell(BaseModel):
 
 class Heatmap(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    from_: Day | None = Field(alias="from")
-    to: Day | None
-    cells: list[HeatCell]
+    from_: Day | None = Field(alias="from", description="First park-local day of the map.")
+    to: Day | None = Field(description="Last park-local day of the map.")
+    cells: list[HeatCell] = Field(description="One cell per day and hour with data.")
 
 
 class ParkInfo(BaseModel):
     model_config = CLOSED
     park_id: int = Field(ge=1, description=fields.FIELDS["park_id"].description)
-    name: str
-    country: str | None
-    continent: str | None
+    name: str = Field(description="The park's name, as Queue-Times spells it.")
+    country: str | None = Field(description=fields.FIELDS["country"].description)
+    continent: str | None = Field(description=fields.FIELDS["continent"].description)
     timezone: str = Field(description="The park's IANA time zone; its days are local days.")
     group: str | None = Field(description="The park's operator group.")
 
 
-class ParkLive(BaseModel):
-    model_config = CLOSED
-    status: str | None = Field(description="The park's state at the latest cycle.")
-    shame_score: annotated(fields.FIELDS["shame_score"])[0]  # type: ignore[valid-type]
-    rides_down_now: annotated(fields.FIELDS["rides_down_now"])[0]  # type: ignore[valid-type]
+ParkLive = create_model(
+    "ParkLive",
+    __config__=CLOSED,
+    status=(str | None, Field(description="The park's state at the latest cycle.")),
+    **of("shame_score", "rides_down_now"),
+)
 
 
 class RideRow(BaseModel):
     model_config = CLOSED
     ride_id: int = Field(ge=1, description=fields.FIELDS["ride_id"].description)
-    name: str
-    kind: str = Field(description="ride, single_rider or other; only `ride` rides are ranked.")
-    tier: annotated(fields.FIELDS["tier"])[0]  # type: ignore[valid-type]
-    land: str | None
+    name: str = Field(description="The ride's name, as Queue-Times spells it.")
+    kind: str = Field(description=KIND_DOC)
+    tier: annotated(fields.FIELDS["tier"])[0] = Field(description=TIER_DOC)  # type: ignore[valid-type]
+    land: str | None = Field(description="The ride's land in its park, if the feed names one.")
     status: Status = Field(description=fields.FIELDS["status"].description)
     wait_time: int | None = Field(ge=0, le=fields.WAIT_MAX_MINUTES, description="Posted wait.")
-    today: RideSummary
+    today: RideSummary = Field(description="The ride's numbers so far today.")
 
 
 class WorstRide(RideSummary):  # type: ignore[misc, valid-type]
-    ride_id: int = Field(ge=1)
-    name: str
-    period: Period
+    ride_id: int = Field(ge=1, description=fields.FIELDS["ride_id"].description)
+    name: str = Field(description="The ride's name, as Queue-Times spells it.")
+    period: Period = Field(description="The period of these numbers.")
 
 
 class Park(Common):
     park: ParkInfo
     data_as_of_local: str | None = Field(description="data_as_of in the park's local time.")
-    live: ParkLive
-    periods: dict[Period, ParkNumbers]
-    rides: list[RideRow]
-    worst_rides: list[WorstRide]
-    longest_outages: list[Outage]
-    heatmap: Heatmap
-    trend: list[DayRow]
+    live: ParkLive = Field(description="The park at the latest cycle.")
+    periods: dict[Period, ParkNumbers] = Field(description=f"Numbers per period. {PERIOD_DOC}")
+    rides: list[RideRow] = Field(description="Every ride: its state now and today's numbers.")
+    worst_rides: list[WorstRide] = Field(description="The worst rides of the last 30 days.")
+    longest_outages: list[Outage] = Field(description="The longest outages of 30 days.")
+    heatmap: Heatmap = Field(description="Down minutes per local day and hour, 30 days.")
+    trend: list[DayRow] = Field(description="Each local day's numbers, 30 days.")
 
 
 class RideInfo(BaseModel):
     model_config = CLOSED
-    ride_id: int = Field(ge=1)
-    name: str
-    park_id: int = Field(ge=1)
-    park_name: str
-    kind: str
+    ride_id: int = Field(ge=1, description=fields.FIELDS["ride_id"].description)
+    name: str = Field(description="The ride's name, as Queue-Times spells it.")
+    park_id: int = Field(ge=1, description=fields.FIELDS["park_id"].description)
+    park_name: str = Field(description=fields.FIELDS["park_name"].description)
+    kind: str = Field(description=KIND_DOC)
     ranked: bool = Field(description="Whether the ride is ranked (its kind is `ride`).")
-    tier: annotated(fields.FIELDS["tier"])[0]  # type: ignore[valid-type]
-    land: str | None
-    timezone: str
+    tier: annotated(fields.FIELDS["tier"])[0] = Field(description=TIER_DOC)  # type: ignore[valid-type]
+    land: str | None = Field(description="The ride's land in its park, if the feed names one.")
+    timezone: str = Field(description="Its park's IANA time zone; its days are local days.")
 
 
 class Ride(Common):
     ride: RideInfo
-    data_as_of_local: str | None
-    periods: dict[Period, RideNumbers]
-    outages: list[Outage]
-    uptime_history: list[DayRow]
+    data_as_of_local: str | None = Field(description="data_as_of in the park's local time.")
+    periods: dict[Period, RideNumbers] = Field(description=f"Numbers per period. {PERIOD_DOC}")
+    outages: list[Outage] = Field(description="The outages of the ended days, oldest first.")
+    uptime_history: list[DayRow] = Field(description="Each ended local day's numbers.")
 
 
 class CatalogEntry(BaseModel):
@@ -262,7 +271,7 @@ class CatalogEntry(BaseModel):
 
 
 class Catalog(Common):
-    files: list[CatalogEntry]
+    files: list[CatalogEntry] = Field(description="Every published file, by URL.")
 
 
 TITLES = {
