@@ -583,6 +583,16 @@ def data_page(data: SiteData) -> dict[str, Any]:
         "view": {
             "rankings": rankings,
             "schemas": schemas,
+            "fields": fields.FIELDS_LIST,
+            "all_periods": fields.ALL_PERIODS,
+            "terms": {
+                "period": list(fields.PERIODS.values()),
+                "filter": [*fields.FIXED_FILTERS.values(), fields.CONTINENT_FILTER],
+                "level": list(fields.LEVELS.values()),
+                "status": list(fields.STATUSES.values()),
+            },
+            "openapi_url": url("openapi"),
+            "api_url": API_URL,
             "catalog_url": url("catalog"),
             "park_json_pattern": "/data/v1/parks/{park_id}.json",
             "ride_json_pattern": "/data/v1/rides/{ride_id}.json",
@@ -591,3 +601,4 @@ def data_page(data: SiteData) -> dict[str, Any]:
 
 
 SCHEMA_NAMES = ("ranking", "park", "ride", "catalog")
+API_URL = "/api/v1/"  # the API's base (web/), its OpenAPI document at /api/openapi.json
