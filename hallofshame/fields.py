@@ -11,6 +11,10 @@ from the rules in `metrics`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import Field as Pydantic
+from pydantic import TypeAdapter
 
 from hallofshame import metrics
 
@@ -342,6 +346,32 @@ def item_fields(level: str, period: str) -> list[Field]:
     return [
         f for f in FIELDS_LIST if ITEM in f.groups and level in f.levels and period in f.periods
     ]
+
+
+def definition(field: Field, required: bool = True) -> tuple[Any, Any]:
+    """A field as a pydantic field definition (type, range, title, description): the one way
+    the table becomes JSON Schema, for the data files' schemas and the API's components."""
+    if field.enum is not None:
+        kind: Any = Literal[field.enum]  # type: ignore[valid-type]
+    else:
+        kind = {"number": float, "integer": int, "string": str}[field.type]
+        limits = {"ge": field.minimum, "le": field.maximum}
+        kind = Annotated[kind, Pydantic(**{k: v for k, v in limits.items() if v is not None})]
+    if field.nullable:
+        kind = kind | None
+    default = ... if required else None
+    return kind, Pydantic(default, title=field.label, description=field.description)
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of one field's values."""
+    kind, info = definition(FIELDS[name])
+    return TypeAdapter(Annotated[kind, info]).json_schema()
+
+
+def numbers_of(level: str) -> list[Field]:
+    """The numbers of a park or ride over a period (park and ride files, the API's stats)."""
+    return [f for f in FIELDS_LIST if NUMBERS in f.groups and level in f.levels]
 
 
 def for_display(name: str, value: float | None) -> float | None:

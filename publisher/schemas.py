@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
 from hallofshame import fields
-from hallofshame.fields import NUMBERS, PARK, RIDE, SUMMARY
+from hallofshame.fields import PARK, RIDE, SUMMARY
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_URL = "/data/v1/schema/{name}.schema.json"
@@ -39,23 +39,8 @@ def _terms(terms: dict[str, fields.Term]) -> str:
     return "; ".join(f"`{t.name}`: {t.description}" for t in terms.values())
 
 
-def annotated(field: fields.Field, required: bool = True) -> tuple[Any, Any]:
-    """A published field as a pydantic field definition: type, range, description."""
-    if field.enum is not None:
-        kind: Any = Literal[field.enum]  # type: ignore[valid-type]
-        constraints: dict[str, Any] = {}
-    else:
-        kind = {"number": float, "integer": int, "string": str}[field.type]
-        constraints = {"ge": field.minimum, "le": field.maximum}
-        kind = Annotated[kind, Field(**{k: v for k, v in constraints.items() if v is not None})]
-    if field.nullable:
-        kind = kind | None
-    default = ... if required else None
-    return kind, Field(default, title=field.label, description=field.description)
-
-
 def _model(name: str, picked: list[fields.Field], optional: set[str] = frozenset()) -> Any:
-    definitions = {f.name: annotated(f, f.name not in optional) for f in picked}
+    definitions = {f.name: fields.definition(f, f.name not in optional) for f in picked}
     return create_model(name, __config__=CLOSED, **definitions)  # type: ignore[call-overload]
 
 
@@ -119,7 +104,7 @@ class RideRanking(RankingBase):
 def _numbers_model(level: str) -> Any:
     """A period's numbers on a park or ride file: the table's numbers of that level, all
     optional (live carries fewer), plus the span and live facts of `Stats.as_json`."""
-    picked = [f for f in fields.FIELDS_LIST if NUMBERS in f.groups and level in f.levels]
+    picked = fields.numbers_of(level)
     model = _model(f"{level.title()}PeriodNumbers", picked, {f.name for f in picked})
     extra: dict[str, Any] = {
         "first_day": (Day | None, Field(None, description="First park-local day.")),
@@ -162,7 +147,7 @@ class Outage(BaseModel):
 
 def of(*names: str) -> dict[str, tuple[Any, Any]]:
     """Definitions of fields of the table, for models that hold a few of them."""
-    return {name: annotated(fields.FIELDS[name]) for name in names}
+    return {name: fields.definition(fields.FIELDS[name]) for name in names}
 
 
 DayRow = create_model(
@@ -213,7 +198,7 @@ class RideRow(BaseModel):
     ride_id: int = Field(ge=1, description=fields.FIELDS["ride_id"].description)
     name: str = Field(description="The ride's name, as Queue-Times spells it.")
     kind: str = Field(description=KIND_DOC)
-    tier: annotated(fields.FIELDS["tier"])[0] = Field(description=TIER_DOC)  # type: ignore[valid-type]
+    tier: fields.definition(fields.FIELDS["tier"])[0] = Field(description=TIER_DOC)  # type: ignore[valid-type]
     land: str | None = Field(description="The ride's land in its park, if the feed names one.")
     status: Status = Field(description=fields.FIELDS["status"].description)
     wait_time: int | None = Field(ge=0, le=fields.WAIT_MAX_MINUTES, description="Posted wait.")
@@ -246,7 +231,7 @@ class RideInfo(BaseModel):
     park_name: str = Field(description=fields.FIELDS["park_name"].description)
     kind: str = Field(description=KIND_DOC)
     ranked: bool = Field(description="Whether the ride is ranked (its kind is `ride`).")
-    tier: annotated(fields.FIELDS["tier"])[0] = Field(description=TIER_DOC)  # type: ignore[valid-type]
+    tier: fields.definition(fields.FIELDS["tier"])[0] = Field(description=TIER_DOC)  # type: ignore[valid-type]
     land: str | None = Field(description="The ride's land in its park, if the feed names one.")
     timezone: str = Field(description="Its park's IANA time zone; its days are local days.")
 

@@ -18,6 +18,25 @@ from tests.seeding import World, seed
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "data" / "v1"
 WORLD = World()
+OPENAPI = Path(__file__).resolve().parent.parent / "web" / "openapi.json"
+STATS_COMPONENTS = {"ParkStats": fields.PARK, "RideStats": fields.RIDE}
+
+
+def components_from_table(doc: dict) -> dict:
+    """The OpenAPI document with its stats components' published fields as the table says
+    (`tests/golden/regenerate.py` writes it back to web/openapi.json)."""
+    doc = json.loads(json.dumps(doc))
+    for component, level in STATS_COMPONENTS.items():
+        schema = doc["components"]["schemas"][component]
+        for field in [fields.FIELDS[f"{level}_id"], *fields.numbers_of(level)]:
+            schema["properties"][field.name] = fields.json_schema(field.name)
+            if field.name not in schema["required"]:
+                schema["required"].append(field.name)
+    return doc
+
+
+def openapi_text(doc: dict) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 def validator(name: str, built: dict | None = None) -> jsonschema.Draft202012Validator:
@@ -174,3 +193,13 @@ def test_the_data_page_has_the_dictionary_and_links_the_api(engine, settings, tm
     assert entry["bytes"] == (site / "data/v1/rankings/parks/today/europe.csv").stat().st_size
     assert by_url["/data/v1/parks/100.json"]["title"].startswith("Park: ")
     assert by_url["/data/index.html"]["kind"] == "page"
+
+
+def test_openapi_components_come_from_the_table():
+    """web/openapi.json's stats components say what the table says about each number; when
+    the table changes, `tests/golden/regenerate.py` rewrites them."""
+    text = OPENAPI.read_text(encoding="utf-8")
+    assert text == openapi_text(components_from_table(json.loads(text)))
+    uptime = json.loads(text)["components"]["schemas"]["RideStats"]["properties"]["uptime_pct"]
+    assert uptime["anyOf"][0] == {"maximum": 100, "minimum": 0, "type": "number"}
+    assert uptime["description"] == fields.FIELDS["uptime_pct"].description
