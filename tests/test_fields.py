@@ -8,12 +8,15 @@ import dataclasses
 import importlib
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
 import pytest
+from sqlalchemy import update
 
-from hallofshame import fields, metrics
+from hallofshame import fields, metrics, schema
+from hallofshame.clock import to_db
 from publisher import context, publish, schemas
 from tests.seeding import World, seed
 
@@ -72,9 +75,9 @@ def test_every_schema_property_is_described():
             for sub in node:
                 walk(sub, path)
 
-    for name, schema in schemas.SCHEMAS.items():
-        jsonschema.Draft202012Validator.check_schema(schema)
-        walk(schema, name)
+    for name, document in schemas.SCHEMAS.items():
+        jsonschema.Draft202012Validator.check_schema(document)
+        walk(document, name)
     items = schemas.SCHEMAS["ranking"]["$defs"]["ParkItem"]
     assert items["additionalProperties"] is False
     assert items["properties"]["uptime_pct"]["description"].endswith("in percent.")
@@ -208,3 +211,50 @@ def test_openapi_components_come_from_the_table():
     uptime = json.loads(text)["components"]["schemas"]["RideStats"]["properties"]["uptime_pct"]
     assert uptime["anyOf"][0] == {"maximum": 100, "minimum": 0, "type": "number"}
     assert uptime["description"] == fields.FIELDS["uptime_pct"].description
+
+
+STAMPS = ("generated_at", "data_as_of", "data_as_of_local")
+
+
+def data_files(root: Path) -> dict[str, object]:
+    """Every data file of a release, parsed, without the stamps a kept file keeps from the
+    publish that wrote it."""
+    found: dict[str, object] = {}
+    for path in sorted((root / "data" / "v1").rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix == ".csv":
+            found[rel] = path.read_bytes()
+        elif path.suffix == ".json":
+            doc = json.loads(path.read_bytes())
+            if isinstance(doc, dict) and "source" in doc:
+                doc = {k: v for k, v in doc.items() if k not in STAMPS}
+            if rel.endswith("catalog.json"):
+                doc["files"] = [{**e, "generated_at": None} for e in doc["files"]]
+            found[rel] = doc
+    return found
+
+
+def test_after_cycle_and_full_publish_give_the_same_data(engine, settings, tmp_path):
+    """Every data file of an after-cycle publish (kept, carried over or rebuilt) is what a
+    full publish of the same data gives, the added fields and the catalogue included."""
+    seed(engine, WORLD)
+    publish(engine, settings, tmp_path / "a", WORLD.end)
+    later = WORLD.end + timedelta(minutes=10)
+    with engine.begin() as conn:  # the next cycle: a ride breaks down
+        at = to_db(later)
+        conn.execute(schema.aggregated_cycles.insert().values(cycle_at=at, aggregated_at=at))
+        conn.execute(update(schema.ride_live).values(cycle_at=at))
+        conn.execute(update(schema.park_live).values(cycle_at=at))
+        live = schema.ride_live
+        conn.execute(update(live).where(live.c.ride_id == 1001).values(status="down"))
+        daily = schema.ride_daily
+        conn.execute(
+            update(daily)
+            .where(daily.c.ride_id == 1001, daily.c.final.is_(False))
+            .values(down_minutes=daily.c.down_minutes + 10, breakdowns=daily.c.breakdowns + 1)
+        )
+    after = publish(engine, settings, tmp_path / "a", later)
+    assert after.mode == "incremental" and after.rendered < after.files / 2
+    publish(engine, settings, tmp_path / "b", later, full=True)
+    incremental, full = data_files(tmp_path / "a/current"), data_files(tmp_path / "b/current")
+    assert len(incremental) > 100 and incremental == full
