@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -241,7 +242,7 @@ class Run:
                     self.writer.unkeep(done)
                 return False
         for rel, before in zip(rels, befores, strict=True):
-            self.files[rel] = {k: before.get(k) for k in ("hash", "generated_at", "sig")}
+            self.files[rel] = {k: before.get(k) for k in ("hash", "generated_at", "sig", "bytes")}
         return True
 
     def emit(
@@ -259,7 +260,8 @@ class Run:
             key = f"{digest}:{out.render}"
             before = self.old.get("files", {}).get(rel, {})
             if self.incremental and before.get("hash") == key and self.writer.keep(rel):
-                self.files[rel] = {"hash": key, "generated_at": before.get("generated_at")}
+                self.files[rel] = {k: before.get(k) for k in ("generated_at", "bytes")}
+                self.files[rel]["hash"] = key
             else:
                 self.rendered += 1
                 self.put(rel, self.render(out.render, ctx), key)
@@ -271,7 +273,7 @@ class Run:
         new = self.writer.write(rel, content)
         before = self.old.get("files", {}).get(rel, {}).get("generated_at")
         stamp = self.generated_at if new or before is None else before
-        self.files[rel] = {"hash": key, "generated_at": stamp}
+        self.files[rel] = {"hash": key, "generated_at": stamp, "bytes": len(content)}
 
     def render(self, how: str, ctx: dict[str, Any]) -> bytes:
         if how == "json":
@@ -362,7 +364,7 @@ def _write_extras(run: Run, data: site_data.SiteData, settings: Settings) -> Non
     if OPENAPI.is_file():
         run.put(file_of(url("openapi")), OPENAPI.read_bytes())
     files = [
-        catalogue.entry(data, rel, (run.writer.root / rel).stat().st_size, entry["generated_at"])
+        catalogue.entry(data, rel, _size(run, rel, entry), entry["generated_at"])
         for rel, entry in sorted(run.files.items())
     ]
     stamp = max((f["generated_at"] or "" for f in files), default=run.generated_at)
@@ -374,6 +376,13 @@ def _write_extras(run: Run, data: site_data.SiteData, settings: Settings) -> Non
         "files": files,
     }
     run.put(file_of(url("catalog")), to_json(catalog))
+
+
+def _size(run: Run, rel: str, entry: dict[str, Any]) -> int:
+    """A file's bytes, as written or carried over (a stat only for a file a publish from
+    before the catalogue listed sizes carried over)."""
+    size = entry.get("bytes")
+    return size if size is not None else os.stat(run.writer.root / rel).st_size
 
 
 def _fingerprint(site: dict[str, Any], assets: dict[str, str]) -> str:
