@@ -21,7 +21,6 @@ SCHEMA_URL = "/data/v1/schema/{name}.schema.json"
 CLOSED = ConfigDict(extra="forbid")
 
 Period = Literal[tuple(fields.PERIODS)]  # type: ignore[valid-type]
-Level = Literal[tuple(fields.LEVELS)]  # type: ignore[valid-type]
 Status = Literal[tuple(fields.STATUSES)]  # type: ignore[valid-type]
 Filter = (
     Literal[tuple(fields.FIXED_FILTERS)]
