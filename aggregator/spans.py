@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, case, func, select
 
 from aggregator.columns import ADDITIVE
-from hallofshame import metrics, schema
+from hallofshame import fields, metrics, schema
 from hallofshame.clock import as_utc, iso
 
 PARK, RIDE = "park", "ride"
@@ -103,7 +103,7 @@ class Stats:
     def as_json(self) -> dict[str, Any]:
         """One object for JSON outputs: published precision, null where there is no data."""
         out: dict[str, Any] = {f"{self.level}_id": self.id}
-        out.update({k: metrics.for_display(k, v) for k, v in self.numbers().items()})
+        out.update({k: fields.for_display(k, v) for k, v in self.numbers().items()})
         out["first_day"] = self.first_day.isoformat() if self.first_day else None
         out["last_day"] = self.last_day.isoformat() if self.last_day else None
         if self.live_status is None:

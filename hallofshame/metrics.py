@@ -361,19 +361,6 @@ def mean_time_to_repair(down_minutes: float, breakdowns: int) -> float | None:
     return down_minutes / breakdowns if breakdowns else None
 
 
-# Published precision: scores one decimal, hours two, percentages one, minutes whole.
-DISPLAY_DECIMALS = {
-    "shame_score": 1,
-    "live_shame_score": 1,
-    "downtime_hours": 2,
-    "uptime_pct": 1,
-    "mean_time_to_repair_minutes": 1,
-    "wait_mean": 1,
-    "wait_median": 1,
-    "wait_p90": 1,
-}
-
-
 # Rounding rule: half away from zero (1.25 -> 1.3, 81.25 -> 81.3), as readers and spreadsheets
 # expect; Python's `round` is half-to-even (1.25 -> 1.2). Design choice: a value is rounded from
 # its shortest decimal form (the float's `repr`), as it would be written down: 90.625 is 90.6 at
@@ -404,13 +391,6 @@ def round_half_away(value: float, decimals: int) -> float:
 _SCALES = {d: float(10**d) for d in range(0, 7)}
 _EXACT_BELOW = 2.0**40
 _NEAR_HALF = 1e-4
-
-
-def for_display(name: str, value: float | None) -> float | None:
-    """A published number rounded to its precision; None (no data) stays None."""
-    if value is None or name not in DISPLAY_DECIMALS:
-        return value
-    return round_half_away(value, DISPLAY_DECIMALS[name])
 
 
 # --- Periods -----------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 """Context builders: one function per page type, each returning the one object that both the
 JSON file and the HTML page of that view are rendered from (datasette's habit).
 
-Numbers enter here only through `Stats.as_json()` and `metrics.for_display`, at the published
-precision of METRICS.md. Presentation extras that are not part of the JSON contract go under
-`ctx["view"]`; `generated_at` is filled in by the publish loop (it is not part of the page's
-content hash, so an unchanged page keeps its bytes).
+Numbers enter here only through `Stats.as_json()` and `fields.for_display`, at the published
+precision of their field (`hallofshame.fields`). Presentation extras that are not part of the
+JSON contract go under `ctx["view"]`; `generated_at` is filled in by the publish loop (it is
+not part of the page's content hash, so an unchanged page keeps its bytes).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aggregator.spans import PARK, RIDE, Stats
-from hallofshame import metrics
+from hallofshame import fields, metrics
 from hallofshame.clock import as_utc, iso
 from publisher.data import PARK_OUTAGES, SiteData
 from publisher.urls import LEVELS, url
@@ -30,8 +30,8 @@ EMBED_ROWS = 10
 # reader and weighs a megabyte); the JSON and CSV carry every item.
 PAGE_ROWS = {"parks": None, "rides": 200}
 PARK_WORST_RIDES = 10
-PARK_NUMBERS = ("shame_score", "downtime_hours", "uptime_pct", "breakdowns")
-RIDE_NUMBERS = (*PARK_NUMBERS, "longest_outage_minutes")
+# A ride's numbers where a page lists them briefly (today on its park's page, the worst rides)
+RIDE_NUMBERS = tuple(f.name for f in fields.FIELDS_LIST if fields.SUMMARY in f.groups)
 LEVEL_OF = {"parks": PARK, "rides": RIDE}
 
 
@@ -131,13 +131,9 @@ def _ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, 
 
 
 def item_columns(level: str, period: str) -> list[str]:
-    """The keys of a ranking's items, in order (the CSV header)."""
-    if level == "parks":
-        keys = ["rank", "park_id", "name", *PARK_NUMBERS, "longest_outage_minutes"]
-        keys += ["country", "continent"]
-        return [*keys, "rides_down_now"] if period in LIVE_PERIODS else keys
-    keys = ["rank", "ride_id", "park_id", "park_name", "name", "tier", *RIDE_NUMBERS]
-    return [*keys, "status"] if period in LIVE_PERIODS else keys
+    """The keys of a ranking's items, in order (the CSV header): the table of published
+    fields (`hallofshame.fields`) decides."""
+    return [f.name for f in fields.item_fields(LEVEL_OF[level], period)]
 
 
 def member_ids(data: SiteData, level: str, filter: str) -> list[int]:
@@ -174,12 +170,28 @@ def _names(data: SiteData, level: str) -> dict[int, str]:
 def park_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> dict[str, Any]:
     park = data.catalog.parks[stats.id]
     numbers = shown(data, stats) if rank is not None else {}
-    item: dict[str, Any] = {"rank": rank, "park_id": park.id, "name": park.name}
-    item.update({name: numbers.get(name) for name in (*PARK_NUMBERS, "longest_outage_minutes")})
-    item.update({"country": park.country, "continent": park.continent})
+    facts = {"rank": rank, "park_id": park.id, "name": park.name}
+    facts.update({"country": park.country, "continent": park.continent})
     if period in LIVE_PERIODS:
-        item["rides_down_now"] = rides_down_now(data, park.id)
-    return item
+        facts["rides_down_now"] = rides_down_now(data, park.id)
+    return _item(level="parks", period=period, facts=facts, numbers=numbers)
+
+
+def _item(
+    level: str, period: str, facts: dict[str, Any], numbers: dict[str, Any]
+) -> dict[str, Any]:
+    """An item's keys in the order of the table of fields: its facts, else its numbers."""
+    return {
+        name: facts[name] if name in facts else numbers.get(name)
+        for name in _columns(level, period)
+    }
+
+
+def _columns(level: str, period: str) -> list[str]:
+    return _COLUMNS.setdefault((level, period), item_columns(level, period))
+
+
+_COLUMNS: dict[tuple[str, str], list[str]] = {}
 
 
 def rides_down_now(data: SiteData, park_id: int) -> int | None:
@@ -192,7 +204,7 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
     park = data.catalog.parks[ride.park_id]
     shown_stats = data.stats[RIDE]["today"][ride.id] if period == metrics.LIVE else stats
     numbers = shown(data, shown_stats) if rank is not None else {}
-    item: dict[str, Any] = {
+    facts = {
         "rank": rank,
         "ride_id": ride.id,
         "park_id": park.id,
@@ -200,10 +212,9 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
         "name": ride.name,
         "tier": ride.tier,
     }
-    item.update({name: numbers.get(name) for name in RIDE_NUMBERS})
     if period in LIVE_PERIODS:
-        item["status"] = live_status(data, ride.id)
-    return item
+        facts["status"] = live_status(data, ride.id)
+    return _item(level="rides", period=period, facts=facts, numbers=numbers)
 
 
 def live_status(data: SiteData, ride_id: int) -> str:
@@ -271,7 +282,7 @@ def park(data: SiteData, park_id: int) -> dict[str, Any]:
         "data_as_of_local": local_iso(data.data_as_of, info.timezone),
         "live": {
             "status": live.live_status,
-            "shame_score": metrics.for_display("shame_score", live.shame_score),
+            "shame_score": fields.for_display("shame_score", live.shame_score),
             "rides_down_now": rides_down_now(data, park_id),
         },
         "periods": {p: period_numbers(data, data.stats[PARK][p][park_id]) for p in data.periods},
@@ -379,7 +390,7 @@ def heatmap(data: SiteData, park_id: int) -> dict[str, Any]:
 
 def _shown(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        k: (v.isoformat() if isinstance(v, date) else metrics.for_display(k, v))
+        k: (v.isoformat() if isinstance(v, date) else fields.for_display(k, v))
         for k, v in row.items()
     }
 
@@ -570,6 +581,16 @@ def data_page(data: SiteData) -> dict[str, Any]:
         "view": {
             "rankings": rankings,
             "schemas": schemas,
+            "fields": fields.FIELDS_LIST,
+            "all_periods": fields.ALL_PERIODS,
+            "terms": {
+                "period": list(fields.PERIODS.values()),
+                "filter": [*fields.FIXED_FILTERS.values(), fields.CONTINENT_FILTER],
+                "level": list(fields.LEVELS.values()),
+                "status": list(fields.STATUSES.values()),
+            },
+            "openapi_url": url("openapi"),
+            "api_url": API_URL,
             "catalog_url": url("catalog"),
             "park_json_pattern": "/data/v1/parks/{park_id}.json",
             "ride_json_pattern": "/data/v1/rides/{ride_id}.json",
@@ -578,3 +599,4 @@ def data_page(data: SiteData) -> dict[str, Any]:
 
 
 SCHEMA_NAMES = ("ranking", "park", "ride", "catalog")
+API_URL = "/api/v1/"  # the API's base (web/), its OpenAPI document at /api/openapi.json

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import shutil
 import time
@@ -30,6 +31,7 @@ from hallofshame import db
 from hallofshame.clock import as_utc, iso, utcnow
 from hallofshame.package_data import shipped
 from hallofshame.settings import Settings
+from publisher import catalog as catalogue
 from publisher import context, pages, parallel, release, render, schemas
 from publisher import data as site_data
 from publisher.cache import DIRECTORY as CACHE_DIRECTORY
@@ -237,7 +239,7 @@ class Run:
                     self.writer.unkeep(done)
                 return False
         for rel, before in zip(rels, befores, strict=True):
-            self.files[rel] = {k: before.get(k) for k in ("hash", "generated_at", "sig")}
+            self.files[rel] = {k: before.get(k) for k in ("hash", "generated_at", "sig", "bytes")}
         return True
 
     def emit(
@@ -255,7 +257,8 @@ class Run:
             key = f"{digest}:{out.render}"
             before = self.old.get("files", {}).get(rel, {})
             if self.incremental and before.get("hash") == key and self.writer.keep(rel):
-                self.files[rel] = {"hash": key, "generated_at": before.get("generated_at")}
+                self.files[rel] = {k: before.get(k) for k in ("generated_at", "bytes")}
+                self.files[rel]["hash"] = key
             else:
                 self.rendered += 1
                 self.put(rel, self.render(out.render, ctx), key)
@@ -267,7 +270,7 @@ class Run:
         new = self.writer.write(rel, content)
         before = self.old.get("files", {}).get(rel, {}).get("generated_at")
         stamp = self.generated_at if new or before is None else before
-        self.files[rel] = {"hash": key, "generated_at": stamp}
+        self.files[rel] = {"hash": key, "generated_at": stamp, "bytes": len(content)}
 
     def render(self, how: str, ctx: dict[str, Any]) -> bytes:
         if how == "json":
@@ -362,7 +365,7 @@ def _write_extras(run: Run, data: site_data.SiteData, settings: Settings) -> Non
         run.put(file_of(url("schema", name=name)), to_json(schema))
     run.put(file_of(url("openapi")), OPENAPI.read_bytes())
     files = [
-        {"url": f"/{rel}", "generated_at": entry["generated_at"]}
+        catalogue.entry(data, rel, _size(run, rel, entry), entry["generated_at"])
         for rel, entry in sorted(run.files.items())
     ]
     stamp = max((f["generated_at"] or "" for f in files), default=run.generated_at)
@@ -374,6 +377,13 @@ def _write_extras(run: Run, data: site_data.SiteData, settings: Settings) -> Non
         "files": files,
     }
     run.put(file_of(url("catalog")), to_json(catalog))
+
+
+def _size(run: Run, rel: str, entry: dict[str, Any]) -> int:
+    """A file's bytes, as written or carried over (a stat only for a file a publish from
+    before the catalogue listed sizes carried over)."""
+    size = entry.get("bytes")
+    return size if size is not None else os.stat(run.writer.root / rel).st_size
 
 
 def _fingerprint(site: dict[str, Any], assets: dict[str, str]) -> str:

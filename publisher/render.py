@@ -3,7 +3,8 @@ outside and may contain markup).
 
 Globals: `site` (name, simulated, the public base URL), `charts`, `asset(name)` (the
 fingerprinted URL of a file of `site/`), `url(kind, **ids)` (a root-relative URL of
-`publisher.urls`). Filters show numbers at the published precision of METRICS.md.
+`publisher.urls`), `fields` (the table of published fields,
+`hallofshame.fields`: labels, units, meanings). Filters show numbers at their fields' precision.
 
 Names come from the feed, so two rules hold for every value a template prints (JSON and CSV
 files keep names as sent): a value holding right-to-left text or a bidi control is isolated
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from hallofshame import fields
 from hallofshame.clock import parse_instant
 from hallofshame.package_data import shipped
 from publisher import charts, urls
@@ -45,6 +47,7 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
     )
     env.globals.update(site=dict(site or {}), url=urls.url, asset=_asset_lookup(asset_urls))
     env.filters.update(num=num, local_time=local_time, pct=pct, isolate=isolate)
+    env.globals["fields"] = fields.FIELDS  # the table of published fields: labels, units
     env.globals["charts"] = charts  # chart geometry for templates/_charts.html (presentation)
     return env
 

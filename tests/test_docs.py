@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hallofshame import metrics
+from hallofshame import fields, metrics
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
 
@@ -45,5 +45,5 @@ def test_the_page_states_the_rules_numbers():
     ]
     assert [phrase for phrase in expected if phrase not in text] == []
     assert metrics.TIER_WEIGHTS == {1: 3, 2: 2, 3: 1} and metrics.PARK_OPEN_SHARE == 0.25
-    assert metrics.for_display("shame_score", 1.25) == 1.3
-    assert metrics.for_display("uptime_pct", 81.25) == 81.3
+    assert fields.for_display("shame_score", 1.25) == 1.3
+    assert fields.for_display("uptime_pct", 81.25) == 81.3

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pytest
 
-from hallofshame import metrics
+from hallofshame import fields, metrics
 
 
 def test_a_cycle_holds_until_the_next_one_capped_then_time_is_unknown():
@@ -78,11 +78,11 @@ def test_observed_state_without_last_updated_is_stale():
     ],
 )
 def test_display_rounds_half_away_from_zero(name, value, shown):
-    assert metrics.for_display(name, value) == shown
+    assert fields.for_display(name, value) == shown
 
 
 def test_display_rounding_of_numpy_values_and_non_finite():
-    assert metrics.for_display("shame_score", np.float64(1.25)) == 1.3
+    assert fields.for_display("shame_score", np.float64(1.25)) == 1.3
     assert metrics.round_half_away(float("inf"), 1) == float("inf")
     assert metrics.DISPLAY_ROUNDING == "ROUND_HALF_UP"
 
@@ -186,10 +186,10 @@ def test_weights_and_numbers():
     assert metrics.mean_time_to_repair(50, 2) == 25.0
     assert metrics.mean_time_to_repair(50, 0) is None
     assert metrics.downtime_hours(50) == pytest.approx(0.8333, abs=1e-4)
-    assert metrics.for_display("shame_score", 2.0833) == 2.1
-    assert metrics.for_display("downtime_hours", 50 / 60) == 0.83
-    assert metrics.for_display("uptime_pct", 58.333) == 58.3
-    assert metrics.for_display("shame_score", None) is None
+    assert fields.for_display("shame_score", 2.0833) == 2.1
+    assert fields.for_display("downtime_hours", 50 / 60) == 0.83
+    assert fields.for_display("uptime_pct", 58.333) == 58.3
+    assert fields.for_display("shame_score", None) is None
 
 
 def test_periods_are_one_table():

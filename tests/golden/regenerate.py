@@ -1,4 +1,5 @@
-"""Regenerate the golden published data (tests/golden/data/v1) from the seeded test world.
+"""Regenerate the golden published data (tests/golden/data/v1) from the seeded test world, and
+the API's stats components (web/openapi.json) from the table of fields.
 
 Run deliberately when the published data should change, then review the diff:
     .venv/bin/python tests/golden/regenerate.py
@@ -7,6 +8,7 @@ The test (tests/test_publish.py) only compares; it never writes here.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tempfile
@@ -19,6 +21,7 @@ from hallofshame import db  # noqa: E402
 from hallofshame.settings import load_settings  # noqa: E402
 from publisher import publish  # noqa: E402
 from tests.seeding import World, seed  # noqa: E402
+from tests.test_fields import OPENAPI, components_from_table, openapi_text  # noqa: E402
 from tests.test_publish import GOLDEN, GOLDEN_SKIP  # noqa: E402
 
 
@@ -40,6 +43,9 @@ def main() -> None:
                 out.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(path, out)
         print(f"golden data written to {target}")
+    document = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    OPENAPI.write_text(openapi_text(components_from_table(document)), encoding="utf-8")
+    print(f"the stats components of {OPENAPI} written from the table of fields")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,383 @@
+"""Every field that leaves the system, as one table: what it is called, how it is shown, what
+it means and what values it may take. The publisher's rounding, JSON Schemas, CSV header and
+table columns, the API's OpenAPI components and the field dictionary on /data/ all read it
+(datasette's `display_columns` habit): adding a published number is one row here and the code
+that computes it.
+
+Periods, filters, levels and statuses are described the same way (`Term`), their names taken
+from the rules in `metrics`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import Field as Pydantic
+from pydantic import TypeAdapter
+
+from hallofshame import metrics
+
+PARK, RIDE = "park", "ride"  # the levels a field applies to (the aggregator's names)
+# Where a field is published: a ranking's items; a period's numbers (park and ride files, the
+# API); the brief lists of a ride's numbers (today on its park's page, the worst rides)
+ITEM, NUMBERS, SUMMARY = "item", "numbers", "summary"
+ALL_PERIODS = tuple(metrics.PERIODS)
+LIVE_PERIODS = metrics.PROVISIONAL_PERIODS  # the views every cycle changes: live states too
+WAIT_MAX_MINUTES = 1440  # the collector refuses longer posted waits
+
+
+@dataclass(frozen=True)
+class Field:
+    """One published field. `decimals` is the published precision of a number (None: whole,
+    or not a number); `priority` says which columns a narrow screen keeps (1 always, 2 on
+    tablets, 3 on wide screens only)."""
+
+    name: str
+    label: str
+    short: str  # a column heading, with its unit
+    description: str  # one sentence in plain words, with the unit
+    type: str  # the JSON type: "number", "integer" or "string"
+    unit: str | None = None
+    decimals: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    enum: tuple | None = None
+    nullable: bool = True
+    levels: tuple[str, ...] = (PARK, RIDE)
+    periods: tuple[str, ...] = ALL_PERIODS
+    groups: tuple[str, ...] = (ITEM, NUMBERS, SUMMARY)
+    priority: int = 2
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value of an enumerated field (a period, a filter, a level, a status)."""
+
+    name: str
+    label: str
+    description: str
+
+
+# --- Periods, filters, levels, statuses --------------------------------------------------------
+
+PERIODS: dict[str, Term] = {
+    t.name: t
+    for t in (
+        Term("live", "Live", "The latest collection cycle (at most 30 minutes old)."),
+        Term("today", "Today", "The park's local day so far (provisional)."),
+        Term("yesterday", "Yesterday", "The park's previous local day."),
+        Term("last-7-days", "Last 7 days", "The 7 local days before today."),
+        Term("last-30-days", "Last 30 days", "The 30 local days before today."),
+        Term("last-week", "Last week", "The previous ISO week, Monday to Sunday."),
+        Term("last-month", "Last month", "The previous calendar month."),
+        Term("this-year", "This year", "January 1st up to yesterday."),
+    )
+}
+FIXED_FILTERS: dict[str, Term] = {
+    t.name: t
+    for t in (
+        Term("all", "All parks", "Every park."),
+        Term("disney-universal", "Disney & Universal", "Parks of the Disney and Universal groups."),
+    )
+}
+CONTINENT_FILTER = Term(
+    "{continent}", "A continent", "Parks of one continent: the continent's name as a slug."
+)
+CONTINENT_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+LEVELS: dict[str, Term] = {
+    t.name: t
+    for t in (
+        Term("parks", "Parks", "Parks, ranked by their rides' tier-weighted downtime."),
+        Term("rides", "Rides", "Rides of the `ride` kind, each ranked on its own downtime."),
+    )
+}
+STATUSES: dict[str, Term] = {
+    t.name: t
+    for t in (
+        Term("open", "Open", "Observed open with its park open."),
+        Term("down", "Down", "Closed while its park is open: counted as down."),
+        Term("closed", "Closed", "Closed while its park is closed: not counted."),
+        Term("unknown", "Unknown", "No usable reading at the latest cycle."),
+        Term("stale", "No recent data", "The feed's reading is older than 30 minutes."),
+        Term("no data", "No data", "Never measured."),
+    )
+}
+
+
+def _number(name: str, label: str, short: str, unit: str, decimals: int | None, **kw) -> Field:
+    kind = "integer" if decimals is None else "number"
+    return Field(name, label, short, type=kind, unit=unit, decimals=decimals, minimum=0, **kw)
+
+
+FIELDS_LIST: tuple[Field, ...] = (
+    Field(
+        "rank",
+        "Rank",
+        "Rank",
+        "Place in the ranking, 1 the worst; null for parks or rides without data in the period.",
+        "integer",
+        minimum=1,
+        groups=(ITEM,),
+        priority=1,
+    ),
+    Field(
+        "ride_id",
+        "Ride id",
+        "Ride id",
+        "The ride's Queue-Times id.",
+        "integer",
+        minimum=1,
+        nullable=False,
+        levels=(RIDE,),
+        groups=(ITEM,),
+        priority=3,
+    ),
+    Field(
+        "park_id",
+        "Park id",
+        "Park id",
+        "The park's Queue-Times id.",
+        "integer",
+        minimum=1,
+        nullable=False,
+        groups=(ITEM,),
+        priority=3,
+    ),
+    Field(
+        "park_name",
+        "Park",
+        "Park",
+        "The name of the ride's park, as Queue-Times spells it.",
+        "string",
+        nullable=False,
+        levels=(RIDE,),
+        groups=(ITEM,),
+        priority=2,
+    ),
+    Field(
+        "name",
+        "Name",
+        "Name",
+        "The park's or ride's name, as Queue-Times spells it.",
+        "string",
+        nullable=False,
+        groups=(ITEM,),
+        priority=1,
+    ),
+    Field(
+        "tier",
+        "Tier",
+        "Tier",
+        "How much the ride weighs in its park's score: 1 headliner (weight 3), 2 major (2), "
+        "3 minor (1); null until it has been measured.",
+        "integer",
+        enum=metrics.TIERS,
+        levels=(RIDE,),
+        groups=(ITEM, NUMBERS),
+        priority=3,
+    ),
+    _number(
+        "shame_score",
+        "Shame score",
+        "Shame score",
+        "points",
+        1,
+        maximum=metrics.SHAME_SCALE,
+        description="Tier-weighted share of operating time spent down, from 0 (never down) "
+        f"to {metrics.SHAME_SCALE:g} (always down), in points; live: the rides down now.",
+        priority=1,
+    ),
+    _number(
+        "downtime_hours",
+        "Downtime",
+        "Downtime (hours)",
+        "hours",
+        2,
+        description="Hours the rides were down while their park was open, in hours.",
+        priority=2,
+    ),
+    _number(
+        "uptime_pct",
+        "Uptime",
+        "Uptime (%)",
+        "percent",
+        1,
+        maximum=100,
+        description="Open minutes as a share of open and down minutes, in percent.",
+        priority=2,
+    ),
+    _number(
+        "breakdowns",
+        "Breakdowns",
+        "Breakdowns",
+        "breakdowns",
+        None,
+        description="Times a ride went from open to down while its park was open, a count.",
+        priority=2,
+    ),
+    _number(
+        "longest_outage_minutes",
+        "Longest outage",
+        "Longest outage (min)",
+        "minutes",
+        None,
+        description="The longest single outage of a ride, in minutes.",
+        priority=3,
+    ),
+    _number(
+        "mean_time_to_repair_minutes",
+        "Mean time to repair",
+        "Mean time to repair (min)",
+        "minutes",
+        1,
+        description="Down minutes per breakdown, in minutes; null without a breakdown.",
+        groups=(NUMBERS,),
+        priority=3,
+    ),
+    _number(
+        "open_minutes",
+        "Open time",
+        "Open (min)",
+        "minutes",
+        None,
+        description="Minutes the rides were observed open while their park was open, in "
+        "minutes (the numerator of uptime).",
+        groups=(ITEM, NUMBERS),
+        priority=3,
+    ),
+    _number(
+        "down_minutes",
+        "Down time",
+        "Down (min)",
+        "minutes",
+        None,
+        description="Minutes the rides were down while their park was open, in minutes "
+        "(downtime hours times 60).",
+        groups=(ITEM, NUMBERS),
+        priority=3,
+    ),
+    _number(
+        "unknown_minutes",
+        "Unknown time",
+        "Unknown (min)",
+        "minutes",
+        None,
+        description="Minutes with no usable reading (stale data, gaps in collection), in "
+        "minutes; counted neither up nor down.",
+        groups=(ITEM, NUMBERS),
+        priority=3,
+    ),
+    _number(
+        "wait_mean",
+        "Mean wait",
+        "Mean wait (min)",
+        "minutes",
+        1,
+        maximum=WAIT_MAX_MINUTES,
+        description="The mean posted wait while the ride was open, in minutes.",
+        groups=(NUMBERS,),
+        priority=3,
+    ),
+    _number(
+        "wait_max",
+        "Longest wait",
+        "Longest wait (min)",
+        "minutes",
+        None,
+        maximum=WAIT_MAX_MINUTES,
+        description="The longest posted wait, in minutes.",
+        groups=(NUMBERS,),
+        priority=3,
+    ),
+    Field(
+        "country",
+        "Country",
+        "Country",
+        "The park's country, as Queue-Times spells it.",
+        "string",
+        levels=(PARK,),
+        groups=(ITEM,),
+        priority=3,
+    ),
+    Field(
+        "continent",
+        "Continent",
+        "Continent",
+        "The park's continent, as Queue-Times spells it (its filter is the slug of it).",
+        "string",
+        levels=(PARK,),
+        groups=(ITEM,),
+        priority=3,
+    ),
+    _number(
+        "rides_down_now",
+        "Rides down now",
+        "Rides down now",
+        "rides",
+        None,
+        description="Rides of the park down at the latest collection cycle, a count; null "
+        "when the park is not open.",
+        levels=(PARK,),
+        periods=LIVE_PERIODS,
+        groups=(ITEM,),
+        priority=1,
+    ),
+    Field(
+        "status",
+        "Status now",
+        "Status now",
+        "The ride's state at the latest collection cycle.",
+        "string",
+        enum=tuple(STATUSES),
+        nullable=False,
+        levels=(RIDE,),
+        periods=LIVE_PERIODS,
+        groups=(ITEM,),
+        priority=1,
+    ),
+)
+FIELDS: dict[str, Field] = {f.name: f for f in FIELDS_LIST}
+DECIMALS: dict[str, int] = {f.name: f.decimals for f in FIELDS_LIST if f.decimals is not None}
+
+
+def item_fields(level: str, period: str) -> list[Field]:
+    """The fields of a ranking item of a level ("park", "ride") in a period, in order."""
+    return [
+        f for f in FIELDS_LIST if ITEM in f.groups and level in f.levels and period in f.periods
+    ]
+
+
+def definition(field: Field, required: bool = True) -> tuple[Any, Any]:
+    """A field as a pydantic field definition (type, range, title, description): the one way
+    the table becomes JSON Schema, for the data files' schemas and the API's components."""
+    if field.enum is not None:
+        kind: Any = Literal[field.enum]  # type: ignore[valid-type]
+    else:
+        kind = {"number": float, "integer": int, "string": str}[field.type]
+        limits = {"ge": field.minimum, "le": field.maximum}
+        kind = Annotated[kind, Pydantic(**{k: v for k, v in limits.items() if v is not None})]
+    if field.nullable:
+        kind = kind | None
+    default = ... if required else None
+    return kind, Pydantic(default, title=field.label, description=field.description)
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of one field's values."""
+    kind, info = definition(FIELDS[name])
+    return TypeAdapter(Annotated[kind, info]).json_schema()
+
+
+def numbers_of(level: str) -> list[Field]:
+    """The numbers of a park or ride over a period (park and ride files, the API's stats)."""
+    return [f for f in FIELDS_LIST if NUMBERS in f.groups and level in f.levels]
+
+
+def for_display(name: str, value: float | None) -> float | None:
+    """A published number rounded to its field's precision (half away from zero, METRICS.md);
+    None (no data) stays None."""
+    decimals = DECIMALS.get(name)
+    if value is None or decimals is None:
+        return value
+    return metrics.round_half_away(value, decimals)

@@ -1,0 +1,260 @@
+"""The table of published fields: the schemas, the CSV header, the item columns, the rounding
+and the /data/ dictionary all come from it, and the schemas refuse wrong documents."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import importlib
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import jsonschema
+import pytest
+from sqlalchemy import update
+
+from hallofshame import fields, metrics, schema
+from hallofshame.clock import to_db
+from publisher import context, publish, schemas
+from tests.seeding import World, seed
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "data" / "v1"
+WORLD = World()
+OPENAPI = Path(__file__).resolve().parent.parent / "web" / "openapi.json"
+STATS_COMPONENTS = {"ParkStats": fields.PARK, "RideStats": fields.RIDE}
+
+
+def components_from_table(doc: dict) -> dict:
+    """The OpenAPI document with its stats components' published fields as the table says
+    (`tests/golden/regenerate.py` writes it back to web/openapi.json)."""
+    doc = json.loads(json.dumps(doc))
+    for component, level in STATS_COMPONENTS.items():
+        schema = doc["components"]["schemas"][component]
+        for field in [fields.FIELDS[f"{level}_id"], *fields.numbers_of(level)]:
+            schema["properties"][field.name] = fields.json_schema(field.name)
+            if field.name not in schema["required"]:
+                schema["required"].append(field.name)
+    return doc
+
+
+def openapi_text(doc: dict) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def validator(name: str, built: dict | None = None) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator((built or schemas.SCHEMAS)[name])
+
+
+def golden(rel: str) -> dict:
+    return json.loads((GOLDEN / rel).read_text(encoding="utf-8"))
+
+
+def test_the_vocabulary_names_the_rules_periods_and_statuses():
+    assert list(fields.PERIODS) == list(metrics.PERIODS)
+    assert set(fields.FIXED_FILTERS) == set(metrics.FILTERS)
+    assert fields.FIELDS["status"].enum == tuple(fields.STATUSES)
+    assert fields.DECIMALS == {
+        "shame_score": 1,
+        "downtime_hours": 2,
+        "uptime_pct": 1,
+        "mean_time_to_repair_minutes": 1,
+        "wait_mean": 1,
+    }
+
+
+def test_every_schema_property_is_described():
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, sub in node.get("properties", {}).items():
+                assert "description" in sub or "$ref" in sub or "allOf" in sub, f"{path}.{key}"
+            for key, sub in node.items():
+                walk(sub, f"{path}.{key}")
+        elif isinstance(node, list):
+            for sub in node:
+                walk(sub, path)
+
+    for name, document in schemas.SCHEMAS.items():
+        jsonschema.Draft202012Validator.check_schema(document)
+        walk(document, name)
+    items = schemas.SCHEMAS["ranking"]["$defs"]["ParkItem"]
+    assert items["additionalProperties"] is False
+    assert items["properties"]["uptime_pct"]["description"].endswith("in percent.")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda doc: doc.update(period="banana"),
+        lambda doc: doc.update(filter="Not A Slug!"),
+        lambda doc: doc["items"][0].update(shame_score=-5),
+        lambda doc: doc["items"][0].update(uptime_pct=250),
+        lambda doc: doc["items"][0].update(breakdowns=1.5),
+        lambda doc: doc["items"][0].update(surprise=1),
+        lambda doc: doc["items"].append(golden("rankings/rides/today/all.json")["items"][0]),
+        lambda doc: doc["items"][0].pop("open_minutes"),
+        lambda doc: doc.update(level="rides"),
+    ],
+    ids=[
+        "unknown period",
+        "bad filter",
+        "negative score",
+        "uptime over 100",
+        "fractional count",
+        "unknown property",
+        "ride item in a park file",
+        "raw minutes missing",
+        "level not its items'",
+    ],
+)
+def test_wrong_ranking_documents_are_rejected(change):
+    doc = golden("rankings/parks/today/all.json")
+    assert not list(validator("ranking").iter_errors(doc))
+    change(doc)
+    assert list(validator("ranking").iter_errors(doc))
+
+
+def test_continent_filters_and_other_files_validate_and_refuse():
+    doc = golden("rankings/parks/last-7-days/north-america.json")
+    assert not list(validator("ranking").iter_errors(doc))
+    park = golden("parks/100.json")
+    assert not list(validator("park").iter_errors(park))
+    park["periods"]["banana"] = park["periods"]["today"]
+    assert list(validator("park").iter_errors(park))
+    ride = golden("rides/1000.json")
+    assert not list(validator("ride").iter_errors(ride))
+    ride["periods"]["yesterday"]["uptime_pct"] = 100.1
+    assert list(validator("ride").iter_errors(ride))
+
+
+def test_ranking_items_carry_the_raw_minutes_the_ratios_come_from():
+    """uptime_pct and downtime_hours re-derived from the published minutes, as "How we
+    measure" says (to the published precision)."""
+    checked = 0
+    for path in sorted((GOLDEN / "rankings").rglob("*.json")):
+        if "/live/" in path.as_posix():
+            continue
+        for item in json.loads(path.read_text())["items"]:
+            if item["rank"] is None:
+                assert item["open_minutes"] is None and item["down_minutes"] is None
+                continue
+            up, down = item["open_minutes"], item["down_minutes"]
+            assert item["downtime_hours"] == fields.for_display("downtime_hours", down / 60)
+            if up + down:
+                uptime = metrics.uptime_pct(up, down)
+                assert item["uptime_pct"] == fields.for_display("uptime_pct", uptime)
+            checked += 1
+    assert checked > 100
+    header = next(csv.reader(io.StringIO((GOLDEN / "rankings/rides/today/all.csv").read_text())))
+    assert header == context.item_columns("rides", "today")
+    assert header[-4:] == ["open_minutes", "down_minutes", "unknown_minutes", "status"]
+
+
+def test_adding_a_field_is_one_row_of_the_table(engine, settings, tmp_path, monkeypatch):
+    """A number the stats already compute (the mean time to repair) made a ranking column by
+    changing only its row: the items, the CSV header and the published schema follow."""
+    row = dataclasses.replace(
+        fields.FIELDS["mean_time_to_repair_minutes"], groups=(fields.ITEM, fields.NUMBERS)
+    )
+    table = tuple(row if f.name == row.name else f for f in fields.FIELDS_LIST)
+    monkeypatch.setattr(fields, "FIELDS_LIST", table)
+    monkeypatch.setattr(fields, "FIELDS", {f.name: f for f in table})
+    monkeypatch.setattr(context, "_COLUMNS", {})
+    try:
+        importlib.reload(schemas)  # the schemas as a publish with this table would build them
+        seed(engine, WORLD)
+        publish(engine, settings, tmp_path / "docroot", WORLD.end, full=True)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(schemas)
+    data = tmp_path / "docroot" / "current" / "data" / "v1"
+    ranking = json.loads((data / "rankings/parks/last-7-days/all.json").read_text())
+    ranked = [i for i in ranking["items"] if i["rank"] is not None]
+    assert ranked and all("mean_time_to_repair_minutes" in i for i in ranked)
+    first = ranked[0]
+    expected = metrics.mean_time_to_repair(first["down_minutes"], first["breakdowns"])
+    assert first["mean_time_to_repair_minutes"] == fields.for_display(row.name, expected)
+    header = (data / "rankings/parks/last-7-days/all.csv").read_text().splitlines()[0]
+    assert header.split(",")[8] == "mean_time_to_repair_minutes"
+    published = json.loads((data / "schema/ranking.schema.json").read_text())
+    item = published["$defs"]["ParkItem"]["properties"][row.name]
+    assert item["description"] == row.description
+    jsonschema.validate(ranking, published, cls=jsonschema.Draft202012Validator)
+    assert list(validator("ranking").iter_errors(ranking))  # today's table: a closed contract
+
+
+def test_the_data_page_has_the_dictionary_and_links_the_api(engine, settings, tmp_path):
+    seed(engine, WORLD)
+    publish(engine, settings, tmp_path / "docroot", WORLD.end)
+    site = tmp_path / "docroot" / "current"
+    page = (site / "data" / "index.html").read_text(encoding="utf-8")
+    for f in fields.FIELDS_LIST:
+        assert f'id="field-{f.name}"' in page and f.description.replace("'", "&#39;") in page
+    assert 'href="/data/v1/openapi.json"' in page and "/api/v1/" in page
+    catalog = json.loads((site / "data/v1/catalog.json").read_text())
+    validator("catalog").validate(catalog)
+    by_url = {e["url"]: e for e in catalog["files"]}
+    entry = by_url["/data/v1/rankings/parks/today/europe.csv"]
+    assert entry["kind"] == "ranking-csv" and entry["media_type"] == "text/csv"
+    assert entry["schema"] == "/data/v1/schema/ranking.schema.json"
+    assert entry["bytes"] == (site / "data/v1/rankings/parks/today/europe.csv").stat().st_size
+    assert by_url["/data/v1/parks/100.json"]["title"].startswith("Park: ")
+    assert by_url["/data/index.html"]["kind"] == "page"
+
+
+def test_openapi_components_come_from_the_table():
+    """web/openapi.json's stats components say what the table says about each number; when
+    the table changes, `tests/golden/regenerate.py` rewrites them."""
+    text = OPENAPI.read_text(encoding="utf-8")
+    assert text == openapi_text(components_from_table(json.loads(text)))
+    uptime = json.loads(text)["components"]["schemas"]["RideStats"]["properties"]["uptime_pct"]
+    assert uptime["anyOf"][0] == {"maximum": 100, "minimum": 0, "type": "number"}
+    assert uptime["description"] == fields.FIELDS["uptime_pct"].description
+
+
+STAMPS = ("generated_at", "data_as_of", "data_as_of_local")
+
+
+def data_files(root: Path) -> dict[str, object]:
+    """Every data file of a release, parsed, without the stamps a kept file keeps from the
+    publish that wrote it."""
+    found: dict[str, object] = {}
+    for path in sorted((root / "data" / "v1").rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.suffix == ".csv":
+            found[rel] = path.read_bytes()
+        elif path.suffix == ".json":
+            doc = json.loads(path.read_bytes())
+            if isinstance(doc, dict) and "source" in doc:
+                doc = {k: v for k, v in doc.items() if k not in STAMPS}
+            if rel.endswith("catalog.json"):
+                doc["files"] = [{**e, "generated_at": None} for e in doc["files"]]
+            found[rel] = doc
+    return found
+
+
+def test_after_cycle_and_full_publish_give_the_same_data(engine, settings, tmp_path):
+    """Every data file of an after-cycle publish (kept, carried over or rebuilt) is what a
+    full publish of the same data gives, the added fields and the catalogue included."""
+    seed(engine, WORLD)
+    publish(engine, settings, tmp_path / "a", WORLD.end)
+    later = WORLD.end + timedelta(minutes=10)
+    with engine.begin() as conn:  # the next cycle: a ride breaks down
+        at = to_db(later)
+        conn.execute(schema.aggregated_cycles.insert().values(cycle_at=at, aggregated_at=at))
+        conn.execute(update(schema.ride_live).values(cycle_at=at))
+        conn.execute(update(schema.park_live).values(cycle_at=at))
+        live = schema.ride_live
+        conn.execute(update(live).where(live.c.ride_id == 1001).values(status="down"))
+        daily = schema.ride_daily
+        conn.execute(
+            update(daily)
+            .where(daily.c.ride_id == 1001, daily.c.final.is_(False))
+            .values(down_minutes=daily.c.down_minutes + 10, breakdowns=daily.c.breakdowns + 1)
+        )
+    after = publish(engine, settings, tmp_path / "a", later)
+    assert after.mode == "incremental" and after.rendered < after.files / 2
+    publish(engine, settings, tmp_path / "b", later, full=True)
+    incremental, full = data_files(tmp_path / "a/current"), data_files(tmp_path / "b/current")
+    assert len(incremental) > 100 and incremental == full
