@@ -128,8 +128,22 @@ def _ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, 
         "embed_max_rows": EMBED_MAX_ROWS,
         "page_rows": PAGE_ROWS[level],
         "columns": item_columns(level, period),
+        "last_reading": last_reading(data, period, park_zones(data, filter)),
     }
     return ctx
+
+
+def park_zones(data: SiteData, filter: str) -> list[str]:
+    return sorted({data.catalog.parks[i].timezone for i in data.catalog.park_ids(filter)})
+
+
+def last_reading(data: SiteData, period: str, zones: list[str]) -> str | None:
+    """What a page of a finished period is stamped with: the last reading inside the period in
+    any of these time zones (None: none inside it); live and today: the latest cycle."""
+    if period in LIVE_PERIODS:
+        return iso(data.data_as_of)
+    found = [at for zone in zones if (at := data.last_readings.get((zone, period)))]
+    return iso(max(found)) if found else None
 
 
 def item_columns(level: str, period: str) -> list[str]:
@@ -288,8 +302,32 @@ def park(data: SiteData, park_id: int) -> dict[str, Any]:
         "json_url": url("park_json", park_id=park_id),
         "embed_url": url("embed_park", park_id=park_id),
         "page_url": url("park", park_id=park_id),
+        **park_windows(data, ctx, info.timezone),
     }
     return ctx
+
+
+def park_windows(data: SiteData, ctx: dict[str, Any], timezone: str) -> dict[str, Any]:
+    """The park page's sections over the park's own days: "last 30 days" is exactly the
+    period's days (the same as its row in the period table), and the charts run from its
+    first day to the park's today, never to a day that has not begun in the park (the JSON
+    keeps the publish's window)."""
+    today = park_today(data, timezone)
+    first, last = metrics.period_span("last-30-days", today)
+    days = (first.isoformat(), last.isoformat())
+    charted = (first.isoformat(), today.isoformat())
+    heat = ctx["heatmap"]
+    return {
+        "last_30_days": {"from": days[0], "to": days[1]},
+        "outages_30": [o for o in ctx["longest_outages"] if days[0] <= o["day"] <= days[1]],
+        "heatmap": {
+            "from": charted[0],
+            "to": charted[1],
+            "cells": [c for c in heat["cells"] if charted[0] <= c["day"] <= charted[1]],
+        },
+        "trend": [r for r in ctx["trend"] if charted[0] <= r["day"] <= charted[1]],
+        "chart_days": {"from": charted[0], "to": charted[1]},
+    }
 
 
 def _memo(data: SiteData, key: str, build: Any) -> Any:
@@ -425,8 +463,26 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         "page_url": url("ride", ride_id=ride_id),
         "park_url": url("park", park_id=park_info.id),
         "live_url": f"{url('park', park_id=park_info.id)}#ride-{ride_id}",
+        "last_reading": ended_reading(data, park_info.timezone),
+        **ride_windows(ctx, today),
     }
     return ctx
+
+
+def ride_windows(ctx: dict[str, Any], today: date) -> dict[str, Any]:
+    """The ride page's "last 30 days": exactly the period's days in its park (its uptime chart
+    and outage history agree with its row of the period table)."""
+    first, last = (d.isoformat() for d in metrics.period_span("last-30-days", today))
+    return {
+        "last_30_days": {"from": first, "to": last},
+        "outages_30": [o for o in ctx["outages"] if first <= o["day"] <= last],
+    }
+
+
+def ended_reading(data: SiteData, timezone: str) -> str | None:
+    """The last reading before the park's today began (what a page of ended days is as of)."""
+    found = [at for (zone, _), at in data.last_readings.items() if zone == timezone and at]
+    return iso(max(found)) if found else None
 
 
 def ride_signature(data: SiteData, ride_id: int) -> tuple:
@@ -450,6 +506,7 @@ def ride_signature(data: SiteData, ride_id: int) -> tuple:
         data.window,
         today,
         ended_as_of(data, today, park_info.timezone),
+        ended_reading(data, park_info.timezone),
         (info.name, info.kind, info.ranked, info.tier, info.land_name, info.park_id),
         (park_info.name, park_info.timezone),
         unsettled,
@@ -547,6 +604,7 @@ def awards(data: SiteData) -> dict[str, Any]:
                 "park": parks["items"][0] if parks["view"]["ranked"] and not pending else None,
                 "ride": rides["items"][0] if rides["view"]["ranked"] and not pending else None,
                 "updated": None if pending else award_updated(parks["span"]["to"]),
+                "last_reading": last_reading(data, period, park_zones(data, "all")),
             }
         )
     as_of = max((a["updated"] for a in found if a["updated"]), default=None)

@@ -9,13 +9,14 @@ fingerprinted URL of a file of `site/`), `url(kind, **ids)` (a root-relative URL
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from hallofshame import metrics
 from hallofshame.clock import parse_instant
 from publisher import charts, urls
 from publisher.formats import NO_DATA, num, pct
@@ -36,8 +37,13 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         keep_trailing_newline=True,
     )
     env.globals.update(site=dict(site or {}), url=urls.url, asset=_asset_lookup(asset_urls))
-    env.filters.update(num=num, local_time=local_time, pct=pct)
+    env.filters.update(num=num, local_time=local_time, pct=pct, day=day, clock=clock)
     env.globals["charts"] = charts  # chart geometry for templates/_charts.html (presentation)
+    env.globals["rules"] = {  # the METRICS.md constants the pages explain in words
+        "tier_weights": metrics.TIER_WEIGHTS,
+        "headliner_wait": metrics.TIER_HEADLINER_WAIT,
+        "major_wait": metrics.TIER_MAJOR_WAIT,
+    }
     return env
 
 
@@ -48,6 +54,24 @@ def _asset_lookup(asset_urls: Mapping[str, str]) -> Any:
         return asset_urls[name]
 
     return asset
+
+
+def day(value: str | date | None) -> str:
+    """A date as people write it: `3 Dec 2026` (ISO dates stay in the markup's datetime)."""
+    if value is None:
+        return NO_DATA
+    found = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{found.day} {found.strftime('%b %Y')}"
+
+
+def clock(value: str | datetime | None, timezone: str | None = None) -> str:
+    """An instant as people read it, in a park's time with its zone abbreviation
+    (`3 Dec 2026, 23:50 EST`), or in UTC without a park."""
+    if value is None:
+        return NO_DATA
+    instant = parse_instant(value) if isinstance(value, str) else value
+    instant = instant.astimezone(ZoneInfo(timezone or "UTC"))
+    return f"{day(instant.date())}, {instant.strftime('%H:%M %Z')}"
 
 
 def local_time(value: str | datetime | None, timezone: str | None = None) -> str:

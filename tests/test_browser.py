@@ -193,12 +193,51 @@ def test_home_renders_today_and_sorts_by_a_header(watched: Watched, site_origin:
     table = "#home-today"
     before = column_values(page, table, "name")
     assert len(before) == WORLD.parks
-    header = click_header(page, table, "Shame score")
+    header = click_header(page, table, "Uptime")  # worst first: the lowest uptime
     assert header.get_attribute("aria-sort") == "ascending"
+    uptimes = [float(u) for u in column_values(page, table, "uptime_pct")]
+    assert uptimes == sorted(uptimes)
     after = column_values(page, table, "name")
-    assert after != before and sorted(after) == sorted(before)
+    assert sorted(after) == sorted(before)
+    header = click_header(page, table, "Shame score")  # worst first: the highest score
+    assert header.get_attribute("aria-sort") == "descending"
     scores = [float(s) for s in column_values(page, table, "shame_score")]
-    assert scores == sorted(scores)
+    assert scores == sorted(scores, reverse=True)
+    assert watched.problems == []
+
+
+@pytest.mark.parametrize(
+    ("label", "key", "worst_first"),
+    [
+        ("Shame score", "shame_score", "descending"),
+        ("Downtime", "downtime_hours", "descending"),
+        ("Breakdowns", "breakdowns", "descending"),
+        ("Longest outage", "longest_outage_minutes", "descending"),
+        ("Uptime", "uptime_pct", "ascending"),
+    ],
+)
+def test_a_number_column_sorts_worst_first_on_the_first_click(
+    watched: Watched, site_origin: str, label: str, key: str, worst_first: str
+) -> None:
+    page = watched.page
+    page.goto(site_origin + "/rankings/rides/last-7-days/all/")
+    header = click_header(page, "#ranking", label)
+    assert header.get_attribute("aria-sort") == worst_first
+    values = [float(v) for v in column_values(page, "#ranking", key)]
+    assert values == sorted(values, reverse=worst_first == "descending")
+
+
+def test_a_filter_that_matches_nothing_says_so(watched: Watched, site_origin: str) -> None:
+    page = watched.page
+    page.goto(site_origin + "/rankings/rides/last-7-days/all/")
+    box = page.get_by_role("searchbox", name="Filter this table")
+    box.fill("no such ride anywhere")
+    assert page.locator("#ranking tbody tr[data-id]:visible").count() == 0
+    assert page.locator(".filter-empty").inner_text() == (
+        "Nothing in this table matches \u201cno such ride anywhere\u201d."
+    )
+    box.fill("")
+    assert page.locator(".filter-empty").inner_text() == ""
     assert watched.problems == []
 
 
@@ -261,19 +300,19 @@ def test_the_park_page_shows_its_charts_with_text_alternatives(
 ) -> None:
     page = watched.page
     page.goto(site_origin + PAGES["park"])
-    charts = page.locator("figure.chart > svg[role=img]")
+    charts = page.locator("figure.chart svg[role=img]")
     assert charts.count() == 2  # the day x hour heatmap and the daily shame trend
     for i in range(2):
         svg = charts.nth(i)
         assert (svg.locator("title").first.text_content() or "").strip()
         assert (svg.locator("desc").first.text_content() or "").strip()
         assert svg.bounding_box()["height"] > 50
-    cells = page.locator("figure.chart > svg rect[class^=h]:not(.hnone)")
+    cells = page.locator("figure.chart svg[role=img] rect[class^=h]:not(.hnone)")
     assert cells.count() == WORLD.days * len(OPEN_HOURS)  # every seeded open hour, no other
     assert page.locator("figure.chart details.alt table").count() == 2
     assert page.locator("[data-period=last-7-days] [data-key=shame_score]").inner_text()
     page.goto(site_origin + PAGES["ride"])
-    assert page.locator("figure.chart > svg[role=img] rect.bar-up").count() > 0
+    assert page.locator("figure.chart svg[role=img] rect.bar-up").count() > 0
     assert page.locator("h1").inner_text() == HOSTILE_NAMES[0]
     assert watched.problems == []
 
