@@ -31,6 +31,7 @@ EMBED_MAX_ROWS = 50  # the most ?rows=N shows (the page holds them, hidden after
 # reader and weighs a megabyte); the JSON and CSV carry every item.
 PAGE_ROWS = {"parks": None, "rides": 200}
 PARK_WORST_RIDES = 10
+FEED_ENTRIES = 50  # a park's breakdown feed: its newest outages
 PARK_NUMBERS = ("shame_score", "downtime_hours", "uptime_pct", "breakdowns")
 RIDE_NUMBERS = (*PARK_NUMBERS, "longest_outage_minutes")
 LEVEL_OF = {"parks": PARK, "rides": RIDE}
@@ -303,8 +304,21 @@ def park(data: SiteData, park_id: int) -> dict[str, Any]:
         "embed_url": url("embed_park", park_id=park_id),
         "page_url": url("park", park_id=park_id),
         **park_windows(data, ctx, info.timezone),
+        "feed_url": url("park_feed", park_id=park_id),
+        "feed_entries": park_feed_entries(data, park_id),
     }
     return ctx
+
+
+def park_feed_entries(data: SiteData, park_id: int) -> list[dict[str, Any]]:
+    """The park's Atom feed of breakdowns, newest first: every outage of the days read in this
+    publish (today's, in every park) and the park's longest of the last 30 days. Read from what
+    the page already holds, so the feed costs the publish no query."""
+    events = [e for e in data.outages if e["park_id"] == park_id]
+    events += data.park_outages.get(park_id, [])
+    unique = {(e["ride_id"], e["start_at"]): e for e in events}
+    newest = sorted(unique.values(), key=lambda e: (e["start_at"], e["ride_id"]), reverse=True)
+    return [outage_row(data, e) for e in newest[:FEED_ENTRIES]]
 
 
 def park_windows(data: SiteData, ctx: dict[str, Any], timezone: str) -> dict[str, Any]:

@@ -82,6 +82,7 @@ PAGES: tuple[PageKind, ...] = (
         context.park,
         (
             Output("park", "park.html"),
+            Output("park_feed", "park_feed.xml"),
             Output("embed_park", "embed_park.html"),
             Output("park_json", "json"),
         ),
@@ -110,7 +111,7 @@ def html_urls(data: SiteData) -> list[str]:
     """Every page a search engine should know (not the embeds, the 404 or the data files)."""
     from publisher.urls import url
 
-    skip = {"embed_ranking", "embed_park", "not_found", "feed"}
+    skip = {"embed_ranking", "embed_park", "not_found", "feed", "park_feed"}
     found = []
     for kind in PAGES:
         for ids in kind.keys(data):

@@ -12,6 +12,7 @@ URLS: dict[str, str] = {
     "ranking": "/rankings/{level}/{period}/{filter}/",
     "parks": "/parks/",
     "park": "/parks/{park_id}/",
+    "park_feed": "/parks/{park_id}/feed.xml",
     "ride": "/rides/{ride_id}/",
     "awards": "/awards/",
     "feed": "/awards/feed.xml",
