@@ -293,10 +293,15 @@ def test_a_ride_page_fills_in_right_now_from_its_park_file(
     park_id = json.loads((site_root / f"data/v1/rides/{RIDE}.json").read_text())["ride"]["park_id"]
     park = json.loads((site_root / f"data/v1/parks/{park_id}.json").read_text())
     ride = next(r for r in park["rides"] if r["ride_id"] == RIDE)
-    assert shown["Posted wait (min)"].strip() == num(ride["wait_time"])
+    wait = num(ride["wait_time"]) if ride["status"] == "open" else "–"  # waits of open rides
+    assert shown["Posted wait (min)"].strip() == wait
     assert shown["Uptime today (%)"].strip() == num(ride["today"]["uptime_pct"], "uptime_pct")
     assert shown["Breakdowns today"].strip() == num(ride["today"]["breakdowns"])
     assert page.locator(f"#live-now a[href$='#ride-{RIDE}']").count() == 1
+    local = park["data_as_of_local"]  # 2026-07-04T14:00:00-04:00
+    assert page.locator("#live-now p.meta").first.inner_text() == (
+        f"As of the cycle of 4 Jul 2026, {local[11:16]} park time."
+    )
     assert page.locator("h1").inner_text() == HOSTILE_NAMES[0]
     assert watched.problems == []
 
