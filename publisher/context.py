@@ -633,6 +633,16 @@ def award_updated(last_day: str | None) -> str | None:
     return f"{(date.fromisoformat(last_day) + timedelta(days=1)).isoformat()}T00:00:00Z"
 
 
+def search_index(data: SiteData) -> dict[str, Any]:
+    """Every park and ride by name, for the search box (fetched only when a visitor uses it):
+    `[name, url, park name or null]` rows, parks first."""
+    parks = sorted(data.catalog.parks.values(), key=lambda p: (p.name.casefold(), p.id))
+    rides = sorted(data.catalog.rides.values(), key=lambda r: (r.name.casefold(), r.id))
+    rows: list[list[Any]] = [[p.name, url("park", park_id=p.id), None] for p in parks]
+    rows += [[r.name, url("ride", ride_id=r.id), data.catalog.parks[r.park_id].name] for r in rides]
+    return {"items": rows}
+
+
 def data_page(data: SiteData) -> dict[str, Any]:
     rankings = [
         {

@@ -101,6 +101,7 @@ PAGES: tuple[PageKind, ...] = (
         (Output("awards", "awards.html"), Output("feed", "feed.xml")),
         signature=context.completed_signature,
     ),
+    PageKind("search", one, context.search_index, (Output("search_index", "json"),)),
     PageKind("how_we_measure", one, how.context, _page("how_we_measure", "how_we_measure.html")),
     PageKind("data", one, context.data_page, _page("data", "data.html")),
     PageKind("not_found", one, lambda data: {"view": {}}, _page("not_found", "404.html")),

@@ -18,6 +18,7 @@ URLS: dict[str, str] = {
     "feed": "/awards/feed.xml",
     "how_we_measure": "/how-we-measure/",
     "data": "/data/",
+    "search_index": "/search.json",
     "embed_ranking": "/embed/rankings/{level}/{period}/{filter}/",
     "embed_park": "/embed/parks/{park_id}/",
     "ranking_json": "/data/v1/rankings/{level}/{period}/{filter}.json",

@@ -313,7 +313,8 @@ def test_tables_read_the_same_without_javascript(browser: Any, site_origin: str)
         page.goto(site_origin + PAGES["ranking"])
         assert page.locator("#ranking tbody tr[data-id]").count() == WORLD.parks
         assert page.locator("#ranking thead button").count() == 0  # no dead controls
-        assert page.locator("input[type=search]").count() == 0
+        assert page.locator("input[type=search]").count() == 1  # the site search (a form)
+        assert page.get_by_role("searchbox", name="Filter this table").count() == 0
     finally:
         ctx.close()
 
@@ -613,3 +614,40 @@ def test_an_embed_fits_its_column_without_sideways_scroll(
                 assert box <= width
     finally:
         page.context.close()
+
+
+def test_the_search_box_fetches_its_index_only_when_used(watched: Watched, site_origin: str):
+    page = watched.page
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(site_origin + PAGES["park"])
+    page.wait_for_load_state("networkidle")
+    assert not any(u.endswith("/search.json") for u in fetched)
+    box = page.get_by_role("searchbox", name="Find a park or ride")
+    box.fill("script")
+    results = page.locator(".search-results a")
+    results.first.wait_for()
+    assert results.all_inner_texts() == [HOSTILE_NAMES[0]]  # a name stays text
+    assert results.first.get_attribute("href") == f"/rides/{RIDE}/"
+    assert sum(u.endswith("/search.json") for u in fetched) == 1
+    box.fill("no such thing")
+    assert page.locator(".search-results").inner_text() == (
+        "No park or ride matches \u201cno such thing\u201d."
+    )
+    box.fill("Park 3")
+    box.press("Enter")
+    page.wait_for_url("**/parks/102/")
+    assert watched.problems == []
+
+
+def test_the_search_box_opens_the_a_to_z_list_without_javascript(browser: Any, site_origin: str):
+    ctx = browser.new_context(java_script_enabled=False)
+    try:
+        page = ctx.new_page()
+        page.goto(site_origin + "/")
+        page.get_by_role("searchbox", name="Find a park or ride").fill("Park")
+        page.get_by_role("searchbox", name="Find a park or ride").press("Enter")
+        page.wait_for_url("**/parks/?q=Park")
+        assert page.locator("h1").inner_text() == "Every park A–Z"
+    finally:
+        ctx.close()
