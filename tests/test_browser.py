@@ -484,6 +484,8 @@ def test_an_embed_framed_by_a_light_shop_is_light_under_a_dark_system(
         page.goto(shop_origin + "/")
         frame = page.frame_locator("#hallofshame-frame")
         frame.locator("table.ranking").wait_for()
+        # retried until the frame's stylesheet applies (before it, every background is clear)
+        playwright_sync.expect(frame.locator("body")).to_have_css("background-color", LIGHT_BG)
         assert frame.locator("body").evaluate("b => getComputedStyle(b).backgroundColor") == (
             LIGHT_BG
         )
