@@ -305,9 +305,16 @@ def park(data: SiteData, park_id: int) -> dict[str, Any]:
         "page_url": url("park", park_id=park_id),
         **park_windows(data, ctx, info.timezone),
         "feed_url": url("park_feed", park_id=park_id),
+        "numbered": numbered(ctx["periods"]),
         "feed_entries": park_feed_entries(data, park_id),
     }
     return ctx
+
+
+def numbered(periods: dict[str, dict[str, Any]]) -> list[str]:
+    """The numbers some period has a value for: a column of the period table none has is left
+    out rather than shown empty."""
+    return sorted({k for numbers in periods.values() for k, v in numbers.items() if v is not None})
 
 
 def park_feed_entries(data: SiteData, park_id: int) -> list[dict[str, Any]]:
@@ -479,6 +486,7 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         "live_url": f"{url('park', park_id=park_info.id)}#ride-{ride_id}",
         "last_reading": ended_reading(data, park_info.timezone),
         **ride_windows(ctx, today),
+        "numbered": numbered(ctx["periods"]),
     }
     return ctx
 

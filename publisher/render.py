@@ -37,7 +37,9 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         keep_trailing_newline=True,
     )
     env.globals.update(site=dict(site or {}), url=urls.url, asset=_asset_lookup(asset_urls))
-    env.filters.update(num=num, local_time=local_time, pct=pct, day=day, clock=clock)
+    env.filters.update(
+        num=num, local_time=local_time, pct=pct, day=day, clock=clock, day_span=day_span
+    )
     env.globals["charts"] = charts  # chart geometry for templates/_charts.html (presentation)
     env.globals["rules"] = {  # the METRICS.md constants the pages explain in words
         "tier_weights": metrics.TIER_WEIGHTS,
@@ -62,6 +64,18 @@ def day(value: str | date | None) -> str:
         return NO_DATA
     found = date.fromisoformat(value) if isinstance(value, str) else value
     return f"{found.day} {found.strftime('%b %Y')}"
+
+
+def day_span(first: str | None, last: str | None = None) -> str:
+    """Park-local days in words: `27 Jun to 3 Jul 2026`, `3 Jul 2026`."""
+    if not first:
+        return NO_DATA
+    if not last or last == first:
+        return day(first)
+    start = day(first)
+    if first[:4] == last[:4]:
+        start = start.rsplit(" ", 1)[0]
+    return f"{start} to {day(last)}"
 
 
 def clock(value: str | datetime | None, timezone: str | None = None) -> str:
