@@ -26,8 +26,10 @@ from publisher.formats import num
 # Heatmap bins of the share of ride time lost in an hour (percent): fixed, so two parks' maps
 # compare. Level n holds values above HEAT_BINS[n - 1] and up to HEAT_BINS[n].
 HEAT_BINS = (0.0, 2.0, 5.0, 10.0, 20.0)
-CELL, GAP, LEFT, TOP = 12, 1, 44, 16  # heatmap cell size, gap and margins (SVG user units)
-BAR_W, BAR_GAP, PLOT_H, AXIS_W, FOOT = 12, 2, 120, 34, 28  # bar charts
+CELL, GAP, LEFT, TOP = 16, 1, 50, 30  # heatmap cell size, gap and margins (SVG user units)
+BAR_W, BAR_GAP, PLOT_H, AXIS_W, FOOT = 12, 2, 120, 40, 34  # bar charts
+RIGHT = 24  # room on the right for the last label, so nothing is clipped
+LABEL_EVERY = 7  # a bar chart labels every 7th day (and its last)
 
 
 def heat_level(value: float | None) -> str:
@@ -96,12 +98,12 @@ def heatmap(days: Sequence[str], values: Mapping[tuple[str, int], float | None])
         for col, hour in enumerate(hours)
     ]
     return {
-        "width": LEFT + max(len(hours), 1) * step,
+        "width": LEFT + max(len(hours), 1) * step + RIGHT,
         "height": TOP + max(len(days), 1) * step,
         "cell": CELL,
         "cells": cells,
         "hours": [{"x": LEFT + c * step + CELL / 2, "hour": h} for c, h in enumerate(hours)],
-        "days": [{"y": TOP + r * step + CELL - 2, "day": d} for r, d in enumerate(days)],
+        "days": [{"y": TOP + r * step + CELL - 4, "day": d} for r, d in enumerate(days)],
         "rows": [{"day": d, "values": [values.get((d, h)) for h in hours]} for d in days],
         "hour_list": hours,
         "legend": heat_legend(),
@@ -109,12 +111,32 @@ def heatmap(days: Sequence[str], values: Mapping[tuple[str, int], float | None])
     }
 
 
-def daily_points(rows: Sequence[Mapping[str, Any]], key: str) -> list[tuple[str, float | None]]:
-    """(day, value) for every day from the first row's to the last row's; a day without a row
-    is a gap (no data), never a zero."""
-    by_day = {row["day"]: row.get(key) for row in rows}
-    days = days_between(min(by_day, default=None), max(by_day, default=None))
+def daily_points(
+    rows: Sequence[Mapping[str, Any]],
+    key: str,
+    first: str | None = None,
+    last: str | None = None,
+) -> list[tuple[str, float | None]]:
+    """(day, value) for every day from `first` to `last` (default: the first row's and the last
+    row's); a day without a row is a gap (no data), never a zero."""
+    by_day = {row["day"]: row.get(key) for row in rows if (first or "") <= row["day"]}
+    by_day = {d: v for d, v in by_day.items() if last is None or d <= last}
+    days = days_between(first or min(by_day, default=None), last or max(by_day, default=None))
     return [(day, by_day.get(day)) for day in days]
+
+
+def short_day(day: str) -> str:
+    """An axis label: `4 Jul`."""
+    found = date.fromisoformat(day)
+    return f"{found.day} {found.strftime('%b')}"
+
+
+def tick_values(top: float) -> list[float]:
+    """Round steps from 0 to `top` (a `nice_ceiling`): 0, 0.5, 1, ... 2.5, never 1.25."""
+    power = 10 ** math.floor(math.log10(top))
+    factor = round(top / power, 6)
+    step = {1: 0.5, 2: 1, 2.5: 0.5, 5: 1, 10: 5}.get(factor, factor / 2) * power
+    return [round(step * n, 6) for n in range(round(top / step) + 1)]
 
 
 def nice_ceiling(value: float) -> float:
@@ -147,15 +169,15 @@ def bars(points: Sequence[tuple[str, float | None]], top: float | None = None) -
                 "value": value,
             }
         )
-    ticks = [{"y": round(TOP + PLOT_H - PLOT_H * f, 2), "value": top * f} for f in (0, 0.5, 1)]
-    every = max(3, math.ceil(len(points) / 6))  # at most six date labels, never overlapping
+    ticks = [{"y": round(TOP + PLOT_H - PLOT_H * v / top, 2), "value": v} for v in tick_values(top)]
+    last = len(points) - 1
     labels = [
-        {"x": AXIS_W + i * step + BAR_W / 2, "day": day[5:]}
+        {"x": AXIS_W + i * step + BAR_W / 2, "day": short_day(day)}
         for i, (day, _) in enumerate(points)
-        if i % every == 0
+        if (last - i) % LABEL_EVERY == 0
     ]
     return {
-        "width": AXIS_W + max(len(points), 1) * step,
+        "width": AXIS_W + max(len(points), 1) * step + RIGHT,
         "height": TOP + PLOT_H + FOOT,
         "bar_w": BAR_W,
         "base": TOP + PLOT_H,
@@ -191,15 +213,14 @@ def heatmap_figure(id: str, title: str, heat: Mapping[str, Any], unit: str) -> M
                 "data.",
             )
         )
+        out.append(f'\n    <text class="axis-title" x="{LEFT}" y="11">Local hour</text>')
         for h in g["hours"]:
-            if h["hour"] % 3 == 0:
-                out.append(
-                    f'\n    <text x="{h["x"]}" y="10" text-anchor="middle">{h["hour"]:02d}</text>'
-                )
-        last = len(g["days"]) - 1
-        for n, d in enumerate(g["days"]):
-            if n % 3 == 0 or n == last:
-                out.append(f'\n    <text x="0" y="{d["y"]}">{escape(d["day"][5:])}</text>')
+            out.append(
+                f'\n    <text x="{h["x"]}" y="{TOP - 4}" text-anchor="middle">'
+                f"{h['hour']:02d}</text>"
+            )
+        for d in g["days"]:
+            out.append(f'\n    <text x="0" y="{d["y"]}">{escape(short_day(d["day"]))}</text>')
         size = g["cell"]
         for c in g["cells"]:
             shown = "no data" if c["value"] is None else f"{num(c['value'], 'uptime_pct')} {u}"
@@ -207,7 +228,7 @@ def heatmap_figure(id: str, title: str, heat: Mapping[str, Any], unit: str) -> M
                 f'\n    <rect class="{c["cls"]}" x="{c["x"]}" y="{c["y"]}" width="{size}" '
                 f'height="{size}"><title>{escape(c["label"])}: {shown}</title></rect>'
             )
-        out.append("\n  </svg>")
+        out.append("\n  </svg>\n  </div>")
     out.append(f'\n  <figcaption id="{i}-cap">{t}. Hours in the park\'s local time.</figcaption>')
     if not g["empty"]:
         out.append('\n  <ul class="legend" aria-label="Colour key">')
@@ -263,9 +284,10 @@ def bars_figure(
                 "that day.",
             )
         )
+        out.append(f'\n    <text class="axis-title" x="0" y="11">{u}</text>')
         for tick in g["ticks"]:
             out.append(
-                f'\n    <line class="axis" x1="{g["axis_x"]}" x2="{g["width"]}" '
+                f'\n    <line class="axis" x1="{g["axis_x"]}" x2="{g["width"] - RIGHT}" '
                 f'y1="{tick["y"]}" y2="{tick["y"]}"/>'
                 f'\n    <text x="{g["axis_x"] - 2}" y="{tick["y"] + 3}" text-anchor="end">'
                 f"{num(tick['value'], metric)}</text>"
@@ -288,7 +310,7 @@ def bars_figure(
                 f'\n    <text x="{label["x"]}" y="{g["base"] + 14}" text-anchor="middle">'
                 f"{escape(label['day'])}</text>"
             )
-        out.append("\n  </svg>")
+        out.append("\n  </svg>\n  </div>")
     out.append(f'\n  <figcaption id="{i}-cap">{t}.</figcaption>')
     if not g["empty"]:
         body = [
@@ -304,8 +326,10 @@ def bars_figure(
 
 
 def _svg_open(i: str, t: str, g: Mapping[str, Any], desc: str) -> str:
-    """A chart's <svg> start tag (drawn at 1.5 times its user units), <title> and <desc>."""
+    """A chart's <svg> start tag (drawn at 1.5 times its user units, within a box that scrolls
+    sideways on a phone rather than shrink the labels), <title> and <desc>."""
     return (
+        f'\n  <div class="chart-scroll" tabindex="0" role="region" aria-label="{t}">'
         f'\n  <svg viewBox="0 0 {g["width"]} {g["height"]}" width="{g["width"] * 1.5}" '
         f'height="{g["height"] * 1.5}" role="img" aria-labelledby="{i}-t {i}-d" '
         'xmlns="http://www.w3.org/2000/svg">'

@@ -25,13 +25,15 @@ ATTRIBUTION = "Powered by Queue-Times.com"
 LIVE_PERIODS = ("live", "today")  # views the next cycle changes; their items carry live states
 AWARD_PERIODS = ("yesterday", "last-week", "last-month")
 HOME_ROWS = 10
-EMBED_ROWS = 10
+EMBED_ROWS = 10  # an embed's rows without ?rows=N
+EMBED_MAX_ROWS = 50  # the most ?rows=N shows (the page holds them, hidden after EMBED_ROWS)
 # Rows of a ranking's HTML table: every park, the worst 200 rides (a 5,000-row table helps no
 # reader and weighs a megabyte); the JSON and CSV carry every item.
 PAGE_ROWS = {"parks": None, "rides": 200}
 PARK_WORST_RIDES = 10
 # A ride's numbers where a page lists them briefly (today on its park's page, the worst rides)
 RIDE_NUMBERS = tuple(f.name for f in fields.FIELDS_LIST if fields.SUMMARY in f.groups)
+FEED_ENTRIES = 50  # a park's breakdown feed: its newest outages
 LEVEL_OF = {"parks": PARK, "rides": RIDE}
 
 
@@ -124,10 +126,25 @@ def _ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, 
         "embed_url": url("embed_ranking", level=level, period=period, filter=filter),
         "page_url": url("ranking", level=level, period=period, filter=filter),
         "embed_rows": EMBED_ROWS,
+        "embed_max_rows": EMBED_MAX_ROWS,
         "page_rows": PAGE_ROWS[level],
         "columns": item_columns(level, period),
+        "last_reading": last_reading(data, period, park_zones(data, filter)),
     }
     return ctx
+
+
+def park_zones(data: SiteData, filter: str) -> list[str]:
+    return sorted({data.catalog.parks[i].timezone for i in data.catalog.park_ids(filter)})
+
+
+def last_reading(data: SiteData, period: str, zones: list[str]) -> str | None:
+    """What a page of a finished period is stamped with: the last reading inside the period in
+    any of these time zones (None: none inside it); live and today: the latest cycle."""
+    if period in LIVE_PERIODS:
+        return iso(data.data_as_of)
+    found = [at for zone in zones if (at := data.last_readings.get((zone, period)))]
+    return iso(max(found)) if found else None
 
 
 def item_columns(level: str, period: str) -> list[str]:
@@ -296,8 +313,52 @@ def park(data: SiteData, park_id: int) -> dict[str, Any]:
         "json_url": url("park_json", park_id=park_id),
         "embed_url": url("embed_park", park_id=park_id),
         "page_url": url("park", park_id=park_id),
+        **park_windows(data, ctx, info.timezone),
+        "feed_url": url("park_feed", park_id=park_id),
+        "numbered": numbered(ctx["periods"]),
+        "feed_entries": park_feed_entries(data, park_id),
     }
     return ctx
+
+
+def numbered(periods: dict[str, dict[str, Any]]) -> list[str]:
+    """The numbers some period has a value for: a column of the period table none has is left
+    out rather than shown empty."""
+    return sorted({k for numbers in periods.values() for k, v in numbers.items() if v is not None})
+
+
+def park_feed_entries(data: SiteData, park_id: int) -> list[dict[str, Any]]:
+    """The park's Atom feed of breakdowns, newest first: every outage of the days read in this
+    publish (today's, in every park) and the park's longest of the last 30 days. Read from what
+    the page already holds, so the feed costs the publish no query."""
+    events = [e for e in data.outages if e["park_id"] == park_id]
+    events += data.park_outages.get(park_id, [])
+    unique = {(e["ride_id"], e["start_at"]): e for e in events}
+    newest = sorted(unique.values(), key=lambda e: (e["start_at"], e["ride_id"]), reverse=True)
+    return [outage_row(data, e) for e in newest[:FEED_ENTRIES]]
+
+
+def park_windows(data: SiteData, ctx: dict[str, Any], timezone: str) -> dict[str, Any]:
+    """The park page's sections over the park's own days: "last 30 days" is exactly the
+    period's days (the same as its row in the period table), and the charts run from its
+    first day to the park's today, never to a day that has not begun in the park (the JSON
+    keeps the publish's window)."""
+    today = park_today(data, timezone)
+    first, last = metrics.period_span("last-30-days", today)
+    days = (first.isoformat(), last.isoformat())
+    charted = (first.isoformat(), today.isoformat())
+    heat = ctx["heatmap"]
+    return {
+        "last_30_days": {"from": days[0], "to": days[1]},
+        "outages_30": [o for o in ctx["longest_outages"] if days[0] <= o["day"] <= days[1]],
+        "heatmap": {
+            "from": charted[0],
+            "to": charted[1],
+            "cells": [c for c in heat["cells"] if charted[0] <= c["day"] <= charted[1]],
+        },
+        "trend": [r for r in ctx["trend"] if charted[0] <= r["day"] <= charted[1]],
+        "chart_days": {"from": charted[0], "to": charted[1]},
+    }
 
 
 def _memo(data: SiteData, key: str, build: Any) -> Any:
@@ -432,8 +493,27 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         "page_url": url("ride", ride_id=ride_id),
         "park_url": url("park", park_id=park_info.id),
         "live_url": f"{url('park', park_id=park_info.id)}#ride-{ride_id}",
+        "last_reading": ended_reading(data, park_info.timezone),
+        **ride_windows(ctx, today),
+        "numbered": numbered(ctx["periods"]),
     }
     return ctx
+
+
+def ride_windows(ctx: dict[str, Any], today: date) -> dict[str, Any]:
+    """The ride page's "last 30 days": exactly the period's days in its park (its uptime chart
+    and outage history agree with its row of the period table)."""
+    first, last = (d.isoformat() for d in metrics.period_span("last-30-days", today))
+    return {
+        "last_30_days": {"from": first, "to": last},
+        "outages_30": [o for o in ctx["outages"] if first <= o["day"] <= last],
+    }
+
+
+def ended_reading(data: SiteData, timezone: str) -> str | None:
+    """The last reading before the park's today began (what a page of ended days is as of)."""
+    found = [at for (zone, _), at in data.last_readings.items() if zone == timezone and at]
+    return iso(max(found)) if found else None
 
 
 def ride_signature(data: SiteData, ride_id: int) -> tuple:
@@ -457,6 +537,7 @@ def ride_signature(data: SiteData, ride_id: int) -> tuple:
         data.window,
         today,
         ended_as_of(data, today, park_info.timezone),
+        ended_reading(data, park_info.timezone),
         (info.name, info.kind, info.ranked, info.tier, info.land_name, info.park_id),
         (park_info.name, park_info.timezone),
         unsettled,
@@ -492,7 +573,12 @@ def home(data: SiteData) -> dict[str, Any]:
         "today": {**today, "generated_at": None, "items": today["items"][:HOME_ROWS]},
         "rides_down": [i for i in down["items"] if i["rank"] is not None][:HOME_ROWS],
         "rides_down_total": down["view"]["ranked"],
-        "view": {"periods": data.periods, "filters": data.catalog.filters, "levels": LEVELS},
+        "view": {
+            "periods": data.periods,
+            "filters": data.catalog.filters,
+            "levels": LEVELS,
+            "home_rows": HOME_ROWS,
+        },
     }
 
 
@@ -549,6 +635,7 @@ def awards(data: SiteData) -> dict[str, Any]:
                 "park": parks["items"][0] if parks["view"]["ranked"] and not pending else None,
                 "ride": rides["items"][0] if rides["view"]["ranked"] and not pending else None,
                 "updated": None if pending else award_updated(parks["span"]["to"]),
+                "last_reading": last_reading(data, period, park_zones(data, "all")),
             }
         )
     as_of = max((a["updated"] for a in found if a["updated"]), default=None)
@@ -561,6 +648,16 @@ def award_updated(last_day: str | None) -> str | None:
     if last_day is None:
         return None
     return f"{(date.fromisoformat(last_day) + timedelta(days=1)).isoformat()}T00:00:00Z"
+
+
+def search_index(data: SiteData) -> dict[str, Any]:
+    """Every park and ride by name, for the search box (fetched only when a visitor uses it):
+    `[name, url, park name or null]` rows, parks first."""
+    parks = sorted(data.catalog.parks.values(), key=lambda p: (p.name.casefold(), p.id))
+    rides = sorted(data.catalog.rides.values(), key=lambda r: (r.name.casefold(), r.id))
+    rows: list[list[Any]] = [[p.name, url("park", park_id=p.id), None] for p in parks]
+    rows += [[r.name, url("ride", ride_id=r.id), data.catalog.parks[r.park_id].name] for r in rides]
+    return {"items": rows}
 
 
 def data_page(data: SiteData) -> dict[str, Any]:

@@ -20,11 +20,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, select
 
 from aggregator import read, spans
 from aggregator.spans import PARK, RIDE, Stats
-from hallofshame import metrics
+from hallofshame import metrics, schema
+from hallofshame.clock import as_utc, to_db
 from publisher.cache import Lazy, LazyDict, SettledCache
 
 TREND_DAYS = 30  # the window of trends, uptime history, heatmaps and outage history
@@ -57,6 +58,9 @@ class SiteData:
     past_rides: Any = None  # Lazy: the settled days' ride trends and outages (ride pages)
     timings: dict[str, float] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)  # groupings shared by many pages
+    # (time zone, completed period) -> the last aggregated cycle inside the period's local days
+    # there (None: no reading inside it): what a finished period's page is stamped with
+    last_readings: dict[tuple[str, str], datetime | None] = field(default_factory=dict)
 
     @property
     def periods(self) -> list[str]:
@@ -173,8 +177,34 @@ def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
         catalog_digest=hashlib.sha256(repr(catalog).encode()).hexdigest()[:16],
         timings=timings,
     )
+    zones = sorted({p.timezone for p in catalog.parks.values()})
+    data.last_readings = _on_connection(engine, lambda conn: last_readings(conn, zones, now))
     timings["load"] = time.monotonic() - began
     return data
+
+
+def last_readings(
+    conn: Connection, zones: list[str], now: datetime
+) -> dict[tuple[str, str], datetime | None]:
+    """Per time zone and completed period, the last aggregated cycle inside the period's local
+    days there: a finished period is stamped with its own last reading, which is never before
+    the first reading and never after the period's end."""
+    cycle_at = schema.aggregated_cycles.c.cycle_at
+    found: dict[tuple[str, str], datetime | None] = {}
+    for zone in zones:
+        today = metrics.local_day(now, zone)
+        for period in metrics.PERIODS:
+            if period in metrics.PROVISIONAL_PERIODS:
+                continue
+            first, last = metrics.period_span(period, today)
+            if first > last:
+                found[(zone, period)] = None
+                continue
+            start, end = metrics.day_bounds(first, zone)[0], metrics.day_bounds(last, zone)[1]
+            inside = (cycle_at >= to_db(start)) & (cycle_at < to_db(end))
+            at = conn.scalar(select(func.max(cycle_at)).where(inside))
+            found[(zone, period)] = as_utc(at) if at is not None else None
+    return found
 
 
 def load_everything(data: SiteData, rides: bool = True) -> None:

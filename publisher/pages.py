@@ -82,6 +82,7 @@ PAGES: tuple[PageKind, ...] = (
         context.park,
         (
             Output("park", "park.html"),
+            Output("park_feed", "park_feed.xml"),
             Output("embed_park", "embed_park.html"),
             Output("park_json", "json"),
         ),
@@ -100,6 +101,7 @@ PAGES: tuple[PageKind, ...] = (
         (Output("awards", "awards.html"), Output("feed", "feed.xml")),
         signature=context.completed_signature,
     ),
+    PageKind("search", one, context.search_index, (Output("search_index", "json"),)),
     PageKind("how_we_measure", one, how.context, _page("how_we_measure", "how_we_measure.html")),
     PageKind("data", one, context.data_page, _page("data", "data.html")),
     PageKind("not_found", one, lambda data: {"view": {}}, _page("not_found", "404.html")),
@@ -110,7 +112,7 @@ def html_urls(data: SiteData) -> list[str]:
     """Every page a search engine should know (not the embeds, the 404 or the data files)."""
     from publisher.urls import url
 
-    skip = {"embed_ranking", "embed_park", "not_found", "feed"}
+    skip = {"embed_ranking", "embed_park", "not_found", "feed", "park_feed"}
     found = []
     for kind in PAGES:
         for ids in kind.keys(data):

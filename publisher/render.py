@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from hallofshame import fields
+from hallofshame import fields, metrics
 from hallofshame.clock import parse_instant
 from hallofshame.package_data import shipped
 from publisher import charts, urls
@@ -46,9 +46,17 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         finalize=isolate,
     )
     env.globals.update(site=dict(site or {}), url=urls.url, asset=_asset_lookup(asset_urls))
-    env.filters.update(num=num, local_time=local_time, pct=pct, isolate=isolate)
+    env.filters.update(
+        num=num, local_time=local_time, pct=pct, isolate=isolate, day=day, clock=clock,
+        day_span=day_span,
+    )
     env.globals["fields"] = fields.FIELDS  # the table of published fields: labels, units
     env.globals["charts"] = charts  # chart geometry for templates/_charts.html (presentation)
+    env.globals["rules"] = {  # the METRICS.md constants the pages explain in words
+        "tier_weights": metrics.TIER_WEIGHTS,
+        "headliner_wait": metrics.TIER_HEADLINER_WAIT,
+        "major_wait": metrics.TIER_MAJOR_WAIT,
+    }
     return env
 
 
@@ -81,6 +89,36 @@ def _asset_lookup(asset_urls: Mapping[str, str]) -> Any:
         return asset_urls[name]
 
     return asset
+
+
+def day(value: str | date | None) -> str:
+    """A date as people write it: `3 Dec 2026` (ISO dates stay in the markup's datetime)."""
+    if value is None:
+        return NO_DATA
+    found = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{found.day} {found.strftime('%b %Y')}"
+
+
+def day_span(first: str | None, last: str | None = None) -> str:
+    """Park-local days in words: `27 Jun to 3 Jul 2026`, `3 Jul 2026`."""
+    if not first:
+        return NO_DATA
+    if not last or last == first:
+        return day(first)
+    start = day(first)
+    if first[:4] == last[:4]:
+        start = start.rsplit(" ", 1)[0]
+    return f"{start} to {day(last)}"
+
+
+def clock(value: str | datetime | None, timezone: str | None = None) -> str:
+    """An instant as people read it, in a park's time with its zone abbreviation
+    (`3 Dec 2026, 23:50 EST`), or in UTC without a park."""
+    if value is None:
+        return NO_DATA
+    instant = parse_instant(value) if isinstance(value, str) else value
+    instant = instant.astimezone(ZoneInfo(timezone or "UTC"))
+    return f"{day(instant.date())}, {instant.strftime('%H:%M %Z')}"
 
 
 def local_time(value: str | datetime | None, timezone: str | None = None) -> str:

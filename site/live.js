@@ -37,19 +37,22 @@
     var cards = document.createElement("ul");
     cards.className = "cards";
     cards.appendChild(card("Status", STATUS[ride.status] || "Unknown"));
-    cards.appendChild(card("Posted wait (min)", shown(ride.wait_time)));
+    // a posted wait means something only while the ride is open
+    cards.appendChild(card("Posted wait (min)", ride.status === "open" ? shown(ride.wait_time) : "\u2013"));
     cards.appendChild(card("Uptime today (%)", shown(today.uptime_pct, 1)));
     cards.appendChild(card("Downtime today (hours)", shown(today.downtime_hours, 2)));
     cards.appendChild(card("Breakdowns today", shown(today.breakdowns)));
     var stamp = document.createElement("p");
     stamp.className = "meta";
     var local = String(park.data_as_of_local || "");
-    stamp.textContent = "As of the cycle of " + local.slice(0, 10) + " " + local.slice(11, 16) +
-      " park time.";
+    var ymd = local.slice(0, 10).split("-");
+    stamp.textContent = "As of the cycle of " + Number(ymd[2]) + " " + MONTHS[Number(ymd[1]) - 1] +
+      " " + ymd[0] + ", " + local.slice(11, 16) + " park time.";
     box.insertBefore(stamp, box.firstChild);
     box.insertBefore(cards, box.firstChild);
   }
 
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var box = document.getElementById("live-now");
   if (!box || !window.fetch) return;
   var rideId = Number(box.getAttribute("data-ride-id"));

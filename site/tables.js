@@ -2,7 +2,10 @@
    tables read the same, in the order the publisher ranked them. A table opts in with
    data-sortable; a cell may give its sort key in data-sort (numbers); cells without a value sort
    last. Each <tbody> sorts on its own (a ranking's "no data" rows stay after the ranked ones)
-   and its .group heading row stays on top. data-filter adds a search box above the table. */
+   and its .group heading row stays on top. The first click on a number column sorts worst
+   first: highest first, or lowest first where its header says data-worst="low" (uptime); a
+   sorted column's click turns it round. data-filter adds a search box above the table, which
+   says so when nothing matches. */
 (function () {
   "use strict";
 
@@ -24,7 +27,8 @@
   }
 
   function sortBy(table, th, index) {
-    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+    var now = th.getAttribute("aria-sort");
+    var dir = now === "ascending" ? -1 : now === "descending" ? 1 : firstDirection(th);
     var heads = table.tHead.rows[0].cells;
     for (var i = 0; i < heads.length; i++) {
       if (heads[i].hasAttribute("aria-sort")) heads[i].setAttribute("aria-sort", "none");
@@ -39,6 +43,11 @@
       rows.sort(function (a, b) { return compare(a.key, b.key, dir) || a.pos - b.pos; });
       rows.forEach(function (r) { body.appendChild(r.row); });
     });
+  }
+
+  function firstDirection(th) {
+    if (!th.classList.contains("num")) return 1;
+    return th.getAttribute("data-worst") === "low" ? 1 : -1;
   }
 
   function makeSortable(table) {
@@ -64,11 +73,18 @@
     label.appendChild(input);
     var box = table.closest(".table-wrap") || table;
     box.parentNode.insertBefore(label, box);
+    var empty = document.createElement("p");
+    empty.className = "filter-empty";
+    empty.setAttribute("role", "status");
+    box.parentNode.insertBefore(empty, box.nextSibling);
     input.addEventListener("input", function () {
       var q = input.value.trim().toLowerCase();
+      var shown = 0;
       Array.prototype.forEach.call(table.querySelectorAll("tbody tr:not(.group)"), function (row) {
         row.hidden = q !== "" && row.textContent.toLowerCase().indexOf(q) === -1;
+        if (!row.hidden) shown += 1;
       });
+      empty.textContent = shown === 0 ? "Nothing in this table matches \u201c" + input.value.trim() + "\u201d." : "";
     });
   }
 
@@ -76,5 +92,23 @@
   Array.prototype.forEach.call(tables, function (table) {
     makeSortable(table);
     if (table.hasAttribute("data-filter") && table.id) addFilter(table);
+  });
+
+  // Times are printed in the park's time (or UTC); the visitor's own time goes beside a page's
+  // stamps and into every time's tooltip.
+  Array.prototype.forEach.call(document.querySelectorAll("time[data-local]"), function (el) {
+    var at = new Date(el.getAttribute("datetime"));
+    if (isNaN(at.getTime())) return;
+    var mine = at.toLocaleString(undefined, {
+      day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+      timeZoneName: "short"
+    });
+    el.title = "Your time: " + mine;
+    if (el.closest(".site-footer, .stamp")) {
+      var note = document.createElement("span");
+      note.className = "your-time";
+      note.textContent = " (your time: " + mine + ")";
+      el.parentNode.insertBefore(note, el.nextSibling);
+    }
   });
 })();

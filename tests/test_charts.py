@@ -107,3 +107,49 @@ def test_drawn_charts_escape_every_outside_text() -> None:
     for figure in (bars, grid):
         assert hostile not in figure and "&lt;script&gt;alert(1)&lt;/script&gt;" in figure
     assert "<title>2026-07-02: no data</title>" in bars and "10:00: 16.7 % down</title>" in grid
+
+
+@pytest.mark.parametrize(
+    ("top", "ticks"),
+    [(1.0, [0, 0.5, 1]), (2.0, [0, 1, 2]), (2.5, [0, 0.5, 1, 1.5, 2, 2.5]), (100, [0, 50, 100])],
+)
+def test_axis_ticks_are_round_steps(top: float, ticks: list[float]) -> None:
+    assert charts.tick_values(top) == pytest.approx(ticks)
+
+
+def test_daily_points_cover_the_whole_window_with_empty_days_marked() -> None:
+    rows = [{"day": "2026-11-03", "shame_score": 1.0}, {"day": "2026-11-09", "shame_score": 2.0}]
+    points = charts.daily_points(rows, "shame_score", "2026-11-01", "2026-11-05")
+    assert points == [
+        ("2026-11-01", None),
+        ("2026-11-02", None),
+        ("2026-11-03", 1.0),
+        ("2026-11-04", None),
+        ("2026-11-05", None),
+    ]  # a row after the window (a day not begun in the park) is not drawn
+
+
+def test_bar_labels_name_the_last_day_and_fit_inside_the_chart() -> None:
+    points = [(f"2026-11-{d:02d}", 1.0) for d in range(1, 31)]
+    laid = charts.bars(points)
+    assert laid["labels"][-1]["day"] == "30 Nov" and laid["labels"][0]["day"] == "2 Nov"
+    assert all(label["x"] + 20 <= laid["width"] for label in laid["labels"])
+    assert [t["value"] for t in laid["ticks"]] == [0, 0.5, 1]
+
+
+def test_the_heatmap_labels_every_hour_and_every_day_with_axis_titles() -> None:
+    heat = {
+        "from": "2026-11-01",
+        "to": "2026-11-02",
+        "cells": [
+            {"day": "2026-11-01", "hour": h, "open_minutes": 60, "down_minutes": 0}
+            for h in (9, 10, 11)
+        ],
+    }
+    figure = charts.heatmap_figure("heat", "Heat", heat, "% down")
+    assert ">Local hour</text>" in figure
+    for hour in ("09", "10", "11"):
+        assert f'text-anchor="middle">{hour}</text>' in figure
+    assert ">1 Nov</text>" in figure and ">2 Nov</text>" in figure
+    bars = charts.bars_figure("b", "Bars", [("2026-11-01", 1.0)], "shame_score", "shame score")
+    assert '<text class="axis-title" x="0" y="11">shame score</text>' in bars
