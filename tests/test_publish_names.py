@@ -143,5 +143,5 @@ def test_a_right_to_left_override_in_a_name_reverses_nothing_around_it(engine, s
     title = re.search("<title>(.*?)</title>", ride, re.DOTALL).group(1)
     assert title.startswith(f"\u2068{OVERRIDE_RIDE}\u2069 at \u2068{OVERRIDE_PARK}\u2069: ")
     assert f"<h1>\u2068{OVERRIDE_RIDE}\u2069</h1>" in ride
-    assert f'-t">Daily uptime of \u2068{OVERRIDE_RIDE}\u2069</title>' in ride  # the chart
+    assert f'-t">Daily uptime of \u2068{OVERRIDE_RIDE}\u2069, ' in ride  # the chart's title
     assert load(site / "data/v1/rides/1000.json")["ride"]["name"] == OVERRIDE_RIDE
