@@ -25,7 +25,8 @@ ATTRIBUTION = "Powered by Queue-Times.com"
 LIVE_PERIODS = ("live", "today")  # views the next cycle changes; their items carry live states
 AWARD_PERIODS = ("yesterday", "last-week", "last-month")
 HOME_ROWS = 10
-EMBED_ROWS = 10
+EMBED_ROWS = 10  # an embed's rows without ?rows=N
+EMBED_MAX_ROWS = 50  # the most ?rows=N shows (the page holds them, hidden after EMBED_ROWS)
 # Rows of a ranking's HTML table: every park, the worst 200 rides (a 5,000-row table helps no
 # reader and weighs a megabyte); the JSON and CSV carry every item.
 PAGE_ROWS = {"parks": None, "rides": 200}
@@ -124,6 +125,7 @@ def _ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, 
         "embed_url": url("embed_ranking", level=level, period=period, filter=filter),
         "page_url": url("ranking", level=level, period=period, filter=filter),
         "embed_rows": EMBED_ROWS,
+        "embed_max_rows": EMBED_MAX_ROWS,
         "page_rows": PAGE_ROWS[level],
         "columns": item_columns(level, period),
     }
@@ -483,7 +485,12 @@ def home(data: SiteData) -> dict[str, Any]:
         "today": {**today, "generated_at": None, "items": today["items"][:HOME_ROWS]},
         "rides_down": [i for i in down["items"] if i["rank"] is not None][:HOME_ROWS],
         "rides_down_total": down["view"]["ranked"],
-        "view": {"periods": data.periods, "filters": data.catalog.filters, "levels": LEVELS},
+        "view": {
+            "periods": data.periods,
+            "filters": data.catalog.filters,
+            "levels": LEVELS,
+            "home_rows": HOME_ROWS,
+        },
     }
 
 

@@ -358,3 +358,168 @@ def test_screenshots_of_the_home_and_a_park_page(browser: Any, site_origin: str,
             assert shot.stat().st_size > 10_000
     finally:
         ctx.close()
+
+
+# --- Embeds a shop can wear ----------------------------------------------------------------------
+
+RIDES_EMBED = "/embed/rankings/rides/today/all/"
+LIGHT_BG, DARK_BG = "rgb(255, 255, 255)", "rgb(18, 19, 23)"
+
+
+def embed_page(browser: Any, url: str, width: int = 600, scheme: str = "dark") -> Any:
+    """A page of its own (the caller closes its context) showing one embed."""
+    ctx = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+    page = ctx.new_page()
+    page.goto(url)
+    return page
+
+
+def body_background(page: Any) -> str:
+    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+def ranked_items(site_root: Path, path: str) -> list[dict[str, Any]]:
+    rel = path.removeprefix("/embed/rankings/").strip("/")
+    items = json.loads((site_root / f"data/v1/rankings/{rel}.json").read_text())["items"]
+    return [i for i in items if i["rank"] is not None]
+
+
+def test_an_embed_framed_by_a_light_shop_is_light_under_a_dark_system(
+    browser: Any, site_origin: str, shop_origin: str
+) -> None:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    try:
+        page = ctx.new_page()
+        page.goto(shop_origin + "/")
+        frame = page.frame_locator("#hallofshame-frame")
+        frame.locator("table.ranking").wait_for()
+        assert frame.locator("body").evaluate("b => getComputedStyle(b).backgroundColor") == (
+            LIGHT_BG
+        )
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", LIGHT_BG),
+        ("?theme=light", LIGHT_BG),
+        ("?theme=dark", DARK_BG),
+        ("?theme=auto", DARK_BG),
+    ],
+)
+def test_the_embed_theme_option(browser: Any, site_origin: str, query: str, expected: str) -> None:
+    page = embed_page(browser, site_origin + RIDES_EMBED + query, scheme="dark")
+    try:
+        assert body_background(page) == expected
+    finally:
+        page.context.close()
+
+
+def test_an_embed_is_light_without_javascript_under_a_dark_system(
+    browser: Any, site_origin: str
+) -> None:
+    ctx = browser.new_context(color_scheme="dark", java_script_enabled=False)
+    try:
+        page = ctx.new_page()
+        page.goto(site_origin + RIDES_EMBED + "?theme=dark")  # options need the script
+        assert body_background(page) == LIGHT_BG
+        assert page.locator("table.ranking tbody tr[data-id]:visible").count() == 10
+    finally:
+        ctx.close()
+
+
+def test_the_embed_rows_option_shows_that_many_ranked_rows(
+    browser: Any, site_origin: str, site_root: Path
+) -> None:
+    ranked = ranked_items(site_root, RIDES_EMBED)
+    assert len(ranked) > 10  # the default cuts the list
+    rows = "table.ranking tbody tr[data-id]:visible"
+    for query, expected in [("", 10), ("?rows=3", 3), ("?rows=50", min(50, len(ranked)))]:
+        page = embed_page(browser, site_origin + RIDES_EMBED + query)
+        try:
+            ids = [int(i) for i in page.locator(rows).evaluate_all("r => r.map(e => e.dataset.id)")]
+            assert ids == [i["ride_id"] for i in ranked[:expected]], query
+            more = page.locator(".embed-more")
+            if expected < len(ranked):
+                assert more.inner_text() == f"Top {expected} of {len(ranked)} ranked."
+            else:
+                assert not more.is_visible()
+        finally:
+            page.context.close()
+
+
+@pytest.mark.parametrize("bad", ["rows=0", "rows=51", "rows=x", "theme=pink", "accent=red"])
+def test_a_bad_embed_option_is_ignored_with_one_warning(
+    browser: Any, site_origin: str, bad: str
+) -> None:
+    ctx = browser.new_context(color_scheme="dark")
+    try:
+        page = ctx.new_page()
+        warnings: list[str] = []
+        page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+        page.goto(site_origin + RIDES_EMBED + "?" + bad)
+        assert page.locator("table.ranking tbody tr[data-id]:visible").count() == 10
+        assert body_background(page) == LIGHT_BG
+        assert len(warnings) == 1
+        assert warnings[0].startswith(f"Hall of Shame embed: ignoring {bad} (expected ")
+    finally:
+        ctx.close()
+
+
+def test_the_embed_compact_columns_accent_and_transparent_background(
+    browser: Any, site_origin: str
+) -> None:
+    page = embed_page(browser, site_origin + RIDES_EMBED, width=1100)
+    try:
+        heads = page.locator("table.ranking thead th:visible").all_inner_texts()
+        assert any("Uptime" in h for h in heads) and any("Tier" in h for h in heads)
+    finally:
+        page.context.close()
+    query = "?columns=compact&accent=0A7B83&background=transparent"
+    page = embed_page(browser, site_origin + RIDES_EMBED + query, width=1100)
+    try:
+        heads = [
+            h.strip() for h in page.locator("table.ranking thead th:visible").all_inner_texts()
+        ]
+        assert [h.split(" (")[0] for h in heads] == [
+            "Rank",
+            "Ride",
+            "Park",
+            "Shame score",
+            "Status now",
+        ]
+        first = page.locator("table.ranking tbody tr[data-id]").first
+        assert first.locator("[data-key=uptime_pct]").is_hidden()
+        assert first.locator("[data-key=shame_score]").is_visible()
+        link = first.locator("[data-key=name] a")
+        assert link.evaluate("a => getComputedStyle(a).color") == "rgb(10, 123, 131)"
+        assert body_background(page) == "rgba(0, 0, 0, 0)"
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("width", [320, 375, 768, 1100])
+@pytest.mark.parametrize(
+    "path", [RIDES_EMBED, "/embed/rankings/rides/live/all/", EMBED, f"/embed/parks/{PARK}/"]
+)
+def test_an_embed_fits_its_column_without_sideways_scroll(
+    browser: Any, site_origin: str, path: str, width: int
+) -> None:
+    page = embed_page(browser, site_origin + path + "?rows=50", width=width)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        title = page.locator("h1").inner_text()
+        visible = page.get_by_text(title, exact=True).evaluate_all(
+            "els => els.filter(e => e.checkVisibility() && e.getBoundingClientRect().width > 1)"
+            ".length"
+        )
+        assert visible == 1  # the title once
+        if path.startswith("/embed/rankings/"):
+            assert page.locator("table.ranking tr[data-id]:not([data-id])").count() == 0
+            key = page.locator("table.ranking tbody tr[data-id] [data-key=shame_score]")
+            for box in key.evaluate_all("els => els.map(e => e.getBoundingClientRect().right)"):
+                assert box <= width
+    finally:
+        page.context.close()
