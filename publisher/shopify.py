@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 
 from publisher import render
-from publisher.context import EMBED_ROWS
+from publisher.context import EMBED_MAX_ROWS, EMBED_ROWS
 from publisher.data import SiteData
 from publisher.release import PublishError
 from publisher.urls import url
@@ -35,7 +35,7 @@ DELIMITERS = {
     "comment_end_string": "#]",
 }
 THEMES = (("light", "Light"), ("dark", "Dark"), ("auto", "Follow the visitor's setting"))
-ROWS = (1, 50)  # the embed pages' ?rows range
+ROWS = (1, EMBED_MAX_ROWS)  # the embed pages' ?rows range
 DEFAULT_ACCENT = "#b3261e"  # the site's own accent (site/style.css, light scheme)
 PARK_PREFIX = "park-"  # level values of one park: park-16
 # A site URL the section can carry in a Liquid string, an HTML attribute and a JS string as is.

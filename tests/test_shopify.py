@@ -306,7 +306,8 @@ def test_the_snippet_falls_back_to_the_defaults_for_anything_unknown(env: Enviro
 
 def test_the_default_accent_is_the_sites_own() -> None:
     css = (ROOT / "site" / "style.css").read_text(encoding="utf-8")
-    assert re.search(r"--accent:\s*(#[0-9a-fA-F]{6})", css).group(1).lower() == DEFAULT_ACCENT
+    light = re.search(r"--accent:\s*(?:light-dark\()?(#[0-9a-fA-F]{6})", css)  # light first
+    assert light.group(1).lower() == DEFAULT_ACCENT
 
 
 def test_the_origin_is_the_site_urls_and_only_a_plain_url_is_accepted() -> None:
