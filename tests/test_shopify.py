@@ -96,11 +96,13 @@ class Embed(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "iframe":
             self.frames.append(dict(attrs))
+        elif tag == "h2":
+            self.headings.append("")
         self._in = tag if tag in ("h2", "script") else None
 
     def handle_data(self, data: str) -> None:
         if self._in == "h2":
-            self.headings.append(data.strip())
+            self.headings[-1] += data.strip()
         elif self._in == "script":
             self.scripts.append(data)
 
