@@ -24,7 +24,7 @@ from publisher import render
 from publisher.context import EMBED_MAX_ROWS, EMBED_ROWS
 from publisher.data import SiteData
 from publisher.release import PublishError
-from publisher.urls import url
+from publisher.urls import LEVELS, url
 
 DELIMITERS = {
     "block_start_string": "[%",
@@ -45,10 +45,7 @@ SAFE_URL = re.compile(r"https?://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*)?")
 def context(data: SiteData) -> dict[str, Any]:
     """The choices of this publish, the settings table and its `{% schema %}` JSON."""
     labels = _labels()
-    levels = [
-        _option("parks", "Worst parks", "Rankings"),
-        _option("rides", "Worst rides", "Rankings"),
-    ]
+    levels = [_option(level, f"Worst {level}", "Rankings") for level in LEVELS]
     parks = sorted(data.catalog.parks.values(), key=lambda p: (p.name.casefold(), p.id))
     levels += [_option(f"{PARK_PREFIX}{p.id}", p.name, "One park") for p in parks]
     periods = [_option(p, _plain(labels.period_label(p))) for p in data.periods]
@@ -56,7 +53,7 @@ def context(data: SiteData) -> dict[str, Any]:
     settings = setting_table(levels, periods, filters)
     return {
         "view": {
-            "levels": [{**o, "park_id": _park_id(o["value"])} for o in levels],
+            "levels": levels,
             "periods": periods,
             "filters": filters,
             "themes": [_option(v, label) for v, label in THEMES],
@@ -165,10 +162,6 @@ def liquid_text(value: str) -> str:
 def _labels() -> Any:
     """The site's words for periods and filters (`templates/_labels.html`)."""
     return render.make_env({}).get_template("_labels.html").module
-
-
-def _park_id(level: str) -> str | None:
-    return level.removeprefix(PARK_PREFIX) if level.startswith(PARK_PREFIX) else None
 
 
 def _plain(markup: Any) -> str:
