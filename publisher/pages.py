@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from publisher import context, how
+from publisher import context, how, shopify
 from publisher.data import SiteData
 from publisher.urls import LEVELS
 
@@ -104,6 +104,15 @@ PAGES: tuple[PageKind, ...] = (
     PageKind("search", one, context.search_index, (Output("search_index", "json"),)),
     PageKind("how_we_measure", one, how.context, _page("how_we_measure", "how_we_measure.html")),
     PageKind("data", one, context.data_page, _page("data", "data.html")),
+    PageKind(
+        "shopify",
+        one,
+        shopify.context,
+        (
+            Output("shopify_section", "shopify/section.liquid"),
+            Output("shopify_snippet", "shopify/snippet.liquid"),
+        ),
+    ),
     PageKind("not_found", one, lambda data: {"view": {}}, _page("not_found", "404.html")),
 )
 

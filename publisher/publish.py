@@ -32,7 +32,7 @@ from hallofshame.clock import as_utc, iso, utcnow
 from hallofshame.package_data import shipped
 from hallofshame.settings import Settings
 from publisher import catalog as catalogue
-from publisher import context, pages, parallel, release, render, schemas
+from publisher import context, pages, parallel, release, render, schemas, shopify
 from publisher import data as site_data
 from publisher.cache import DIRECTORY as CACHE_DIRECTORY
 from publisher.cache import SettledCache
@@ -278,6 +278,8 @@ class Run:
         if how == "csv":
             return to_csv(ctx["items"], ctx["view"]["columns"])
         assert self.env is not None, "assets are written before any page"
+        if how.endswith(".liquid"):  # Shopify's template language, filled in by Jinja
+            return shopify.render_file(self.env, how, ctx)
         return render.xml_chars(self.env.get_template(how).render(page=ctx)).encode("utf-8")
 
 

@@ -28,6 +28,8 @@ URLS: dict[str, str] = {
     "catalog": "/data/v1/catalog.json",
     "schema": "/data/v1/schema/{name}.schema.json",
     "openapi": "/data/v1/openapi.json",
+    "shopify_section": "/shopify/sections/hallofshame.liquid",
+    "shopify_snippet": "/shopify/snippets/hallofshame.liquid",
     "not_found": "/404.html",
     "sitemap": "/sitemap.xml",
     "robots": "/robots.txt",

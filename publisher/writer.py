@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 6  # 9 costs twice the time for 1-2 % fewer bytes
-TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".csv", ".xml", ".txt", ".svg"}
+TEXT_SUFFIXES = {".html", ".css", ".js", ".json", ".csv", ".xml", ".txt", ".svg", ".liquid"}
 
 
 @dataclass
