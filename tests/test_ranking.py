@@ -5,6 +5,7 @@ included."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,9 @@ def test_the_site_the_aggregator_and_the_demo_rank_parks_alike(site, engine, per
     assert published_order(site, "parks", period, "all") == order
     assert published_order(site, "parks", period, "europe") == [s.id for s in europe]
     printed = ranking_lines(engine, period, NOW, top=len(names))[1:]
-    assert [line.split(". ", 1)[1].split(":")[0] for line in printed] == [names[i] for i in order]
+    # each line: "N. Name (park ID): ..." (the id is what `stats --park` takes)
+    shown = [re.match(r"\s*\d+\. (.*) \(park (\d+)\):", line).groups() for line in printed]
+    assert [(name, int(park_id)) for name, park_id in shown] == [(names[i], i) for i in order]
     if period == "last-7-days":  # the tie: equal scores, the lower id first
         (first, second) = (order.index(i) for i in TIED)
         assert second == first + 1 and ranked[first].shame_score == ranked[second].shame_score
