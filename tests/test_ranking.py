@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from aggregator import rank_parks, rank_rides
 from demo import ranking_lines
 from hallofshame import metrics, schema
 from publisher import publish
+from reader import rank_parks, rank_rides
 from tests.seeding import World, seed
 
 WORLD = World(parks=4, rides=32, hostile=False)

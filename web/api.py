@@ -12,9 +12,9 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import Connection, select
 
-from aggregator import PARK, RIDE, span_stats
 from hallofshame import metrics, schema
 from hallofshame.package_data import shipped
+from reader import PARK, RIDE, span_stats
 from web.errors import ApiError
 from web.health import check_health
 from web.params import DayQuery, IdPath, RangeQuery, parse
