@@ -15,11 +15,11 @@ from sqlalchemy import Connection, select
 from hallofshame import metrics, schema
 from hallofshame.package_data import shipped
 from reader import PARK, RIDE, span_stats
+from reader.timeline import ride_timeline
 from web.errors import ApiError
 from web.health import check_health
 from web.params import DayQuery, IdPath, RangeQuery, parse
 from web.state import AppState
-from web.timeline import ride_timeline
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
