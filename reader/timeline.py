@@ -4,7 +4,9 @@ Down time is the stored outages (`outage_events`), the very rows the day's `down
 summed from, so the timeline and the published numbers agree. While the day's raw rows exist,
 the rest comes from them cycle by cycle, with the aggregator's own time rule
 (`metrics.split_gap`: a cycle's state holds until the park's next cycle, capped; the rest of a
-longer gap is unknown); a stale reading or a cycle where the feed left the ride out is unknown.
+longer gap is unknown); a stale reading or a cycle where the feed left the ride out is unknown,
+and so is a cycle of a frozen feed (`metrics.frozen_cycles`, METRICS.md "A frozen feed": the
+aggregator counts such a cycle stale for every ride of the park).
 Once retention has deleted any of the day's raw rows (`park_daily.raw_purged`: it deletes by
 age, so a day may lose its morning first) only the day's summary is used: closed outside the
 park's open span and before the ride first opened, down in the stored outages, open between
@@ -14,8 +16,10 @@ them (`source: "events"` says so; an outage with unknown time inside then shows 
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 from sqlalchemy import Connection, func, select
 
@@ -59,6 +63,7 @@ def ride_timeline(
     cycles = [] if purged else _cycles(conn, park_id, start, end)
     if cycles:
         states = _states(conn, ride_id, start, end)
+        states.update(dict.fromkeys(_frozen(conn, park_id, cycles, end), metrics.STALE))
         following = _first_cycle_from(conn, park_id, end)
         return _from_snapshots(cycles, states, outages, following, (start, end), now, cap)
     return _from_summary(conn, ride_id, park_id, day, outages, (start, end))
@@ -92,6 +97,29 @@ def _states(conn: Connection, ride_id: int, start: datetime, end: datetime) -> d
         s.ride_id == ride_id, s.cycle_at >= _naive(start), s.cycle_at < _naive(end)
     )
     return {as_utc(at): state for at, state in conn.execute(query)}
+
+
+def _frozen(conn: Connection, park_id: int, cycles: list[datetime], end: datetime) -> set[datetime]:
+    """The park's cycles of the day that a frozen feed makes stale, by the aggregator's rule:
+    the whole park's reading (`metrics.FROZEN_READING`, ride by ride) repeats the previous
+    cycle's in a long enough run while enough rides post a wait. A cycle without rows repeats
+    nothing."""
+    s = schema.ride_snapshots.c
+    reading = [s[name] for name in metrics.FROZEN_READING]
+    query = select(s.cycle_at, s.wait_time, *reading).where(
+        s.park_id == park_id, s.cycle_at >= _naive(cycles[0]), s.cycle_at < _naive(end)
+    )
+    readings: dict[datetime, set[tuple]] = defaultdict(set)
+    posting: Counter[datetime] = Counter()
+    for at, wait, *values in conn.execute(query):
+        readings[as_utc(at)].add(tuple(values))
+        posting[as_utc(at)] += (wait or 0) > 0
+    found = [readings.get(at) for at in cycles]
+    repeats = [False] + [bool(now) and now == before for before, now in pairwise(found)]
+    frozen = metrics.frozen_cycles(
+        repeats, [_naive(at) for at in cycles], [posting[at] for at in cycles]
+    )
+    return {at for at, stale in zip(cycles, frozen, strict=True) if stale}
 
 
 def _first_cycle_from(conn: Connection, park_id: int, end: datetime) -> datetime | None:
