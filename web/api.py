@@ -15,9 +15,9 @@ from sqlalchemy import Connection, select
 from hallofshame import metrics, schema
 from hallofshame.package_data import shipped
 from reader import PARK, RIDE, span_stats
+from reader.health import check_health
 from reader.timeline import ride_timeline
 from web.errors import ApiError
-from web.health import check_health
 from web.params import DayQuery, IdPath, RangeQuery, parse
 from web.state import AppState
 
