@@ -4,7 +4,8 @@ The aggregator writes hourly and daily rows; everything that reads them (the pub
 web app, the `stats`, `health` and demo commands) asks here: `span_stats` (a park's or ride's
 numbers over any span of local days), `period_stats` (a named period of METRICS.md) and the
 rankings built on them (`spans.py`), so no view restates a formula; the batch reads a publish
-makes (`batch.py`); a ride's day as segments (`timeline.py`). Nothing here writes, and nothing
+makes (`batch.py`); a ride's day as segments (`timeline.py`); the health verdict that
+/api/health and the cron health check share (`health.py`). Nothing here writes, and nothing
 here loads pandas or Flask (an import-linter contract holds that).
 """
 
