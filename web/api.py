@@ -1,7 +1,7 @@
 """The API's views: a park's or ride's numbers over a custom range, a ride's day, health.
 
 Each view validates its parameters (web.params), reads through the same functions every other
-output uses (aggregator.span_stats, metrics), and answers JSON with Cache-Control and an ETag.
+output uses (reader.span_stats, metrics), and answers JSON with Cache-Control and an ETag.
 """
 
 from __future__ import annotations
