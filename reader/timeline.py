@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from hallofshame import metrics, schema
 from hallofshame.clock import as_utc, iso
@@ -63,7 +63,8 @@ def ride_timeline(
     cycles = [] if purged else _cycles(conn, park_id, start, end)
     if cycles:
         states = _states(conn, ride_id, start, end)
-        states.update(dict.fromkeys(_frozen(conn, park_id, cycles, end), metrics.STALE))
+        frozen = _frozen(conn, ride_id, park_id, cycles, end)
+        states.update(dict.fromkeys(frozen, metrics.STALE))
         following = _first_cycle_from(conn, park_id, end)
         return _from_snapshots(cycles, states, outages, following, (start, end), now, cap)
     return _from_summary(conn, ride_id, park_id, day, outages, (start, end))
@@ -99,27 +100,46 @@ def _states(conn: Connection, ride_id: int, start: datetime, end: datetime) -> d
     return {as_utc(at): state for at, state in conn.execute(query)}
 
 
-def _frozen(conn: Connection, park_id: int, cycles: list[datetime], end: datetime) -> set[datetime]:
+def _frozen(
+    conn: Connection, ride_id: int, park_id: int, cycles: list[datetime], end: datetime
+) -> set[datetime]:
     """The park's cycles of the day that a frozen feed makes stale, by the aggregator's rule:
     the whole park's reading (`metrics.FROZEN_READING`, ride by ride) repeats the previous
     cycle's in a long enough run while enough rides post a wait. A cycle without rows repeats
-    nothing."""
+    nothing. Where the ride has a row, the park's run can only be frozen if the ride's own
+    reading repeats through it: its own readings, as if enough rides posted a wait, rule out
+    most days before the park's are read (a cycle without the ride's row is unknown anyway)."""
+    s = schema.ride_snapshots.c
+    naive = [_naive(at) for at in cycles]
+    during = (s.cycle_at >= naive[0], s.cycle_at < _naive(end))
+    own, _ = _readings(conn, s.ride_id == ride_id, *during)
+    enough = [metrics.FROZEN_MIN_POSTING] * len(naive)
+    if not metrics.frozen_cycles(_repeats(own, naive), naive, enough).any():
+        return set()
+    park, posting = _readings(conn, s.park_id == park_id, *during)
+    frozen = metrics.frozen_cycles(_repeats(park, naive), naive, [posting[at] for at in naive])
+    return {at for at, stale in zip(cycles, frozen, strict=True) if stale}
+
+
+def _readings(
+    conn: Connection, *where: ColumnElement[bool]
+) -> tuple[dict[datetime, set[tuple]], Counter[datetime]]:
+    """The readings (`metrics.FROZEN_READING`) of the snapshots `where` picks, per cycle (naive
+    UTC, as stored), and how many of them post a wait above 0."""
     s = schema.ride_snapshots.c
     reading = [s[name] for name in metrics.FROZEN_READING]
-    query = select(s.cycle_at, s.wait_time, *reading).where(
-        s.park_id == park_id, s.cycle_at >= _naive(cycles[0]), s.cycle_at < _naive(end)
-    )
     readings: dict[datetime, set[tuple]] = defaultdict(set)
     posting: Counter[datetime] = Counter()
-    for at, wait, *values in conn.execute(query):
-        readings[as_utc(at)].add(tuple(values))
-        posting[as_utc(at)] += (wait or 0) > 0
+    for row in conn.execute(select(s.cycle_at, s.wait_time, *reading).where(*where)):
+        readings[row[0]].add(tuple(row[2:]))
+        posting[row[0]] += (row[1] or 0) > 0
+    return readings, posting
+
+
+def _repeats(readings: dict[datetime, set[tuple]], cycles: list[datetime]) -> list[bool]:
+    """Whether each cycle's readings are those of the cycle before (none: never)."""
     found = [readings.get(at) for at in cycles]
-    repeats = [False] + [bool(now) and now == before for before, now in pairwise(found)]
-    frozen = metrics.frozen_cycles(
-        repeats, [_naive(at) for at in cycles], [posting[at] for at in cycles]
-    )
-    return {at for at, stale in zip(cycles, frozen, strict=True) if stale}
+    return [False] + [bool(now) and now == before for before, now in pairwise(found)]
 
 
 def _first_cycle_from(conn: Connection, park_id: int, end: datetime) -> datetime | None:
