@@ -115,7 +115,6 @@ class StaticSite:
         stat = path.stat()
         etag = f'"{stat.st_size:x}-{stat.st_mtime_ns // 1000:x}"'  # Apache's FileETag MTime Size
         headers |= {
-            "Vary": "Accept-Encoding",
             "ETag": etag,
             "Last-Modified": formatdate(int(stat.st_mtime), usegmt=True),
         }
