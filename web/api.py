@@ -17,7 +17,7 @@ from hallofshame import metrics, schema
 from hallofshame.caching import cache_control
 from hallofshame.package_data import shipped
 from web.errors import ApiError
-from web.health import check_health
+from web.health import check_health, reads_replica
 from web.params import DayQuery, IdPath, RangeQuery, parse
 from web.state import AppState
 from web.timeline import ride_timeline
@@ -95,7 +95,7 @@ def timeline(raw_id: str) -> Response:
 def health() -> tuple[Response, int]:
     """200 when fresh; 503 when the data is stale or the database unreachable."""
     app = state()
-    found = check_health(app.engine, app.settings, app.clock())
+    found = check_health(app.engine, app.settings, app.clock(), reads_replica(app.settings))
     response = jsonify(found.as_json())
     response.headers["Cache-Control"] = "no-store"
     return response, 200 if found.ok else 503
