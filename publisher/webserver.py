@@ -11,6 +11,7 @@ Rules are matched against the URL path in order; like Apache's `Header always se
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import sys
 from dataclasses import dataclass, field
@@ -32,6 +33,24 @@ _RANKINGS = r"^/((embed/|data/v1/)?rankings)/(parks|rides)/"
 # A page that changes every cycle: a minute in browsers and shared caches alike, served stale
 # for up to a minute more while the cache refetches it, and for a day while the origin is down.
 EVERY_CYCLE = cache_control(60)
+
+
+# Apache's /etc/mime.types with the vhost's `AddCharset utf-8` on the text types.
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8",
+}
+
+
+def content_type(path: Path) -> str:
+    """The Content-Type Apache gives a file by its name (`x.json.gz`: ask for `x.json`)."""
+    return TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "text/plain"
 
 
 @dataclass(frozen=True)
