@@ -20,7 +20,9 @@ from pathlib import Path
 from wsgiref.simple_server import make_server
 
 import pytest
+from werkzeug.test import Client
 
+from cli.common import api_mount
 from hallofshame import db
 from hallofshame.settings import load_settings
 from publisher import publish
@@ -196,6 +198,26 @@ def test_the_apis_answers_tell_a_cdn_what_to_keep(apache):
     document = get(apache, "/api/openapi.json")
     assert document.status == 200
     assert document.header("Cache-Control") == "public, max-age=3600, stale-if-error=86400"
+
+
+def test_serve_gives_the_apis_answers_the_vhosts_cache_headers(apache, site):
+    """Through `serve` (the API mounted) and through the vhost (gunicorn), the same answers."""
+    settings = load_settings(
+        {"database_url": f"sqlite:///{site / 'site.sqlite3'}", "docroot": str(site / "docroot")},
+        env_file=None,
+        environ={},
+    )
+    preview = Client(StaticSite(site / "docroot", api_mount(settings)))
+    for path in (
+        "/api/health",
+        "/api/openapi.json",
+        "/api/v1/parks/100/stats?from=2026-06-28&to=2026-07-02",
+        "/api/v1/rides/1000/timeline?date=2026-07-03",
+    ):
+        ours, theirs = preview.get(path), get(apache, path)
+        assert ours.status_code == theirs.status, path
+        assert ours.headers.get("Cache-Control") == theirs.header("Cache-Control"), path
+        assert "stale-if-error" in theirs.header("Cache-Control") or path == "/api/health"
 
 
 def test_the_gzip_and_plain_files_have_different_etags(apache):
