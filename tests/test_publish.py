@@ -341,3 +341,26 @@ def test_csv_cells_with_line_breaks_quotes_or_commas_are_quoted_and_round_trip()
     assert frame["name"].tolist() == [r[0] for r in expected]
     assert frame["score"].tolist() == [1.5 + i for i in range(len(names))]
     assert text.startswith("name,score\n") and '"\'\r=1+1",1.5\n' in text
+
+
+def test_a_ride_page_shows_its_waits_up_front_as_its_json_has_them(site, engine):
+    """Mean, median, p90 and longest posted wait per finished period, first on the ride page;
+    the median and p90 are those of every counted reading of the period's days written out."""
+    ride_id, period = 1000, "last-7-days"
+    numbers = load(site / f"data/v1/rides/{ride_id}.json")["periods"][period]
+    w = schema.ride_daily_waits.c
+    first, last = (date.fromisoformat(numbers[k]) for k in ("first_day", "last_day"))
+    query = select(w.wait, w.open_cycles).where(w.ride_id == ride_id, w.day >= first, w.day <= last)
+    with engine.connect() as conn:
+        readings = [wait for wait, n in conn.execute(query) for _ in range(n)]
+    assert len(readings) > 100
+    ordered = sorted(readings)
+    middle = (ordered[(len(ordered) - 1) // 2] + ordered[len(ordered) // 2]) / 2
+    assert numbers["wait_median"] == round(middle, 1)
+    assert numbers["wait_mean"] <= numbers["wait_p90"] <= numbers["wait_max"]
+    html = (site / f"rides/{ride_id}/index.html").read_text(encoding="utf-8")
+    assert html.index('id="ride-waits"') < html.index('id="ride-periods"')
+    row = html[html.index(f'data-period="{period}"', html.index('id="ride-waits"')) :]
+    row = row[: row.index("</tr>")]
+    for key in ("wait_mean", "wait_median", "wait_p90", "wait_max"):
+        assert f'data-key="{key}">{num(numbers[key], key)}</td>' in row, key
