@@ -341,6 +341,32 @@ def test_the_park_page_shows_its_charts_with_text_alternatives(
     assert watched.problems == []
 
 
+def test_the_ride_page_leads_with_its_waits_and_draws_its_year(
+    watched: Watched, site_origin: str
+) -> None:
+    """The waits table comes first; the year calendar has a square per day of its 53 weeks
+    (the days without data dashed), a title, a description and a table; on a phone it keeps
+    its size and scrolls inside its own box, on a wide screen it fits the page."""
+    page = watched.page
+    page.goto(site_origin + PAGES["ride"])
+    waits = page.locator("#ride-waits")
+    assert waits.locator("[data-period=last-7-days] [data-key=wait_median]").inner_text() != "–"
+    assert waits.bounding_box()["y"] < page.locator("#ride-periods").bounding_box()["y"]
+    calendar = page.locator("figure.calendar svg[role=img]")
+    assert (calendar.locator("title").first.text_content() or "").strip()
+    assert "no data" in (calendar.locator("desc").text_content() or "")
+    squares = calendar.locator("rect")
+    assert squares.count() == 53 * 7
+    assert calendar.locator("rect:not(.hnone)").count() == WORLD.days - 1  # its ended days
+    assert page.locator("figure.calendar details.alt table").count() == 1
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        box = page.locator("figure.calendar .chart-scroll").bounding_box()
+        assert box["x"] + box["width"] <= width + 0.5
+        assert calendar.bounding_box()["width"] >= 700  # its own size: squares of 11 px
+    assert watched.problems == []
+
+
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_no_console_error_and_no_accessibility_violation(
     watched: Watched, site_origin: str, name: str

@@ -364,3 +364,28 @@ def test_a_ride_page_shows_its_waits_up_front_as_its_json_has_them(site, engine)
     row = row[: row.index("</tr>")]
     for key in ("wait_mean", "wait_median", "wait_p90", "wait_max"):
         assert f'data-key="{key}">{num(numbers[key], key)}</td>' in row, key
+
+
+def test_a_ride_pages_year_calendar_reaches_back_past_the_30_day_window(engine, settings, tmp_path):
+    """Forty seeded days: the calendar shows every ended day's uptime, the ten before the
+    30-day window too (read with the settled days), and the same again when a publish after
+    the next cycle reuses the settled rows it cached."""
+    world = World(days=40)
+    seed(engine, world)
+    d = schema.ride_daily.c
+    query = select(d.day, d.open_minutes, d.down_minutes).where(d.ride_id == 1001, d.final)
+    with engine.connect() as conn:
+        days = {day: 100 * o / (o + w) for day, o, w in conn.execute(query) if o + w}
+    assert len(days) == 39
+    for at in (world.end, world.end + timedelta(minutes=10)):
+        publish(engine, settings, tmp_path / "docroot", at)
+        html = (tmp_path / "docroot/current/rides/1001/index.html").read_text(encoding="utf-8")
+        figure = html[html.index('<figure class="chart calendar"') :]
+        figure = figure[: figure.index("</svg>")]
+        assert figure.count("<rect") == 53 * 7
+        shown = figure.count("% uptime</title>")
+        assert shown == len(days)
+        oldest = min(days)
+        assert (
+            f"{oldest.day} {oldest.strftime('%b')}: {num(days[oldest], 'uptime_pct')} %" in figure
+        )
