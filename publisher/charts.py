@@ -405,12 +405,13 @@ def calendar_figure(id: str, title: str, points: Sequence[tuple[str, float | Non
         out.append(f'\n    <text x="{label["x"]}" y="10">{label["text"]}</text>')
     for w in g["weekdays"]:
         out.append(f'\n    <text x="0" y="{w["y"]}">{w["text"]}</text>')
-    for c in g["cells"]:
-        shown = "no data" if c["value"] is None else f"{num(c['value'], 'uptime_pct')} % uptime"
-        out.append(
-            f'\n    <rect class="{c["cls"]}" x="{c["x"]}" y="{c["y"]}" width="{CAL_CELL}" '
-            f'height="{CAL_CELL}"><title>{short_day(c["day"])}: {shown}</title></rect>'
+    squares: dict[str, list[str]] = {}
+    for c in g["cells"]:  # one path per colour: a year of <rect>s weighed 30 kB a page
+        squares.setdefault(c["cls"], []).append(
+            f"M{c['x']} {c['y']}h{CAL_CELL}v{CAL_CELL}h-{CAL_CELL}z"
         )
+    for cls, shapes in squares.items():
+        out.append(f'\n    <path class="{cls}" d="{"".join(shapes)}"/>')
     out.append("\n  </svg>\n  </div>")
     out.append(
         f'\n  <figcaption id="{i}-cap">{t}. Colour: the share of its open time the ride was down '

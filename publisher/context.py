@@ -502,14 +502,18 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
 
 
 def ride_year(data: SiteData, ride_id: int, today: date) -> dict[str, Any]:
-    """The ride's year calendar (on its page only): each ended local day's uptime over the
-    CALENDAR_DAYS up to its park's yesterday."""
+    """The ride's year calendar (on its page only): each ended local day's uptime up to its
+    park's yesterday, over the CALENDAR_DAYS before or from the week of its first daily row if
+    that is later (weeks before anything was measured are not drawn as empty)."""
     last = today - timedelta(days=1)
     first = last - timedelta(days=CALENDAR_DAYS - 1)
+    found = [row for row in data.ride_year(ride_id) if first <= row["day"] <= last]
+    if found:
+        first = max(first, found[0]["day"] - timedelta(days=found[0]["day"].weekday()))
     rows = [
         {"day": row["day"].isoformat(), "uptime_pct": fields.for_display("uptime_pct", up)}
-        for row in data.ride_year(ride_id)
-        if first <= row["day"] <= last and (up := row["uptime_pct"]) is not None
+        for row in found
+        if (up := row["uptime_pct"]) is not None
     ]
     return {"from": first.isoformat(), "to": last.isoformat(), "rows": rows}
 

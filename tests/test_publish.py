@@ -10,6 +10,7 @@ import gzip
 import io
 import json
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -367,9 +368,10 @@ def test_a_ride_page_shows_its_waits_up_front_as_its_json_has_them(site, engine)
 
 
 def test_a_ride_pages_year_calendar_reaches_back_past_the_30_day_window(engine, settings, tmp_path):
-    """Forty seeded days: the calendar shows every ended day's uptime, the ten before the
-    30-day window too (read with the settled days), and the same again when a publish after
-    the next cycle reuses the settled rows it cached."""
+    """Forty seeded days: the calendar shows every ended day's uptime from the week of its
+    first (up to yesterday, one square a day), the ten before the 30-day window too (read with
+    the settled days), and the same again when a publish after the next cycle reuses the
+    settled rows it cached."""
     world = World(days=40)
     seed(engine, world)
     d = schema.ride_daily.c
@@ -381,11 +383,11 @@ def test_a_ride_pages_year_calendar_reaches_back_past_the_30_day_window(engine, 
         publish(engine, settings, tmp_path / "docroot", at)
         html = (tmp_path / "docroot/current/rides/1001/index.html").read_text(encoding="utf-8")
         figure = html[html.index('<figure class="chart calendar"') :]
-        figure = figure[: figure.index("</svg>")]
-        assert figure.count("<rect") == 53 * 7
-        shown = figure.count("% uptime</title>")
-        assert shown == len(days)
-        oldest = min(days)
-        assert (
-            f"{oldest.day} {oldest.strftime('%b')}: {num(days[oldest], 'uptime_pct')} %" in figure
-        )
+        figure = figure[: figure.index("</figure>")]
+        paths = dict(re.findall(r'<path class="(h\w+)" d="([^"]*)"', figure))
+        first_monday = min(days) - timedelta(days=min(days).weekday())  # its first measured week
+        assert sum(d.count("M") for d in paths.values()) == (max(days) - first_monday).days + 2
+        assert sum(d.count("M") for cls, d in paths.items() if cls != "hnone") == len(days)
+        oldest = min(day for day, uptime in days.items() if uptime < 100)
+        shown = f"{oldest.day} {oldest.strftime('%b')}: {num(days[oldest], 'uptime_pct')} %"
+        assert shown in figure  # the table lists the days with downtime, the oldest too
