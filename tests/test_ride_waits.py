@@ -26,8 +26,8 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from aggregator.spans import RIDE, period_stats
 from hallofshame import db, metrics, schema
+from reader.spans import RIDE, period_stats
 from tests.scenario import rows
 
 OTHERS = {r: "cooooc" for r in range(2, 6)}
