@@ -92,11 +92,20 @@ def final_parks(parks: pd.DataFrame) -> pd.Series:
 
 
 def tier_waits(done: pd.DataFrame) -> pd.DataFrame:
-    """How many cycles posted each wait, per ride (`metrics.counts_for_tier`). Written for
-    final days only: a tier reads the days before its own, which are final by then."""
+    """How many cycles posted each wait, per ride (`metrics.counts_for_tier`), and how many of
+    those the wait statistics count (`open_cycles`: `metrics.wait_counts`, for a period's
+    median and p90). Written for final days only: a tier reads the days before its own, which
+    are final by then."""
     posted = done[metrics.counts_for_tier(done["state"], done["wait_time"].notna())]
+    counted = metrics.wait_counts(posted["state"], posted["park_open"], True)
+    posted = posted.assign(counted=counted.astype("int64"))
     grouped = posted.groupby(["ride_id", "wait_time"], observed=True)
-    out = grouped.agg(park_id=("park_id", "first"), day=("day", "first"), cycles=("day", "size"))
+    out = grouped.agg(
+        park_id=("park_id", "first"),
+        day=("day", "first"),
+        cycles=("day", "size"),
+        open_cycles=("counted", "sum"),
+    )
     out = out.reset_index().rename(columns={"wait_time": "wait"})
     out["wait"] = out["wait"].astype("int64")
     return out

@@ -280,6 +280,32 @@ FIELDS_LIST: tuple[Field, ...] = (
         priority=3,
     ),
     _number(
+        "wait_median",
+        "Median wait",
+        "Median wait (min)",
+        "minutes",
+        1,
+        maximum=WAIT_MAX_MINUTES,
+        description="The median posted wait while the ride was open, in minutes; null when "
+        "a day of the period is not final yet or its waits were not counted one by one.",
+        levels=(RIDE,),
+        groups=(NUMBERS,),
+        priority=3,
+    ),
+    _number(
+        "wait_p90",
+        "90th percentile wait",
+        "90th pct. wait (min)",
+        "minutes",
+        1,
+        maximum=WAIT_MAX_MINUTES,
+        description="The posted wait that 90 % of the ride's open readings were at or under "
+        "(linear interpolation), in minutes; null like the median.",
+        levels=(RIDE,),
+        groups=(NUMBERS,),
+        priority=3,
+    ),
+    _number(
         "wait_max",
         "Longest wait",
         "Longest wait (min)",

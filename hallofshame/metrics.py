@@ -199,6 +199,13 @@ def medians_of_counts(group: Any, wait: Any, count: Any) -> tuple[Any, Any]:
     the same as the median of the waits written out one by one (of an even number, the mean of
     the two middle ones). Returns (groups, medians), groups ascending; empty groups are left
     out. Vectorized: one call for every ride of a batch."""
+    return quantiles_of_counts(group, wait, count, 0.5)
+
+
+def quantiles_of_counts(group: Any, wait: Any, count: Any, q: float) -> tuple[Any, Any]:
+    """Per group, the `q` quantile of its waits given as (wait, count) rows, interpolated
+    linearly between the two waits around position q x (n - 1) of the n waits written out in
+    order (pandas' default; at q = 0.5 the median above). Returns (groups, quantiles)."""
     keep = np.asarray(count) > 0
     group, wait, count = (np.asarray(a)[keep] for a in (group, wait, count))
     if not len(group):
@@ -209,15 +216,14 @@ def medians_of_counts(group: Any, wait: Any, count: Any) -> tuple[Any, Any]:
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     before = np.r_[0, cumulative][starts]
     total = np.r_[cumulative[starts[1:] - 1], cumulative[-1:]] - before
-    low = np.searchsorted(cumulative, before + (total - 1) // 2, side="right")
-    high = np.searchsorted(cumulative, before + total // 2, side="right")
-    return group[starts], (wait[low] + wait[high]) / 2
-
-
-def median_of_counts(waits: Any, counts: Any) -> float | None:
-    """The median of one multiset of waits given as distinct values and their counts."""
-    _, medians = medians_of_counts(np.zeros(len(waits), dtype="int64"), waits, counts)
-    return float(medians[0]) if len(medians) else None
+    position = (total - 1) * q
+    below = np.floor(position).astype("int64")
+    above = np.ceil(position).astype("int64")
+    low = wait[np.searchsorted(cumulative, before + below, side="right")]
+    high = wait[np.searchsorted(cumulative, before + above, side="right")]
+    if q == 0.5:  # the mean of the two middle waits, exactly
+        return group[starts], (low + high) / 2
+    return group[starts], low + (high - low) * (position - below)
 
 
 def tier_from_wait(median_wait: float | None) -> int:

@@ -218,6 +218,9 @@ ride_daily_waits = Table(
     Column("wait", Integer, primary_key=True, autoincrement=False),  # posted wait, minutes
     Column("park_id", Integer, nullable=False),
     Column("cycles", Integer, nullable=False),  # cycles that posted it
+    # Migration 0006: of those, the cycles the wait statistics count (metrics.wait_counts: the
+    # park open too), summed for a period's exact median and p90; NULL: not known (older days)
+    Column("open_cycles", Integer, nullable=True),
     Index("ix_ride_daily_waits_park_day", "park_id", "day"),
     **MYSQL,
 )

@@ -191,6 +191,50 @@ def bars(points: Sequence[tuple[str, float | None]], top: float | None = None) -
     }
 
 
+# A ride's year calendar: one square per ended local day, a column per week (Monday on top),
+# coloured like the heatmap by the share of its open time the ride was down that day.
+CAL_CELL, CAL_STEP, CAL_LEFT, CAL_TOP = 11, 13, 30, 16
+WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
+
+
+def calendar(points: Sequence[tuple[str, float | None]]) -> dict[str, Any]:
+    """The calendar of (day, uptime %) points, every day of its span (None: no data): cells by
+    week column and weekday row, a label at each month's first column, and per month the days
+    measured and those with downtime (the text alternative)."""
+    if not points:
+        return {"empty": True}
+    start = date.fromisoformat(points[0][0])
+    monday = start - timedelta(days=start.weekday())
+    cells, months, labels = [], {}, []
+    for day, value in points:
+        found = date.fromisoformat(day)
+        column = (found - monday).days // 7
+        x, y = CAL_LEFT + column * CAL_STEP, CAL_TOP + found.weekday() * CAL_STEP
+        down = None if value is None else 100.0 - value
+        cells.append({"day": day, "value": value, "cls": heat_level(down), "x": x, "y": y})
+        month = months.setdefault(found.strftime("%b %Y"), {"measured": 0, "down": []})
+        if found.day == 1 or not labels:
+            labels.append({"x": x, "text": found.strftime("%b")})
+        if value is not None:
+            month["measured"] += 1
+            if value < 100:
+                month["down"].append((day, value))
+    if len(labels) > 1 and labels[1]["x"] - labels[0]["x"] < 3 * CAL_STEP:
+        del labels[0]  # a month's last days at the start: its name would overlap the next's
+    columns = (date.fromisoformat(points[-1][0]) - monday).days // 7 + 1
+    return {
+        "empty": all(value is None for _, value in points),
+        "cells": cells,
+        "months": months,
+        "labels": labels,
+        "weekdays": [
+            {"y": CAL_TOP + r * CAL_STEP + 9, "text": t} for r, t in WEEKDAY_LABELS.items()
+        ],
+        "width": CAL_LEFT + columns * CAL_STEP,
+        "height": CAL_TOP + 7 * CAL_STEP,
+    }
+
+
 # --- Drawing --------------------------------------------------------------------------------
 
 
@@ -231,13 +275,7 @@ def heatmap_figure(id: str, title: str, heat: Mapping[str, Any], unit: str) -> M
         out.append("\n  </svg>\n  </div>")
     out.append(f'\n  <figcaption id="{i}-cap">{t}. Hours in the park\'s local time.</figcaption>')
     if not g["empty"]:
-        out.append('\n  <ul class="legend" aria-label="Colour key">')
-        for e in g["legend"]:
-            out.append(
-                '\n    <li><svg viewBox="0 0 10 10" aria-hidden="true" class="chart">'
-                f'<rect class="{e["cls"]}" width="10" height="10"/></svg> {escape(e["label"])}</li>'
-            )
-        out.append("\n  </ul>")
+        out.append(_legend(g["legend"]))
         head = "".join(f'<th scope="col" class="num">{h:02d}</th>' for h in g["hour_list"])
         body = []
         for row in g["rows"]:
@@ -325,13 +363,13 @@ def bars_figure(
     return Markup("".join(out))
 
 
-def _svg_open(i: str, t: str, g: Mapping[str, Any], desc: str) -> str:
-    """A chart's <svg> start tag (drawn at 1.5 times its user units, within a box that scrolls
-    sideways on a phone rather than shrink the labels), <title> and <desc>."""
+def _svg_open(i: str, t: str, g: Mapping[str, Any], desc: str, scale: float = 1.5) -> str:
+    """A chart's <svg> start tag (drawn at `scale` times its user units, within a box that
+    scrolls sideways on a phone rather than shrink the labels), <title> and <desc>."""
     return (
         f'\n  <div class="chart-scroll" tabindex="0" role="region" aria-label="{t}">'
-        f'\n  <svg viewBox="0 0 {g["width"]} {g["height"]}" width="{g["width"] * 1.5}" '
-        f'height="{g["height"] * 1.5}" role="img" aria-labelledby="{i}-t {i}-d" '
+        f'\n  <svg viewBox="0 0 {g["width"]} {g["height"]}" width="{g["width"] * scale}" '
+        f'height="{g["height"] * scale}" role="img" aria-labelledby="{i}-t {i}-d" '
         'xmlns="http://www.w3.org/2000/svg">'
         f'\n    <title id="{i}-t">{t}</title>\n    <desc id="{i}-d">{desc}</desc>'
     )
@@ -346,3 +384,63 @@ def _alternative(title: str, caption: str, head: str, body: list[str]) -> str:
         f"\n      <thead><tr>{head}</tr></thead>\n      <tbody>{''.join(body)}"
         "\n      </tbody>\n    </table>\n    </div>\n  </details>"
     )
+
+
+def calendar_figure(id: str, title: str, points: Sequence[tuple[str, float | None]]) -> Markup:
+    """A ride's year calendar of daily uptime, its colour key and its months as a table."""
+    g = calendar(points)
+    i, t = escape(id), escape(title)
+    out = [f'<figure class="chart calendar" aria-labelledby="{i}-cap">']
+    if g["empty"]:
+        out.append('\n  <p class="note">No measured days in this year yet: nothing to draw.</p>')
+        out.append(f'\n  <figcaption id="{i}-cap">{t}.</figcaption>\n</figure>')
+        return Markup("".join(out))
+    desc = (
+        f"One square per local day from {escape(points[0][0])} to {escape(points[-1][0])}, a "
+        "column per week, Monday on top; the darker a square, the larger the share of its open "
+        "time the ride was down that day. Dashed squares: no data (the ride or its park closed)."
+    )
+    out.append(_svg_open(i, t, g, desc, scale=1))
+    for label in g["labels"]:
+        out.append(f'\n    <text x="{label["x"]}" y="10">{label["text"]}</text>')
+    for w in g["weekdays"]:
+        out.append(f'\n    <text x="0" y="{w["y"]}">{w["text"]}</text>')
+    squares: dict[str, list[str]] = {}
+    for c in g["cells"]:  # one path per colour: a year of <rect>s weighed 30 kB a page
+        squares.setdefault(c["cls"], []).append(
+            f"M{c['x']} {c['y']}h{CAL_CELL}v{CAL_CELL}h-{CAL_CELL}z"
+        )
+    for cls, shapes in squares.items():
+        out.append(f'\n    <path class="{cls}" d="{"".join(shapes)}"/>')
+    out.append("\n  </svg>\n  </div>")
+    out.append(
+        f'\n  <figcaption id="{i}-cap">{t}. Colour: the share of its open time the ride was down '
+        "that day.</figcaption>"
+    )
+    out.append(_legend(heat_legend(), "Colour key: share of open time down"))
+    body = []
+    for month, m in g["months"].items():
+        down = ", ".join(f"{short_day(d)}: {num(v, 'uptime_pct')} %" for d, v in m["down"])
+        body.append(
+            f'\n        <tr><th scope="row">{month}</th><td class="num">{m["measured"]}</td>'
+            f"<td>{down or 'none'}</td></tr>"
+        )
+    head = (
+        '<th scope="col">Month</th><th scope="col" class="num">Days with data</th>'
+        '<th scope="col">Days with downtime (uptime)</th>'
+    )
+    out.append(_alternative(t, f"{t}: by month (other measured days: 100 % uptime)", head, body))
+    out.append("\n</figure>")
+    return Markup("".join(out))
+
+
+def _legend(entries: list[dict[str, str]], label: str = "Colour key") -> str:
+    """A colour key, in words a reader can match to the cells."""
+    out = [f'\n  <ul class="legend" aria-label="{escape(label)}">']
+    for e in entries:
+        out.append(
+            '\n    <li><svg viewBox="0 0 10 10" aria-hidden="true" class="chart">'
+            f'<rect class="{e["cls"]}" width="10" height="10"/></svg> {escape(e["label"])}</li>'
+        )
+    out.append("\n  </ul>")
+    return "".join(out)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from hallofshame import fields, metrics
 from hallofshame.clock import as_utc, iso
-from publisher.data import PARK_OUTAGES, SiteData
+from publisher.data import CALENDAR_DAYS, PARK_OUTAGES, SiteData
 from publisher.urls import LEVELS, url
 from reader.spans import PARK, RIDE, Stats
 
@@ -496,8 +496,26 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         "last_reading": ended_reading(data, park_info.timezone),
         **ride_windows(ctx, today),
         "numbered": numbered(ctx["periods"]),
+        "year": ride_year(data, ride_id, today),
     }
     return ctx
+
+
+def ride_year(data: SiteData, ride_id: int, today: date) -> dict[str, Any]:
+    """The ride's year calendar (on its page only): each ended local day's uptime up to its
+    park's yesterday, over the CALENDAR_DAYS before or from the week of its first daily row if
+    that is later (weeks before anything was measured are not drawn as empty)."""
+    last = today - timedelta(days=1)
+    first = last - timedelta(days=CALENDAR_DAYS - 1)
+    found = [row for row in data.ride_year(ride_id) if first <= row["day"] <= last]
+    if found:
+        first = max(first, found[0]["day"] - timedelta(days=found[0]["day"].weekday()))
+    rows = [
+        {"day": row["day"].isoformat(), "uptime_pct": fields.for_display("uptime_pct", up)}
+        for row in found
+        if (up := row["uptime_pct"]) is not None
+    ]
+    return {"from": first.isoformat(), "to": last.isoformat(), "rows": rows}
 
 
 def ride_windows(ctx: dict[str, Any], today: date) -> dict[str, Any]:

@@ -29,7 +29,9 @@ from reader import batch, spans
 from reader.spans import PARK, RIDE, Stats
 
 TREND_DAYS = 30  # the window of trends, uptime history, heatmaps and outage history
+CALENDAR_DAYS = 53 * 7  # a ride's year calendar of daily uptime: 53 weeks of ended days
 PARK_OUTAGES = 10  # the longest outages a park page lists
+DAY = timedelta(days=1)
 READERS = 3  # connections reading at once (the database does the summing)
 Rows = dict[int, list[dict[str, Any]]]
 
@@ -73,6 +75,13 @@ class SiteData:
             past = self.past_rides.get()["ride_trends"] if self.past_rides else {}
             self.memo["ride_trends"] = _joined(past, self.ride_trends)
         return self.memo["ride_trends"].get(ride_id, [])
+
+    def ride_year(self, ride_id: int) -> list[dict[str, Any]]:
+        """A ride's daily rows over the CALENDAR_DAYS before the window's end, in day order:
+        the settled days before the window (read with the other settled ride rows) then the
+        window's (`ride_history`)."""
+        past = self.past_rides.get()["ride_year"] if self.past_rides else {}
+        return [*past.get(ride_id, []), *self.ride_history(ride_id)]
 
     def ride_outages(self, ride_id: int) -> list[dict[str, Any]]:
         """A ride's outages over the window, longest first."""
@@ -232,7 +241,8 @@ def _split(past: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         "park_trends": past["park_trends"],
         "park_outages": _longest_per_park({}, outages),
     }
-    return parks, {"ride_trends": past["ride_trends"], "outages": outages}
+    rides = {"ride_trends": past["ride_trends"], "outages": outages, "ride_year": past["ride_year"]}
+    return parks, rides
 
 
 def _longest_per_park(
@@ -273,8 +283,9 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     ),
     "past-rides": lambda v: (
         isinstance(v, dict)
-        and v.keys() == {"ride_trends", "outages"}
+        and v.keys() == {"ride_trends", "outages", "ride_year"}
         and _is_rows(v["ride_trends"])
+        and _is_rows(v["ride_year"])
         and isinstance(v["outages"], list)
         and all(_is_row(e, OUTAGE_KEYS) for e in v["outages"])
     ),
@@ -322,9 +333,12 @@ def _ids_signature(catalog: batch.Catalog) -> str:
 
 def _past(conn: Connection, window: tuple[date, date] | None, cut: date) -> dict[str, Any]:
     """Trend, heatmap and outage rows of the window's days before `cut`."""
-    if window is None or window[0] >= cut:
+    if window is None:
         return _empty()
-    return _rows(conn, window[0], min(window[1], cut - timedelta(days=1)))
+    rows = _empty() if window[0] >= cut else _rows(conn, window[0], min(window[1], cut - DAY))
+    year = window[1] - timedelta(days=CALENDAR_DAYS - 1), min(window[0], cut) - DAY
+    rows["ride_year"] = batch.daily_trends(conn, RIDE, *year) if year[0] <= year[1] else {}
+    return rows
 
 
 def _recent(conn: Connection, window: tuple[date, date] | None, cut: date) -> dict[str, Any]:
@@ -344,7 +358,7 @@ def _rows(conn: Connection, first: date, last: date) -> dict[str, Any]:
 
 
 def _empty() -> dict[str, Any]:
-    return {"heatmaps": {}, "park_trends": {}, "ride_trends": {}, "outages": []}
+    return {"heatmaps": {}, "park_trends": {}, "ride_trends": {}, "outages": [], "ride_year": {}}
 
 
 def _joined(past: Rows, recent: Rows) -> Rows:

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, Select, bindparam, case, func, select
 
 from hallofshame import fields, metrics, schema
@@ -45,6 +46,8 @@ class Stats:
     wait_count: int = 0
     wait_sum: int = 0
     wait_max: int | None = None
+    wait_median: float | None = None  # rides: over the span's counted waits, when all are known
+    wait_p90: float | None = None
     longest_outage_minutes: int | None = None
     park_open_minutes: int = 0  # parks: minutes the park was open
     tier: int | None = None  # rides: current tier
@@ -86,6 +89,11 @@ class Stats:
             "unknown_minutes": self.unknown_minutes if data else None,
             "wait_mean": self.wait_sum / self.wait_count if self.wait_count else None,
             "wait_max": self.wait_max,
+            **(
+                {"wait_median": self.wait_median, "wait_p90": self.wait_p90}
+                if self.level == RIDE
+                else {}
+            ),
         }
 
     def live_numbers(self) -> dict[str, Any]:
@@ -140,6 +148,7 @@ def span_stats(
                     setattr(stats, name, int(value))
     if level == RIDE:
         _add_tiers(conn, found)
+        _add_wait_quantiles(conn, found)
     return found
 
 
@@ -176,6 +185,55 @@ def _by_span(spans: Mapping[int, tuple[date, date]]) -> dict[tuple[date, date], 
         if span[0] <= span[1]:
             groups[span].append(id_)
     return groups
+
+
+_WAIT_COUNTS = (
+    select(
+        schema.ride_daily_waits.c.ride_id,
+        schema.ride_daily_waits.c.wait,
+        func.sum(schema.ride_daily_waits.c.open_cycles).label("cycles"),
+    )
+    .where(
+        schema.ride_daily_waits.c.day >= bindparam("first"),
+        schema.ride_daily_waits.c.day <= bindparam("last"),
+        schema.ride_daily_waits.c.ride_id.in_(bindparam("ids", expanding=True)),
+    )
+    .group_by(schema.ride_daily_waits.c.ride_id, schema.ride_daily_waits.c.wait)
+)
+
+
+def _add_wait_quantiles(conn: Connection, found: dict[int, Stats]) -> None:
+    """Each ride's median and p90 posted wait over its span, from the final days' per-wait
+    counts summed (`metrics.quantiles_of_counts`): exact, like the day's own. Only where the
+    counts hold every wait the span's daily rows counted: a provisional day (today) or a day
+    aggregated before the counts were kept leaves the ride's period without them."""
+    spans: dict[tuple[date, date], list[int]] = defaultdict(list)
+    for stats in found.values():
+        if stats.wait_count and not stats.provisional_days and stats.first_day:
+            spans[(stats.first_day, stats.last_day)].append(stats.id)
+    for (first, last), ids in spans.items():
+        for start in range(0, len(ids), IN_LIST_MAX):
+            params = {"first": first, "last": last, "ids": ids[start : start + IN_LIST_MAX]}
+            rows = conn.execute(_WAIT_COUNTS, params).all()
+            ride, wait, cycles = (np.array([r[i] or 0 for r in rows], "int64") for i in range(3))
+            _set_quantiles(found, ride, wait, cycles)
+
+
+def _set_quantiles(found: dict[int, Stats], ride: Any, wait: Any, cycles: Any) -> None:
+    covered = {
+        int(i)
+        for i, total in zip(*_totals(ride, cycles), strict=True)
+        if total == found[int(i)].wait_count
+    }
+    for name, q in (("wait_median", 0.5), ("wait_p90", metrics.WAIT_PERCENTILE)):
+        for i, value in zip(*metrics.quantiles_of_counts(ride, wait, cycles, q), strict=True):
+            if int(i) in covered:
+                setattr(found[int(i)], name, float(value))
+
+
+def _totals(ride: Any, cycles: Any) -> tuple[Any, Any]:
+    ids, inverse = np.unique(ride, return_inverse=True)
+    return ids, np.bincount(inverse, weights=cycles, minlength=len(ids)).astype("int64")
 
 
 _TIERS = select(schema.rides.c.id, schema.rides.c.tier).where(

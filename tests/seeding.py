@@ -143,6 +143,7 @@ def _seed_park(
         _bulk(conn, schema.park_daily, park_daily)
         _bulk(conn, schema.park_hourly, hourly)
         _bulk(conn, schema.outage_events, outages)
+        _bulk(conn, schema.ride_daily_waits, [w for r in daily if r["final"] for w in _waits(r)])
         _bulk(conn, schema.ride_live, live[1])
         conn.execute(schema.park_live.insert(), [live[0]])
 
@@ -187,6 +188,30 @@ def _ride_day(
         "outage_start": None,
         "outage_minutes": 0,
     }
+
+
+def _waits(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """A final ride day's posted waits, counted per wait (`ride_daily_waits`): around the day's
+    mean, a quarter 5 minutes below and a quarter above (never past its longest), so the
+    counts agree with the row's count, sum and maximum; made from the row, not the random
+    stream, so every other seeded number stays the same."""
+    count, mean = row["wait_count"], row["wait_sum"] // max(row["wait_count"], 1)
+    spread = max(0, min(5, mean, (row["wait_max"] or 0) - mean))
+    side = count // 4 if spread else 0
+    cycles = {mean - spread: side, mean + spread: side}
+    cycles[mean] = count - 2 * side  # after the sides: with no spread, all of them
+    return [
+        {
+            "ride_id": row["ride_id"],
+            "day": row["day"],
+            "wait": wait,
+            "park_id": row["park_id"],
+            "cycles": n,
+            "open_cycles": n,
+        }
+        for wait, n in sorted(cycles.items())
+        if n
+    ]
 
 
 def _park_day(

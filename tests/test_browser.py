@@ -27,6 +27,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -338,6 +339,37 @@ def test_the_park_page_shows_its_charts_with_text_alternatives(
     page.goto(site_origin + PAGES["ride"])
     assert page.locator("figure.chart svg[role=img] rect.bar-up").count() > 0
     assert page.locator("h1").inner_text() == HOSTILE_NAMES[0]
+    assert watched.problems == []
+
+
+def test_the_ride_page_leads_with_its_waits_and_draws_its_year(
+    watched: Watched, site_origin: str, site_root: Path
+) -> None:
+    """The waits table comes first; the year calendar has a square per day from the week of
+    its first measured day to yesterday (days without data dashed), a title, a description
+    and a table; on a phone it keeps its size and scrolls inside its own box, on a wide screen
+    it fits the page."""
+    page = watched.page
+    page.goto(site_origin + PAGES["ride"])
+    waits = page.locator("#ride-waits")
+    assert waits.locator("[data-period=last-7-days] [data-key=wait_median]").inner_text() != "–"
+    assert waits.bounding_box()["y"] < page.locator("#ride-periods").bounding_box()["y"]
+    calendar = page.locator("figure.calendar svg[role=img]")
+    assert (calendar.locator("title").first.text_content() or "").strip()
+    assert "no data" in (calendar.locator("desc").text_content() or "")
+    squares = calendar.locator("path").evaluate_all(
+        "ps => ps.map(p => [p.getAttribute('class'), p.getAttribute('d').split('M').length - 1])"
+    )
+    ride = json.loads((site_root / f"data/v1/rides/{RIDE}.json").read_text())
+    ended = sorted(date.fromisoformat(row["day"]) for row in ride["uptime_history"])
+    assert sum(n for _, n in squares) == (ended[-1] - ended[0]).days + ended[0].weekday() + 1
+    assert sum(n for cls, n in squares if cls != "hnone") == WORLD.days - 1  # its ended days
+    assert page.locator("figure.calendar details.alt table").count() == 1
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        box = page.locator("figure.calendar .chart-scroll").bounding_box()
+        assert box["x"] + box["width"] <= width + 0.5
+        assert calendar.bounding_box()["width"] == float(calendar.get_attribute("width"))
     assert watched.problems == []
 
 

@@ -153,3 +153,28 @@ def test_the_heatmap_labels_every_hour_and_every_day_with_axis_titles() -> None:
     assert ">1 Nov</text>" in figure and ">2 Nov</text>" in figure
     bars = charts.bars_figure("b", "Bars", [("2026-11-01", 1.0)], "shame_score", "shame score")
     assert '<text class="axis-title" x="0" y="11">shame score</text>' in bars
+
+
+def test_the_year_calendar_has_a_square_per_day_by_week_and_weekday() -> None:
+    """Wed 1 Jul to Mon 3 Aug 2026: five full weeks and the Monday of a sixth, Monday on top;
+    2 Jul has no data (dashed), 3 Jul lost 7.5 % of its open time (the heatmap's 5-10 % bin)."""
+    days = charts.days_between("2026-07-01", "2026-08-03")
+    values = {"2026-07-02": None, "2026-07-03": 92.5}
+    g = charts.calendar([(d, values.get(d, 100.0)) for d in days])
+    assert len(g["cells"]) == len(days) == 34
+    first, second, third = g["cells"][:3]
+    assert (first["x"], first["y"]) == (charts.CAL_LEFT, charts.CAL_TOP + 2 * charts.CAL_STEP)
+    assert (second["cls"], third["cls"], first["cls"]) == ("hnone", "h3", "h0")
+    last = g["cells"][-1]
+    assert (last["x"], last["y"]) == (charts.CAL_LEFT + 5 * charts.CAL_STEP, charts.CAL_TOP)
+    assert g["width"] == charts.CAL_LEFT + 6 * charts.CAL_STEP
+    assert [label["text"] for label in g["labels"]] == ["Jul", "Aug"]
+    assert g["months"]["Jul 2026"] == {"measured": 30, "down": [("2026-07-03", 92.5)]}
+    figure = charts.calendar_figure("cal", "<b>Ride</b>", [(d, values.get(d, 100.0)) for d in days])
+    assert "&lt;b&gt;Ride&lt;/b&gt;" in figure and "<b>" not in figure
+    assert "3 Jul: 92.5 %" in figure  # the text alternative names the day with downtime
+
+
+def test_a_calendar_without_a_measured_day_says_so() -> None:
+    figure = charts.calendar_figure("cal", "Ride", [("2026-07-01", None), ("2026-07-02", None)])
+    assert "nothing to draw" in figure and "<svg" not in figure

@@ -61,6 +61,8 @@ def test_the_vocabulary_names_the_rules_periods_and_statuses():
         "uptime_pct": 1,
         "mean_time_to_repair_minutes": 1,
         "wait_mean": 1,
+        "wait_median": 1,
+        "wait_p90": 1,
     }
 
 

@@ -10,6 +10,7 @@ import gzip
 import io
 import json
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -341,3 +342,52 @@ def test_csv_cells_with_line_breaks_quotes_or_commas_are_quoted_and_round_trip()
     assert frame["name"].tolist() == [r[0] for r in expected]
     assert frame["score"].tolist() == [1.5 + i for i in range(len(names))]
     assert text.startswith("name,score\n") and '"\'\r=1+1",1.5\n' in text
+
+
+def test_a_ride_page_shows_its_waits_up_front_as_its_json_has_them(site, engine):
+    """Mean, median, p90 and longest posted wait per finished period, first on the ride page;
+    the median and p90 are those of every counted reading of the period's days written out."""
+    ride_id, period = 1000, "last-7-days"
+    numbers = load(site / f"data/v1/rides/{ride_id}.json")["periods"][period]
+    w = schema.ride_daily_waits.c
+    first, last = (date.fromisoformat(numbers[k]) for k in ("first_day", "last_day"))
+    query = select(w.wait, w.open_cycles).where(w.ride_id == ride_id, w.day >= first, w.day <= last)
+    with engine.connect() as conn:
+        readings = [wait for wait, n in conn.execute(query) for _ in range(n)]
+    assert len(readings) > 100
+    ordered = sorted(readings)
+    middle = (ordered[(len(ordered) - 1) // 2] + ordered[len(ordered) // 2]) / 2
+    assert numbers["wait_median"] == round(middle, 1)
+    assert numbers["wait_mean"] <= numbers["wait_p90"] <= numbers["wait_max"]
+    html = (site / f"rides/{ride_id}/index.html").read_text(encoding="utf-8")
+    assert html.index('id="ride-waits"') < html.index('id="ride-periods"')
+    row = html[html.index(f'data-period="{period}"', html.index('id="ride-waits"')) :]
+    row = row[: row.index("</tr>")]
+    for key in ("wait_mean", "wait_median", "wait_p90", "wait_max"):
+        assert f'data-key="{key}">{num(numbers[key], key)}</td>' in row, key
+
+
+def test_a_ride_pages_year_calendar_reaches_back_past_the_30_day_window(engine, settings, tmp_path):
+    """Forty seeded days: the calendar shows every ended day's uptime from the week of its
+    first (up to yesterday, one square a day), the ten before the 30-day window too (read with
+    the settled days), and the same again when a publish after the next cycle reuses the
+    settled rows it cached."""
+    world = World(days=40)
+    seed(engine, world)
+    d = schema.ride_daily.c
+    query = select(d.day, d.open_minutes, d.down_minutes).where(d.ride_id == 1001, d.final)
+    with engine.connect() as conn:
+        days = {day: 100 * o / (o + w) for day, o, w in conn.execute(query) if o + w}
+    assert len(days) == 39
+    for at in (world.end, world.end + timedelta(minutes=10)):
+        publish(engine, settings, tmp_path / "docroot", at)
+        html = (tmp_path / "docroot/current/rides/1001/index.html").read_text(encoding="utf-8")
+        figure = html[html.index('<figure class="chart calendar"') :]
+        figure = figure[: figure.index("</figure>")]
+        paths = dict(re.findall(r'<path class="(h\w+)" d="([^"]*)"', figure))
+        first_monday = min(days) - timedelta(days=min(days).weekday())  # its first measured week
+        assert sum(d.count("M") for d in paths.values()) == (max(days) - first_monday).days + 1
+        assert sum(d.count("M") for cls, d in paths.items() if cls != "hnone") == len(days)
+        oldest = min(day for day, uptime in days.items() if uptime < 100)
+        shown = f"{oldest.day} {oldest.strftime('%b')}: {num(days[oldest], 'uptime_pct')} %"
+        assert shown in figure  # the table lists the days with downtime, the oldest too
