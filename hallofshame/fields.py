@@ -22,6 +22,13 @@ PARK, RIDE = "park", "ride"  # the levels a field applies to (the aggregator's n
 # Where a field is published: a ranking's items; a period's numbers (park and ride files, the
 # API); the brief lists of a ride's numbers (today on its park's page, the worst rides)
 ITEM, NUMBERS, SUMMARY = "item", "numbers", "summary"
+# The HTML tables a field can be a column of: a ranking of parks or rides, and the period table
+# of a park's or a ride's page
+PARK_RANKING, RIDE_RANKING = "park ranking", "ride ranking"
+PARK_PERIODS, RIDE_PERIODS = "park periods", "ride periods"
+RANKING = {"parks": PARK_RANKING, "rides": RIDE_RANKING}
+PERIODS_TABLE = {"parks": PARK_PERIODS, "rides": RIDE_PERIODS}
+EVERY_TABLE = (PARK_RANKING, RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS)
 ALL_PERIODS = tuple(metrics.PERIODS)
 LIVE_PERIODS = metrics.PROVISIONAL_PERIODS  # the views every cycle changes: live states too
 WAIT_MAX_MINUTES = 1440  # the collector refuses longer posted waits
@@ -30,8 +37,11 @@ WAIT_MAX_MINUTES = 1440  # the collector refuses longer posted waits
 @dataclass(frozen=True)
 class Field:
     """One published field. `decimals` is the published precision of a number (None: whole,
-    or not a number); `priority` says which columns a narrow screen keeps (1 always, 2 on
-    tablets, 3 on wide screens only)."""
+    or not a number). `short` heads its column and labels its cell where a phone wraps the
+    cell under its row; `tables` names the HTML tables it is a column of (`RANKING` and
+    `PERIODS` of a level); `priority` 1 keeps the column on its row's line on a phone (a key
+    column), 2 or more wraps it under the row, labelled; `worst` says which end of a number
+    is the bad one ("high" or "low"), the end a column sorts to first."""
 
     name: str
     label: str
@@ -48,6 +58,8 @@ class Field:
     periods: tuple[str, ...] = ALL_PERIODS
     groups: tuple[str, ...] = (ITEM, NUMBERS, SUMMARY)
     priority: int = 2
+    tables: tuple[str, ...] = ()
+    worst: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         minimum=1,
         groups=(ITEM,),
         priority=1,
+        tables=(PARK_RANKING, RIDE_RANKING),
     ),
     Field(
         "ride_id",
@@ -154,6 +167,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         levels=(RIDE,),
         groups=(ITEM,),
         priority=2,
+        tables=(RIDE_RANKING,),
     ),
     Field(
         "name",
@@ -164,11 +178,12 @@ FIELDS_LIST: tuple[Field, ...] = (
         nullable=False,
         groups=(ITEM,),
         priority=1,
+        tables=(PARK_RANKING, RIDE_RANKING),
     ),
     Field(
         "tier",
         "Tier",
-        "Tier",
+        f"Tier ({min(metrics.TIERS)}–{max(metrics.TIERS)})",
         "How much the ride weighs in its park's score: 1 headliner (weight 3), 2 major (2), "
         "3 minor (1); null until it has been measured.",
         "integer",
@@ -176,26 +191,31 @@ FIELDS_LIST: tuple[Field, ...] = (
         levels=(RIDE,),
         groups=(ITEM, NUMBERS),
         priority=3,
+        tables=(RIDE_RANKING,),
     ),
     _number(
         "shame_score",
         "Shame score",
-        "Shame score",
+        f"Shame score (0–{metrics.SHAME_SCALE:g})",
         "points",
         1,
         maximum=metrics.SHAME_SCALE,
         description="Tier-weighted share of operating time spent down, from 0 (never down) "
         f"to {metrics.SHAME_SCALE:g} (always down), in points; live: the rides down now.",
         priority=1,
+        tables=EVERY_TABLE,
+        worst="high",
     ),
     _number(
         "downtime_hours",
         "Downtime",
-        "Downtime (hours)",
+        "Downtime (ride-hours)",
         "hours",
         2,
         description="Hours the rides were down while their park was open, in hours.",
-        priority=2,
+        priority=1,
+        tables=EVERY_TABLE,
+        worst="high",
     ),
     _number(
         "uptime_pct",
@@ -206,15 +226,19 @@ FIELDS_LIST: tuple[Field, ...] = (
         maximum=100,
         description="Open minutes as a share of open and down minutes, in percent.",
         priority=2,
+        tables=EVERY_TABLE,
+        worst="low",
     ),
     _number(
         "breakdowns",
         "Breakdowns",
-        "Breakdowns",
+        "Breakdowns (count)",
         "breakdowns",
         None,
         description="Times a ride went from open to down while its park was open, a count.",
         priority=2,
+        tables=EVERY_TABLE,
+        worst="high",
     ),
     _number(
         "longest_outage_minutes",
@@ -224,6 +248,8 @@ FIELDS_LIST: tuple[Field, ...] = (
         None,
         description="The longest single outage of a ride, in minutes.",
         priority=3,
+        tables=(RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS),
+        worst="high",
     ),
     _number(
         "mean_time_to_repair_minutes",
@@ -234,6 +260,8 @@ FIELDS_LIST: tuple[Field, ...] = (
         description="Down minutes per breakdown, in minutes; null without a breakdown.",
         groups=(NUMBERS,),
         priority=3,
+        tables=(PARK_PERIODS, RIDE_PERIODS),
+        worst="high",
     ),
     _number(
         "open_minutes",
@@ -271,24 +299,28 @@ FIELDS_LIST: tuple[Field, ...] = (
     _number(
         "wait_mean",
         "Mean wait",
-        "Mean wait (min)",
+        "Mean posted wait (min)",
         "minutes",
         1,
         maximum=WAIT_MAX_MINUTES,
         description="The mean posted wait while the ride was open, in minutes.",
         groups=(NUMBERS,),
         priority=3,
+        tables=(RIDE_PERIODS,),
+        worst="high",
     ),
     _number(
         "wait_max",
         "Longest wait",
-        "Longest wait (min)",
+        "Longest posted wait (min)",
         "minutes",
         None,
         maximum=WAIT_MAX_MINUTES,
         description="The longest posted wait, in minutes.",
         groups=(NUMBERS,),
         priority=3,
+        tables=(RIDE_PERIODS,),
+        worst="high",
     ),
     Field(
         "country",
@@ -321,7 +353,9 @@ FIELDS_LIST: tuple[Field, ...] = (
         levels=(PARK,),
         periods=LIVE_PERIODS,
         groups=(ITEM,),
-        priority=1,
+        priority=2,
+        tables=(PARK_RANKING,),
+        worst="high",
     ),
     Field(
         "status",
@@ -335,6 +369,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         periods=LIVE_PERIODS,
         groups=(ITEM,),
         priority=1,
+        tables=(RIDE_RANKING,),
     ),
 )
 FIELDS: dict[str, Field] = {f.name: f for f in FIELDS_LIST}

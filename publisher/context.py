@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from aggregator.spans import PARK, RIDE, Stats
 from hallofshame import fields, metrics
 from hallofshame.clock import as_utc, iso
+from publisher import columns
 from publisher.data import PARK_OUTAGES, SiteData
 from publisher.urls import LEVELS, url
 
@@ -129,6 +130,7 @@ def _ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, 
         "embed_max_rows": EMBED_MAX_ROWS,
         "page_rows": PAGE_ROWS[level],
         "columns": item_columns(level, period),
+        "display_columns": columns.ranking_columns(level, period),
         "last_reading": last_reading(data, period, park_zones(data, filter)),
     }
     return ctx
@@ -315,7 +317,7 @@ def park(data: SiteData, park_id: int) -> dict[str, Any]:
         "page_url": url("park", park_id=park_id),
         **park_windows(data, ctx, info.timezone),
         "feed_url": url("park_feed", park_id=park_id),
-        "numbered": numbered(ctx["periods"]),
+        "period_columns": columns.period_columns("parks", numbered(ctx["periods"])),
         "feed_entries": park_feed_entries(data, park_id),
     }
     return ctx
@@ -495,7 +497,7 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         "live_url": f"{url('park', park_id=park_info.id)}#ride-{ride_id}",
         "last_reading": ended_reading(data, park_info.timezone),
         **ride_windows(ctx, today),
-        "numbered": numbered(ctx["periods"]),
+        "period_columns": columns.period_columns("rides", numbered(ctx["periods"])),
     }
     return ctx
 

@@ -47,9 +47,15 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
     )
     env.globals.update(site=dict(site or {}), url=urls.url, asset=_asset_lookup(asset_urls))
     env.filters.update(
-        num=num, local_time=local_time, pct=pct, isolate=isolate, day=day, clock=clock,
+        num=num,
+        local_time=local_time,
+        pct=pct,
+        isolate=isolate,
+        day=day,
+        clock=clock,
         day_span=day_span,
     )
+    env.tests["shown_in"] = shown_in
     env.globals["fields"] = fields.FIELDS  # the table of published fields: labels, units
     env.globals["charts"] = charts  # chart geometry for templates/_charts.html (presentation)
     env.globals["rules"] = {  # the METRICS.md constants the pages explain in words
@@ -58,6 +64,11 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         "major_wait": metrics.TIER_MAJOR_WAIT,
     }
     return env
+
+
+def shown_in(column: Any, rows: list[Mapping[str, Any]]) -> bool:
+    """Whether some row has a value in a column (a column none has is left out, not empty)."""
+    return any(row.get(column.name) is not None for row in rows)
 
 
 BIDI = re.compile(
