@@ -107,14 +107,23 @@ LEVELS: dict[str, Term] = {
 STATUSES: dict[str, Term] = {
     t.name: t
     for t in (
-        Term("open", "Open", "Observed open with its park open."),
-        Term("down", "Down", "Closed while its park is open: counted as down."),
-        Term("closed", "Closed", "Closed while its park is closed: not counted."),
-        Term("unknown", "Unknown", "No usable reading at the latest cycle."),
-        Term("stale", "No recent data", "The feed's reading is older than 30 minutes."),
-        Term("no data", "No data", "Never measured."),
+        Term(metrics.OPEN, "Open", "Observed open with its park open."),
+        Term(metrics.DOWN, "Down", "Closed while its park is open: counted as down."),
+        Term(metrics.CLOSED, "Closed", "Closed while its park is closed: not counted."),
+        Term(metrics.UNKNOWN, "Unknown", "No usable reading at the latest cycle."),
+        Term(metrics.STALE, "No recent data", "The feed's reading is older than 30 minutes."),
+        Term(metrics.NO_DATA, "No data", "Never measured."),
     )
 }
+
+
+def filter_labels(continents: list[str | None]) -> dict[str, str]:
+    """Every filter's name (its URL) and its label: the fixed filters' labels, and for a
+    continent its own name as the feed gives it (the name can carry a hash)."""
+    found = {name: term.label for name, term in FIXED_FILTERS.items()}
+    for continent in sorted({c for c in continents if c}):
+        found[metrics.continent_slug(continent)] = continent
+    return {name: found[name] for name in metrics.filter_names(continents)}
 
 
 def _number(name: str, label: str, short: str, unit: str, decimals: int | None, **kw) -> Field:

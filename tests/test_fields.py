@@ -57,7 +57,7 @@ def golden(rel: str) -> dict:
 def test_the_vocabulary_names_the_rules_periods_and_statuses():
     assert list(fields.PERIODS) == list(metrics.PERIODS)
     assert set(fields.FIXED_FILTERS) == set(metrics.FILTERS)
-    assert fields.FIELDS["status"].enum == tuple(fields.STATUSES)
+    assert fields.FIELDS["status"].enum == tuple(fields.STATUSES) == metrics.STATUSES
     assert fields.DECIMALS == {
         "shame_score": 1,
         "downtime_hours": 2,
