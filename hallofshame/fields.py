@@ -39,9 +39,9 @@ class Field:
     """One published field. `decimals` is the published precision of a number (None: whole,
     or not a number). `short` heads its column and labels its cell where a phone wraps the
     cell under its row; `tables` names the HTML tables it is a column of (`RANKING` and
-    `PERIODS` of a level); `priority` 1 keeps the column on its row's line on a phone (a key
-    column), 2 or more wraps it under the row, labelled; `worst` says which end of a number
-    is the bad one ("high" or "low"), the end a column sorts to first."""
+    `PERIODS_TABLE` of a level); `priority` 1 keeps the column on its row's line on a phone
+    (a key column), 2 or more wraps it under the row, labelled; `worst` says which end of a
+    number is the bad one ("high" or "low"), the end a column sorts to first."""
 
     name: str
     label: str

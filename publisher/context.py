@@ -35,6 +35,7 @@ PARK_WORST_RIDES = 10
 RIDE_NUMBERS = tuple(f.name for f in fields.FIELDS_LIST if fields.SUMMARY in f.groups)
 FEED_ENTRIES = 50  # a park's breakdown feed: its newest outages
 LEVEL_OF = {"parks": PARK, "rides": RIDE}
+STATUS_LABELS = {name: term.label for name, term in fields.STATUSES.items()}
 
 
 def shown(data: SiteData, stats: Stats) -> dict[str, Any]:
@@ -492,6 +493,7 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         "last_reading": ended_reading(data, park_info.timezone),
         **ride_windows(ctx, today),
         "period_columns": columns.period_columns("rides", numbered(ctx["periods"])),
+        "status_labels": STATUS_LABELS,  # for site/live.js, which fills in the ride's status
     }
     return ctx
 
