@@ -32,6 +32,8 @@ EVERY_TABLE = (PARK_RANKING, RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS)
 ALL_PERIODS = tuple(metrics.PERIODS)
 LIVE_PERIODS = metrics.PROVISIONAL_PERIODS  # the views every cycle changes: live states too
 WAIT_MAX_MINUTES = 1440  # the collector refuses longer posted waits
+# The catalogue of every published file: the publisher writes it, health reads its stamp
+CATALOG_URL = "/data/v1/catalog.json"
 
 
 @dataclass(frozen=True)
