@@ -69,6 +69,7 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         "tier_weights": metrics.TIER_WEIGHTS,
         "headliner_wait": metrics.TIER_HEADLINER_WAIT,
         "major_wait": metrics.TIER_MAJOR_WAIT,
+        "provisional_periods": metrics.PROVISIONAL_PERIODS,  # live and today: not final yet
     }
     return env
 
