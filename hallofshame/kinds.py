@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from sqlalchemy import Connection, select
@@ -74,8 +74,13 @@ class Decision:
 OVERRIDE, PATTERN, NO_MATCH = "override", "pattern", "none"
 
 
+@lru_cache(maxsize=65_536)
 def decide_by_name(name: str) -> Decision:
-    """The first pattern line matching the name; `ride` decided by no pattern when none does."""
+    """The first pattern line matching the name; `ride` decided by no pattern when none does.
+
+    Kept per name: a cycle asks again for every one of its thousands of names, most of which no
+    pattern matches, so each would try every line of every language (a fifth of a cycle's CPU).
+    The patterns do not change while a process runs, and a Decision is immutable."""
     for pattern in _patterns():
         found = pattern.regex.search(name)
         if found:
