@@ -132,8 +132,8 @@ def save_live(conn: Connection, live: pd.DataFrame, parks: pd.DataFrame) -> None
 def live_status(live: pd.DataFrame) -> pd.Series:
     """open / down / closed / unknown (stale) of each ride at its park's latest cycle."""
     state = live["state"].astype(str)
-    status = state.where(state != metrics.STALE, "unknown")
-    return status.where(live["cls"] != metrics.COUNTED_DOWN, "down")
+    status = state.where(state != metrics.STALE, metrics.UNKNOWN)
+    return status.where(live["cls"] != metrics.COUNTED_DOWN, metrics.DOWN)
 
 
 def park_live(live: pd.DataFrame, parks: pd.DataFrame) -> pd.DataFrame:

@@ -22,16 +22,29 @@ PARK, RIDE = "park", "ride"  # the levels a field applies to (the aggregator's n
 # Where a field is published: a ranking's items; a period's numbers (park and ride files, the
 # API); the brief lists of a ride's numbers (today on its park's page, the worst rides)
 ITEM, NUMBERS, SUMMARY = "item", "numbers", "summary"
+# The HTML tables a field can be a column of: a ranking of parks or rides, and the period table
+# of a park's or a ride's page
+PARK_RANKING, RIDE_RANKING = "park ranking", "ride ranking"
+PARK_PERIODS, RIDE_PERIODS = "park periods", "ride periods"
+RIDE_WAITS = "ride waits"  # the posted waits a ride's page shows up front, per period
+RANKING = {"parks": PARK_RANKING, "rides": RIDE_RANKING}
+PERIODS_TABLE = {"parks": PARK_PERIODS, "rides": RIDE_PERIODS}
+EVERY_TABLE = (PARK_RANKING, RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS)
 ALL_PERIODS = tuple(metrics.PERIODS)
 LIVE_PERIODS = metrics.PROVISIONAL_PERIODS  # the views every cycle changes: live states too
 WAIT_MAX_MINUTES = 1440  # the collector refuses longer posted waits
+# The catalogue of every published file: the publisher writes it, health reads its stamp
+CATALOG_URL = "/data/v1/catalog.json"
 
 
 @dataclass(frozen=True)
 class Field:
     """One published field. `decimals` is the published precision of a number (None: whole,
-    or not a number); `priority` says which columns a narrow screen keeps (1 always, 2 on
-    tablets, 3 on wide screens only)."""
+    or not a number). `short` heads its column and labels its cell where a phone wraps the
+    cell under its row; `tables` names the HTML tables it is a column of (`RANKING` and
+    `PERIODS_TABLE` of a level); `priority` 1 keeps the column on its row's line on a phone
+    (a key column), 2 or more wraps it under the row, labelled; `worst` says which end of a
+    number is the bad one ("high" or "low"), the end a column sorts to first."""
 
     name: str
     label: str
@@ -48,6 +61,8 @@ class Field:
     periods: tuple[str, ...] = ALL_PERIODS
     groups: tuple[str, ...] = (ITEM, NUMBERS, SUMMARY)
     priority: int = 2
+    tables: tuple[str, ...] = ()
+    worst: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,14 +110,23 @@ LEVELS: dict[str, Term] = {
 STATUSES: dict[str, Term] = {
     t.name: t
     for t in (
-        Term("open", "Open", "Observed open with its park open."),
-        Term("down", "Down", "Closed while its park is open: counted as down."),
-        Term("closed", "Closed", "Closed while its park is closed: not counted."),
-        Term("unknown", "Unknown", "No usable reading at the latest cycle."),
-        Term("stale", "No recent data", "The feed's reading is older than 30 minutes."),
-        Term("no data", "No data", "Never measured."),
+        Term(metrics.OPEN, "Open", "Observed open with its park open."),
+        Term(metrics.DOWN, "Down", "Closed while its park is open: counted as down."),
+        Term(metrics.CLOSED, "Closed", "Closed while its park is closed: not counted."),
+        Term(metrics.UNKNOWN, "Unknown", "No usable reading at the latest cycle."),
+        Term(metrics.STALE, "No recent data", "The feed's reading is older than 30 minutes."),
+        Term(metrics.NO_DATA, "No data", "Never measured."),
     )
 }
+
+
+def filter_labels(continents: list[str | None]) -> dict[str, str]:
+    """Every filter's name (its URL) and its label: the fixed filters' labels, and for a
+    continent its own name as the feed gives it (the name can carry a hash)."""
+    found = {name: term.label for name, term in FIXED_FILTERS.items()}
+    for continent in sorted({c for c in continents if c}):
+        found[metrics.continent_slug(continent)] = continent
+    return {name: found[name] for name in metrics.filter_names(continents)}
 
 
 def _number(name: str, label: str, short: str, unit: str, decimals: int | None, **kw) -> Field:
@@ -120,6 +144,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         minimum=1,
         groups=(ITEM,),
         priority=1,
+        tables=(PARK_RANKING, RIDE_RANKING),
     ),
     Field(
         "ride_id",
@@ -154,6 +179,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         levels=(RIDE,),
         groups=(ITEM,),
         priority=2,
+        tables=(RIDE_RANKING,),
     ),
     Field(
         "name",
@@ -164,11 +190,12 @@ FIELDS_LIST: tuple[Field, ...] = (
         nullable=False,
         groups=(ITEM,),
         priority=1,
+        tables=(PARK_RANKING, RIDE_RANKING),
     ),
     Field(
         "tier",
         "Tier",
-        "Tier",
+        f"Tier ({min(metrics.TIERS)}–{max(metrics.TIERS)})",
         "How much the ride weighs in its park's score: 1 headliner (weight 3), 2 major (2), "
         "3 minor (1); null until it has been measured.",
         "integer",
@@ -176,26 +203,31 @@ FIELDS_LIST: tuple[Field, ...] = (
         levels=(RIDE,),
         groups=(ITEM, NUMBERS),
         priority=3,
+        tables=(RIDE_RANKING,),
     ),
     _number(
         "shame_score",
         "Shame score",
-        "Shame score",
+        f"Shame score (0–{metrics.SHAME_SCALE:g})",
         "points",
         1,
         maximum=metrics.SHAME_SCALE,
         description="Tier-weighted share of operating time spent down, from 0 (never down) "
         f"to {metrics.SHAME_SCALE:g} (always down), in points; live: the rides down now.",
         priority=1,
+        tables=EVERY_TABLE,
+        worst="high",
     ),
     _number(
         "downtime_hours",
         "Downtime",
-        "Downtime (hours)",
+        "Downtime (ride-hours)",
         "hours",
         2,
         description="Hours the rides were down while their park was open, in hours.",
-        priority=2,
+        priority=1,
+        tables=EVERY_TABLE,
+        worst="high",
     ),
     _number(
         "uptime_pct",
@@ -206,15 +238,19 @@ FIELDS_LIST: tuple[Field, ...] = (
         maximum=100,
         description="Open minutes as a share of open and down minutes, in percent.",
         priority=2,
+        tables=EVERY_TABLE,
+        worst="low",
     ),
     _number(
         "breakdowns",
         "Breakdowns",
-        "Breakdowns",
+        "Breakdowns (count)",
         "breakdowns",
         None,
         description="Times a ride went from open to down while its park was open, a count.",
         priority=2,
+        tables=EVERY_TABLE,
+        worst="high",
     ),
     _number(
         "longest_outage_minutes",
@@ -224,6 +260,8 @@ FIELDS_LIST: tuple[Field, ...] = (
         None,
         description="The longest single outage of a ride, in minutes.",
         priority=3,
+        tables=(RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS),
+        worst="high",
     ),
     _number(
         "mean_time_to_repair_minutes",
@@ -234,6 +272,8 @@ FIELDS_LIST: tuple[Field, ...] = (
         description="Down minutes per breakdown, in minutes; null without a breakdown.",
         groups=(NUMBERS,),
         priority=3,
+        tables=(PARK_PERIODS, RIDE_PERIODS),
+        worst="high",
     ),
     _number(
         "open_minutes",
@@ -271,13 +311,15 @@ FIELDS_LIST: tuple[Field, ...] = (
     _number(
         "wait_mean",
         "Mean wait",
-        "Mean wait (min)",
+        "Mean posted wait (min)",
         "minutes",
         1,
         maximum=WAIT_MAX_MINUTES,
         description="The mean posted wait while the ride was open, in minutes.",
         groups=(NUMBERS,),
         priority=3,
+        tables=(RIDE_WAITS,),
+        worst="high",
     ),
     _number(
         "wait_median",
@@ -291,6 +333,8 @@ FIELDS_LIST: tuple[Field, ...] = (
         levels=(RIDE,),
         groups=(NUMBERS,),
         priority=3,
+        tables=(RIDE_WAITS,),
+        worst="high",
     ),
     _number(
         "wait_p90",
@@ -304,17 +348,21 @@ FIELDS_LIST: tuple[Field, ...] = (
         levels=(RIDE,),
         groups=(NUMBERS,),
         priority=3,
+        tables=(RIDE_WAITS,),
+        worst="high",
     ),
     _number(
         "wait_max",
         "Longest wait",
-        "Longest wait (min)",
+        "Longest posted wait (min)",
         "minutes",
         None,
         maximum=WAIT_MAX_MINUTES,
         description="The longest posted wait, in minutes.",
         groups=(NUMBERS,),
         priority=3,
+        tables=(RIDE_WAITS,),
+        worst="high",
     ),
     Field(
         "country",
@@ -347,7 +395,9 @@ FIELDS_LIST: tuple[Field, ...] = (
         levels=(PARK,),
         periods=LIVE_PERIODS,
         groups=(ITEM,),
-        priority=1,
+        priority=2,
+        tables=(PARK_RANKING,),
+        worst="high",
     ),
     Field(
         "status",
@@ -361,6 +411,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         periods=LIVE_PERIODS,
         groups=(ITEM,),
         priority=1,
+        tables=(RIDE_RANKING,),
     ),
 )
 FIELDS: dict[str, Field] = {f.name: f for f in FIELDS_LIST}

@@ -23,6 +23,10 @@ from hallofshame.clock import as_utc
 
 # --- Observed state of a ride at a cycle ------------------------------------------------------
 OPEN, CLOSED, STALE = "open", "closed", "stale"
+# A ride's or park's published live status: the observed states, and also down (closed while
+# its park is open), unknown (no usable reading) and no data (never measured)
+DOWN, UNKNOWN, NO_DATA = "down", "unknown", "no data"
+STATUSES = (OPEN, DOWN, CLOSED, UNKNOWN, STALE, NO_DATA)
 STALE_AFTER = timedelta(minutes=30)
 
 # --- Which rides count -----------------------------------------------------------------------

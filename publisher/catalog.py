@@ -55,7 +55,8 @@ def entry(data: SiteData, rel: str, size: int, generated_at: str | None) -> dict
 
 def title(data: SiteData, kind: str, ids: dict[str, str], rel: str) -> str:
     if kind in ("ranking", "ranking-csv"):
-        what = context.ranking_title(ids["level"], ids["period"], ids["filter"])
+        labels = context.filter_labels(data)
+        what = context.ranking_title(ids["level"], ids["period"], ids["filter"], labels)
         return f"{what}, {'JSON' if kind == 'ranking' else 'CSV'}"
     if kind == "park":
         park = data.catalog.parks.get(int(ids["park_id"]))

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from hallofshame import fields, metrics
 from hallofshame.clock import as_utc, iso
+from publisher import columns
 from publisher.data import CALENDAR_DAYS, PARK_OUTAGES, SiteData
 from publisher.urls import LEVELS, url
 from reader.spans import PARK, RIDE, Stats
@@ -22,7 +23,6 @@ from reader.spans import PARK, RIDE, Stats
 SOURCE = "Queue-Times.com"
 SOURCE_URL = "https://queue-times.com"
 ATTRIBUTION = "Powered by Queue-Times.com"
-LIVE_PERIODS = ("live", "today")  # views the next cycle changes; their items carry live states
 AWARD_PERIODS = ("yesterday", "last-week", "last-month")
 HOME_ROWS = 10
 EMBED_ROWS = 10  # an embed's rows without ?rows=N
@@ -35,6 +35,7 @@ PARK_WORST_RIDES = 10
 RIDE_NUMBERS = tuple(f.name for f in fields.FIELDS_LIST if fields.SUMMARY in f.groups)
 FEED_ENTRIES = 50  # a park's breakdown feed: its newest outages
 LEVEL_OF = {"parks": PARK, "rides": RIDE}
+STATUS_LABELS = {name: term.label for name, term in fields.STATUSES.items()}
 
 
 def shown(data: SiteData, stats: Stats) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def completed_as_of(data: SiteData, span: tuple[date | None, date | None]) -> da
 
 
 def period_as_of(data: SiteData, period: str, span: tuple[date | None, date | None]) -> Any:
-    return data.data_as_of if period in LIVE_PERIODS else completed_as_of(data, span)
+    return data.data_as_of if period in metrics.PROVISIONAL_PERIODS else completed_as_of(data, span)
 
 
 # --- Rankings ----------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ def _ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, 
         "items": items,
     }
     ctx["view"] = {
-        "title": ranking_title(level, period, filter),
+        "title": ranking_title(level, period, filter, filter_labels(data)),
         "periods": data.periods,
         "filters": data.catalog.filters,
         "ranked": len(order),
@@ -129,6 +130,7 @@ def _ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, 
         "embed_max_rows": EMBED_MAX_ROWS,
         "page_rows": PAGE_ROWS[level],
         "columns": item_columns(level, period),
+        "display_columns": columns.ranking_columns(level, period),
         "last_reading": last_reading(data, period, park_zones(data, filter)),
     }
     return ctx
@@ -141,7 +143,7 @@ def park_zones(data: SiteData, filter: str) -> list[str]:
 def last_reading(data: SiteData, period: str, zones: list[str]) -> str | None:
     """What a page of a finished period is stamped with: the last reading inside the period in
     any of these time zones (None: none inside it); live and today: the latest cycle."""
-    if period in LIVE_PERIODS:
+    if period in metrics.PROVISIONAL_PERIODS:
         return iso(data.data_as_of)
     found = [at for zone in zones if (at := data.last_readings.get((zone, period)))]
     return iso(max(found)) if found else None
@@ -168,7 +170,7 @@ def ranking_order(
     stats = data.stats[LEVEL_OF[level]][period]
     if level == "rides" and period == metrics.LIVE:
         today = data.stats[RIDE]["today"]
-        down = [i for i in ids if stats[i].live_status == "down"]
+        down = [i for i in ids if stats[i].live_status == metrics.DOWN]
         order = sorted(down, key=lambda i: (stats[i].tier or 9, -(today[i].down_minutes or 0), i))
     else:
         order = [s.id for s in metrics.worst_first(stats[i] for i in ids)]
@@ -189,7 +191,7 @@ def park_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
     numbers = shown(data, stats) if rank is not None else {}
     facts = {"rank": rank, "park_id": park.id, "name": park.name}
     facts.update({"country": park.country, "continent": park.continent})
-    if period in LIVE_PERIODS:
+    if period in metrics.PROVISIONAL_PERIODS:
         facts["rides_down_now"] = rides_down_now(data, park.id)
     return _item(level="parks", period=period, facts=facts, numbers=numbers)
 
@@ -229,14 +231,14 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
         "name": ride.name,
         "tier": ride.tier,
     }
-    if period in LIVE_PERIODS:
+    if period in metrics.PROVISIONAL_PERIODS:
         facts["status"] = live_status(data, ride.id)
     return _item(level="rides", period=period, facts=facts, numbers=numbers)
 
 
 def live_status(data: SiteData, ride_id: int) -> str:
     live = data.stats[RIDE][metrics.LIVE].get(ride_id)
-    return (live.live_status if live else None) or "no data"
+    return (live.live_status if live else None) or metrics.NO_DATA
 
 
 def span_of(stats: list[Stats], period: str, data: SiteData) -> tuple[str | None, str | None]:
@@ -259,22 +261,17 @@ def _dates(span: tuple[str | None, str | None]) -> tuple[date | None, date | Non
         return None, None
 
 
-def ranking_title(level: str, period: str, filter: str) -> str:
-    what = "Parks" if level == "parks" else "Rides"
-    scope = "" if filter == "all" else f" ({filter_label(filter)})"
-    return f"{what}: {period_label(period)}{scope}"
+def ranking_title(level: str, period: str, filter: str, labels: dict[str, str]) -> str:
+    """ "Parks: Last 7 days (Europe)": the words of the table of fields, the filter's label
+    from `filter_labels` (a continent's own name; a page isolates it as it prints it)."""
+    scope = "" if filter == "all" else f" ({labels[filter]})"
+    return f"{fields.LEVELS[level].label}: {fields.PERIODS[period].label}{scope}"
 
 
-def period_label(period: str) -> str:
-    return {"live": "right now", "last-7-days": "last 7 days", "last-30-days": "last 30 days"}.get(
-        period, period.replace("-", " ")
-    )
-
-
-def filter_label(filter: str) -> str:
-    if filter == "disney-universal":
-        return "Disney & Universal"
-    return filter.replace("-", " ").title() if filter != "all" else "all parks"
+def filter_labels(data: SiteData) -> dict[str, str]:
+    """Every filter's label, once per publish."""
+    continents = [p.continent for p in data.catalog.parks.values()]
+    return _memo(data, "filter_labels", lambda: fields.filter_labels(continents))
 
 
 # --- Parks and rides -----------------------------------------------------------------------------
@@ -315,7 +312,7 @@ def park(data: SiteData, park_id: int) -> dict[str, Any]:
         "page_url": url("park", park_id=park_id),
         **park_windows(data, ctx, info.timezone),
         "feed_url": url("park_feed", park_id=park_id),
-        "numbered": numbered(ctx["periods"]),
+        "period_columns": columns.period_columns("parks", numbered(ctx["periods"])),
         "feed_entries": park_feed_entries(data, park_id),
     }
     return ctx
@@ -495,8 +492,10 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         "live_url": f"{url('park', park_id=park_info.id)}#ride-{ride_id}",
         "last_reading": ended_reading(data, park_info.timezone),
         **ride_windows(ctx, today),
-        "numbered": numbered(ctx["periods"]),
         "year": ride_year(data, ride_id, today),
+        "period_columns": columns.period_columns("rides", numbered(ctx["periods"])),
+        "wait_columns": columns.wait_columns(),
+        "status_labels": STATUS_LABELS,  # for site/live.js, which fills in the ride's status
     }
     return ctx
 
@@ -606,7 +605,7 @@ def rankings_index(data: SiteData) -> dict[str, Any]:
             "level": level,
             "period": period,
             "filter": f,
-            "title": ranking_title(level, period, f),
+            "title": ranking_title(level, period, f, filter_labels(data)),
             "url": url("ranking", level=level, period=period, filter=f),
         }
         for level in LEVELS
@@ -647,7 +646,7 @@ def awards(data: SiteData) -> dict[str, Any]:
         found.append(
             {
                 "period": period,
-                "title": period_label(period).capitalize(),
+                "title": fields.PERIODS[period].label,
                 "span": parks["span"],
                 "pending": pending,
                 "park": parks["items"][0] if parks["view"]["ranked"] and not pending else None,

@@ -27,7 +27,7 @@ from typing import Any
 from jinja2 import Environment, TemplateError
 from sqlalchemy import Engine
 
-from hallofshame import db
+from hallofshame import db, fields
 from hallofshame.clock import as_utc, iso, utcnow
 from hallofshame.package_data import shipped
 from hallofshame.settings import Settings
@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 SITE = shipped("assets")
 OPENAPI = shipped("openapi")
 CODE = Path(__file__).resolve().parent
+FIELDS_CODE = Path(fields.__file__).resolve()
 
 
 @dataclass
@@ -174,6 +175,8 @@ def site_globals(data: site_data.SiteData, settings: Settings) -> dict[str, Any]
         "name": "Theme Park Hall of Shame",
         "simulated": data.simulated,
         "url": settings.site_url.rstrip("/"),
+        "filters": context.filter_labels(data),  # every filter's label (a continent's name)
+        "collect_interval_minutes": settings.collect_interval_minutes,
     }
 
 
@@ -389,10 +392,11 @@ def _size(run: Run, rel: str, entry: dict[str, Any]) -> int:
 
 
 def _fingerprint(site: dict[str, Any], assets: dict[str, str]) -> str:
-    """Templates, assets, the site globals and the publisher's code: when
-    any of them changes, every page is rendered again."""
+    """Templates, assets, the site globals, the publisher's code and the table of fields (the
+    words and columns every page shows): when any of them changes, every page is rendered
+    again."""
     digest = hashlib.sha256()
-    sources = [*sorted(render.TEMPLATES.rglob("*")), *sorted(CODE.glob("*.py"))]
+    sources = [*sorted(render.TEMPLATES.rglob("*")), *sorted(CODE.glob("*.py")), FIELDS_CODE]
     for path in sources:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())

@@ -4,7 +4,8 @@ outside and may contain markup).
 Globals: `site` (name, simulated, the public base URL), `charts`, `asset(name)` (the
 fingerprinted URL of a file of `site/`), `url(kind, **ids)` (a root-relative URL of
 `publisher.urls`), `fields` (the table of published fields,
-`hallofshame.fields`: labels, units, meanings). Filters show numbers at their fields' precision.
+`hallofshame.fields`: labels, units, meanings), `terms` (the words for periods, levels and
+statuses from the same module). Filters show numbers at their fields' precision.
 
 Names come from the feed, so two rules hold for every value a template prints (JSON and CSV
 files keep names as sent): a value holding right-to-left text or a bidi control is isolated
@@ -55,14 +56,27 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         clock=clock,
         day_span=day_span,
     )
+    env.tests["shown_in"] = shown_in
     env.globals["fields"] = fields.FIELDS  # the table of published fields: labels, units
+    # the words for periods, levels and statuses (filters: `site.filters`, from the data)
+    env.globals["terms"] = {
+        "period": fields.PERIODS,
+        "level": fields.LEVELS,
+        "status": fields.STATUSES,
+    }
     env.globals["charts"] = charts  # chart geometry for templates/_charts.html (presentation)
     env.globals["rules"] = {  # the METRICS.md constants the pages explain in words
         "tier_weights": metrics.TIER_WEIGHTS,
         "headliner_wait": metrics.TIER_HEADLINER_WAIT,
         "major_wait": metrics.TIER_MAJOR_WAIT,
+        "provisional_periods": metrics.PROVISIONAL_PERIODS,  # live and today: not final yet
     }
     return env
+
+
+def shown_in(column: Any, rows: list[Mapping[str, Any]]) -> bool:
+    """Whether some row has a value in a column (a column none has is left out, not empty)."""
+    return any(row.get(column.name) is not None for row in rows)
 
 
 BIDI = re.compile(

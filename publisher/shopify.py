@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment
 
-from publisher import render
-from publisher.context import EMBED_MAX_ROWS, EMBED_ROWS
+from hallofshame import fields
+from publisher.context import EMBED_MAX_ROWS, EMBED_ROWS, filter_labels
 from publisher.data import SiteData
 from publisher.release import PublishError
 from publisher.urls import LEVELS, url
@@ -44,12 +44,12 @@ SAFE_URL = re.compile(r"https?://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*)?")
 
 def context(data: SiteData) -> dict[str, Any]:
     """The choices of this publish, the settings table and its `{% schema %}` JSON."""
-    labels = _labels()
+    labels = filter_labels(data)
     levels = [_option(level, f"Worst {level}", "Rankings") for level in LEVELS]
     parks = sorted(data.catalog.parks.values(), key=lambda p: (p.name.casefold(), p.id))
     levels += [_option(f"{PARK_PREFIX}{p.id}", p.name, "One park") for p in parks]
-    periods = [_option(p, _plain(labels.period_label(p))) for p in data.periods]
-    filters = [_option(f, _plain(labels.filter_label(f))) for f in data.catalog.filters]
+    periods = [_option(p, fields.PERIODS[p].label) for p in data.periods]
+    filters = [_option(f, labels[f]) for f in data.catalog.filters]
     settings = setting_table(levels, periods, filters)
     return {
         "view": {
@@ -159,15 +159,6 @@ def liquid_text(value: str) -> str:
 
 
 @functools.cache
-def _labels() -> Any:
-    """The site's words for periods and filters (`templates/_labels.html`)."""
-    return render.make_env({}).get_template("_labels.html").module
-
-
-def _plain(markup: Any) -> str:
-    return html.unescape(str(markup))
-
-
 def _option(value: str, label: str, group: str | None = None) -> dict[str, str]:
     return {"value": value, "label": label, **({"group": group} if group else {})}
 

@@ -4,6 +4,8 @@ file with `file_of`."""
 
 from __future__ import annotations
 
+from hallofshame import fields
+
 LEVELS = ("parks", "rides")  # in URLs; the aggregator's levels are "park" and "ride"
 
 URLS: dict[str, str] = {
@@ -25,7 +27,7 @@ URLS: dict[str, str] = {
     "ranking_csv": "/data/v1/rankings/{level}/{period}/{filter}.csv",
     "park_json": "/data/v1/parks/{park_id}.json",
     "ride_json": "/data/v1/rides/{ride_id}.json",
-    "catalog": "/data/v1/catalog.json",
+    "catalog": fields.CATALOG_URL,
     "schema": "/data/v1/schema/{name}.schema.json",
     "openapi": "/data/v1/openapi.json",
     "shopify_section": "/shopify/sections/hallofshame.liquid",

@@ -24,11 +24,11 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from hallofshame import db, schema
+from hallofshame import db, fields, schema
 from hallofshame.clock import as_utc, iso, parse_instant
 from hallofshame.settings import Settings
 
-CATALOG = Path("current") / "data" / "v1" / "catalog.json"
+CATALOG = Path("current") / fields.CATALOG_URL.lstrip("/")
 
 
 @dataclass

@@ -98,7 +98,7 @@ class Stats:
 
     def live_numbers(self) -> dict[str, Any]:
         """`live`: the score of an open park at a fresh cycle; rides down now."""
-        live = self.live_status in ("open", "closed", "down", "unknown")
+        live = self.live_status in (metrics.OPEN, metrics.CLOSED, metrics.DOWN, metrics.UNKNOWN)
         return {
             "shame_score": self.shame_score,
             "downtime_hours": None,
@@ -278,18 +278,18 @@ def _zones(conn: Connection, level: str, ids: list[int] | None) -> dict[int, str
 def live_stats(conn: Connection, level: str, ids: list[int], now: datetime) -> dict[int, Stats]:
     """`live`: the latest cycle, if under LIVE_MAX_AGE old. A park's score: 10 * weighted rides
     down now / weighted counted rides, for open parks; closed parks are "closed"."""
-    found = {id_: Stats(level, id_, live_status="no data") for id_ in ids}
+    found = {id_: Stats(level, id_, live_status=metrics.NO_DATA) for id_ in ids}
     table = schema.park_live if level == PARK else schema.ride_live
     key = table.c.park_id if level == PARK else table.c.ride_id
     for row in conn.execute(select(table).where(key.in_(ids))).mappings():
         stats = found[row[key.name]]
         stats.live_at = as_utc(row["cycle_at"])
         if as_utc(now) - stats.live_at > metrics.LIVE_MAX_AGE:
-            stats.live_status = "stale"
+            stats.live_status = metrics.STALE
         elif level == RIDE:
             stats.live_status = row["status"]
         else:
-            stats.live_status = "open" if row["is_open"] else "closed"
+            stats.live_status = metrics.OPEN if row["is_open"] else metrics.CLOSED
             stats.breakdowns = row["rides_down"]  # rides down now (see live_numbers)
             stats.weighted_down = row["weighted_down"]
             stats.weighted_time = row["weighted_counted"]
@@ -300,7 +300,7 @@ def live_stats(conn: Connection, level: str, ids: list[int], now: datetime) -> d
 
 def live_score(stats: Stats) -> float | None:
     """The live shame score of a park: only for an open park with a fresh cycle."""
-    if stats.live_status != "open":
+    if stats.live_status != metrics.OPEN:
         return None
     return metrics.live_shame_score(stats.weighted_down, stats.weighted_time)
 

@@ -26,7 +26,7 @@ from sqlalchemy import ColumnElement, Connection, func, select
 from hallofshame import metrics, schema
 from hallofshame.clock import as_utc, iso
 
-OPEN, CLOSED, DOWN, UNKNOWN = "open", "closed", "down", "unknown"
+OPEN, CLOSED, DOWN, UNKNOWN = metrics.OPEN, metrics.CLOSED, metrics.DOWN, metrics.UNKNOWN
 OBSERVED = {metrics.OPEN: OPEN, metrics.CLOSED: CLOSED, metrics.STALE: UNKNOWN}
 MINUTE = timedelta(minutes=1)
 

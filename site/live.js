@@ -5,10 +5,7 @@
 (function () {
   "use strict";
 
-  var STATUS = {
-    open: "Open", down: "Down", closed: "Closed", unknown: "Unknown",
-    stale: "No recent data", "no data": "No data"
-  };
+  var STATUS = {};  // the status words of the table of fields, from the page (data-statuses)
 
   function shown(value, decimals) {
     if (value === null || value === undefined) return "–";
@@ -36,7 +33,7 @@
     var today = ride.today || {};
     var cards = document.createElement("ul");
     cards.className = "cards";
-    cards.appendChild(card("Status", STATUS[ride.status] || "Unknown"));
+    cards.appendChild(card("Status", STATUS[ride.status] || STATUS.unknown));
     // a posted wait means something only while the ride is open
     cards.appendChild(card("Posted wait (min)", ride.status === "open" ? shown(ride.wait_time) : "\u2013"));
     cards.appendChild(card("Uptime today (%)", shown(today.uptime_pct, 1)));
@@ -56,6 +53,7 @@
   var box = document.getElementById("live-now");
   if (!box || !window.fetch) return;
   var rideId = Number(box.getAttribute("data-ride-id"));
+  STATUS = JSON.parse(box.getAttribute("data-statuses"));
   fetch(box.getAttribute("data-src"), { headers: { Accept: "application/json" } })
     .then(function (response) { return response.ok ? response.json() : null; })
     .then(function (park) { if (park) fill(box, park, rideId); })

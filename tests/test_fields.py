@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import html
 import importlib
 import io
 import json
@@ -17,8 +18,10 @@ from sqlalchemy import update
 
 from hallofshame import fields, metrics, schema
 from hallofshame.clock import to_db
-from publisher import context, publish, schemas
+from publisher import columns, context, publish, schemas
+from publisher.formats import num
 from tests.seeding import World, seed
+from tests.site_tree import ranking_rows
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "data" / "v1"
 WORLD = World()
@@ -54,7 +57,7 @@ def golden(rel: str) -> dict:
 def test_the_vocabulary_names_the_rules_periods_and_statuses():
     assert list(fields.PERIODS) == list(metrics.PERIODS)
     assert set(fields.FIXED_FILTERS) == set(metrics.FILTERS)
-    assert fields.FIELDS["status"].enum == tuple(fields.STATUSES)
+    assert fields.FIELDS["status"].enum == tuple(fields.STATUSES) == metrics.STATUSES
     assert fields.DECIMALS == {
         "shame_score": 1,
         "downtime_hours": 2,
@@ -155,14 +158,17 @@ def test_ranking_items_carry_the_raw_minutes_the_ratios_come_from():
 
 def test_adding_a_field_is_one_row_of_the_table(engine, settings, tmp_path, monkeypatch):
     """A number the stats already compute (the mean time to repair) made a ranking column by
-    changing only its row: the items, the CSV header and the published schema follow."""
+    changing only its row: the items, the CSV header, the published schema and the HTML
+    table's columns follow."""
+    old = fields.FIELDS["mean_time_to_repair_minutes"]
     row = dataclasses.replace(
-        fields.FIELDS["mean_time_to_repair_minutes"], groups=(fields.ITEM, fields.NUMBERS)
+        old, groups=(fields.ITEM, fields.NUMBERS), tables=(*old.tables, fields.PARK_RANKING)
     )
     table = tuple(row if f.name == row.name else f for f in fields.FIELDS_LIST)
     monkeypatch.setattr(fields, "FIELDS_LIST", table)
     monkeypatch.setattr(fields, "FIELDS", {f.name: f for f in table})
     monkeypatch.setattr(context, "_COLUMNS", {})
+    columns.ranking_columns.cache_clear()
     try:
         importlib.reload(schemas)  # the schemas as a publish with this table would build them
         seed(engine, WORLD)
@@ -170,6 +176,10 @@ def test_adding_a_field_is_one_row_of_the_table(engine, settings, tmp_path, monk
     finally:
         monkeypatch.undo()
         importlib.reload(schemas)
+        columns.ranking_columns.cache_clear()
+    page = tmp_path / "docroot/current/rankings/parks/last-7-days/all/index.html"
+    heading = f'data-worst="high">{html.escape(row.short)}</th>'
+    assert heading in page.read_text(encoding="utf-8")
     data = tmp_path / "docroot" / "current" / "data" / "v1"
     ranking = json.loads((data / "rankings/parks/last-7-days/all.json").read_text())
     ranked = [i for i in ranking["items"] if i["rank"] is not None]
@@ -177,6 +187,8 @@ def test_adding_a_field_is_one_row_of_the_table(engine, settings, tmp_path, monk
     first = ranked[0]
     expected = metrics.mean_time_to_repair(first["down_minutes"], first["breakdowns"])
     assert first["mean_time_to_repair_minutes"] == fields.for_display(row.name, expected)
+    rows = ranking_rows(page)
+    assert [r[row.name] for r in rows] == [num(i[row.name], row.name) for i in ranked]
     header = (data / "rankings/parks/last-7-days/all.csv").read_text().splitlines()[0]
     assert header.split(",")[8] == "mean_time_to_repair_minutes"
     published = json.loads((data / "schema/ranking.schema.json").read_text())

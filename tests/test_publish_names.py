@@ -6,6 +6,7 @@ The database tests publish a small seeded world (tests/seeding.py) on SQLite and
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -28,6 +29,7 @@ CONTINENTS = (
     "アジア",
     "Europe " + "x" * 92,  # the column's 100 characters
     "Europe",
+    "آسيا",  # Asia, in Arabic: right-to-left
 )
 
 
@@ -79,6 +81,36 @@ def test_no_continent_name_stops_a_publish(engine, settings, tmp_path):
         assert (site / f"rankings/rides/live/{found}/index.html").is_file()
     for page in files(site, ".html"):
         assert not [link for link in links_of(page) if "//" in link.split("://")[-1]], page
+
+
+def test_a_continent_filter_is_labelled_with_the_continents_own_name(engine, settings, tmp_path):
+    """The label is the name as the feed gives it ("All", not the slug's "All 1A2B3C4D"), a
+    right-to-left one isolated like every name; the URL keeps the slug and its hash."""
+    world = World(parks=len(CONTINENTS), rides=len(CONTINENTS) * 2)
+    seed(engine, world)
+    with engine.begin() as conn:
+        for index, name in enumerate(CONTINENTS):
+            conn.execute(
+                update(schema.parks).where(schema.parks.c.id == 100 + index).values(continent=name)
+            )
+    publish(engine, settings, tmp_path, NOW)
+    site = tmp_path / "current"
+    index = (site / "rankings/index.html").read_text(encoding="utf-8")
+    for name in CONTINENTS:
+        found = metrics.continent_slug(name)
+        shown = html.escape(name)
+        if name == CONTINENTS[-1]:
+            shown = f"\u2068{shown}\u2069"
+        assert f'<a href="/rankings/parks/today/{found}/">{shown}</a>' in index, name
+        page = (site / f"rankings/parks/today/{found}/index.html").read_text(encoding="utf-8")
+        assert f'<strong aria-current="page">{shown}</strong>' in page, name
+    found = metrics.continent_slug("All")
+    assert re.fullmatch("all-[0-9a-f]{8}", found)
+    page = (site / f"rankings/rides/last-7-days/{found}/index.html").read_text(encoding="utf-8")
+    assert "<title>Rides: Last 7 days (All)" in page
+    catalog = load(site / "data/v1/catalog.json")["files"]
+    titles = {f["url"]: f["title"] for f in catalog}
+    assert titles[f"/data/v1/rankings/parks/today/{found}.json"] == "Parks: Today (All), JSON"
 
 
 CONTROL_PARK = "Park\x00One\x01Land\x0b"

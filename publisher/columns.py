@@ -1,0 +1,77 @@
+"""The columns of the site's HTML tables, read from the table of published fields
+(`hallofshame.fields`, datasette's `display_columns`): a field's row says which tables show it,
+its heading, whether it stays on its row's line on a phone and which end of it is the worst.
+The templates loop over these columns, so a new field in a table is one row of the fields table
+(and the code that computes it), never a template edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from hallofshame import fields
+
+# What an embed shows with ?columns=compact (the others get class "cx", hidden there)
+COMPACT = ("rank", "name", "park_name", "shame_score", "status")
+IDENTITY = ("rank", "name")  # a ranking row's first cells: its place and what it is
+NOUN = {"parks": "Park", "rides": "Ride"}  # the heading of a ranking's name column
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its field's name (the cell's data-key), its heading (also the label of a
+    cell a phone wraps under its row), its CSS classes (role "c-…", "num" for numbers, "x"
+    for a cell that wraps on a phone, "cx" for one a compact embed hides) and the end a
+    click sorts to first ("high", "low" or None: not a ranking of its own)."""
+
+    name: str
+    label: str
+    css: str
+    worst: str | None
+    number: bool
+
+
+def column(field: fields.Field, label: str | None = None, compact: bool = False) -> Column:
+    number = field.type != "string"
+    role = "c-" + field.name.replace("_", "-")
+    css = " ".join(
+        c
+        for c, on in (
+            ("num", number),
+            (role, True),
+            ("x", field.priority > 1),
+            ("cx", compact and field.name not in COMPACT),
+        )
+        if on
+    )
+    return Column(field.name, label or field.short, css, field.worst, number)
+
+
+@cache
+def ranking_columns(level: str, period: str) -> tuple[Column, ...]:
+    """A ranking table's columns: its place and name, then every field the fields table puts
+    in this level's ranking for this period, in the table's order."""
+    table = fields.RANKING[level]
+    shown = [f for f in fields.FIELDS_LIST if table in f.tables and period in f.periods]
+    shown.sort(key=lambda f: f.name not in IDENTITY)  # stable: the rest keep their order
+    return tuple(column(f, NOUN[level] if f.name == "name" else None, compact=True) for f in shown)
+
+
+def period_columns(level: str, numbered: list[str]) -> tuple[Column, ...]:
+    """A park's or ride's period table's number columns, leaving out any no period has a
+    value for (`numbered`)."""
+    return _period_columns(level, tuple(numbered))
+
+
+@cache
+def _period_columns(level: str, numbered: tuple[str, ...]) -> tuple[Column, ...]:
+    table = fields.PERIODS_TABLE[level]
+    return tuple(column(f) for f in fields.FIELDS_LIST if table in f.tables and f.name in numbered)
+
+
+@cache
+def wait_columns() -> tuple[Column, ...]:
+    """A ride's waits table, shown up front on its page: every field the fields table puts in
+    it, all of them whether or not a period has a value (a dash says none)."""
+    return tuple(column(f) for f in fields.FIELDS_LIST if fields.RIDE_WAITS in f.tables)
