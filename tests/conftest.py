@@ -192,3 +192,29 @@ def sendgrid(http_server: HTTPServer) -> HTTPServer:
 def scenario(http_server, settings: Settings, engine: Engine) -> Scenario:
     """Cycles against the local Queue-Times stand-in, into the test database (tests/scenario.py)."""
     return Scenario(http_server, settings, engine)
+
+
+CHROMIUM = os.environ.get("HALLOFSHAME_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One Chromium per test worker, shared by every browser test module: Playwright's sync API
+    runs one instance per process, so a second module starting its own on the same worker fails
+    ("Sync API inside the asyncio loop"). Debian's Chromium, launched by its path."""
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    with playwright_sync.sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -44,16 +44,6 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("HALLOFSHAME_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WORLD = World(simulated=True)
 PARK = 101  # a park of the seeded world with ordinary names
 RIDE = 1000  # the ride named <script>alert(1)</script>
@@ -145,17 +135,6 @@ def readme_snippet() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("**Embedding a ranking in a Shopify store.**", 1)[1]
     return section.split("```html\n", 1)[1].split("```", 1)[0]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One Chromium for the whole session (starting one costs about a second)."""
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    with playwright_sync.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class Watched:

@@ -24,7 +24,6 @@ from tests import test_browser
 from tests.seeding import World, seed
 from tests.test_shopify import liquid_env, render_section, render_snippet
 
-browser = test_browser.browser  # the same session fixture: one Chromium, launched one way
 Watched = test_browser.Watched
 LIGHT_BG, DARK_BG = test_browser.LIGHT_BG, test_browser.DARK_BG
 WORLD = World(simulated=True)
