@@ -47,7 +47,12 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
     )
     env.globals.update(site=dict(site or {}), url=urls.url, asset=_asset_lookup(asset_urls))
     env.filters.update(
-        num=num, local_time=local_time, pct=pct, isolate=isolate, day=day, clock=clock,
+        num=num,
+        local_time=local_time,
+        pct=pct,
+        isolate=isolate,
+        day=day,
+        clock=clock,
         day_span=day_span,
     )
     env.globals["fields"] = fields.FIELDS  # the table of published fields: labels, units
