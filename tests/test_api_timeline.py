@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from tests.api_world import DAY1, DAY1_TIMELINES, DAY2_OVER, PARK, TEN1, app_for, play_two_days
+from tests.test_frozen_feed import FINAL, FROZEN
 
 
 def timeline(settings, now: datetime, ride: int, day=DAY1):
@@ -72,6 +73,32 @@ def test_every_ride_s_down_segments_are_its_down_minutes(scenario, settings):
     assert ("08:00", "08:30", "closed") in spans(late) and down_minutes(late) == 0
 
 
+def test_a_frozen_run_shows_as_unknown(scenario, settings):
+    """The frozen day of tests/test_frozen_feed.py (times UTC): every reading of the park
+    repeats 08:30-09:30, so the run's cycles after its first (08:40-09:30) are stale for every
+    ride (METRICS.md, "A frozen feed"). Ride 2 here goes down at 08:20 and stays closed until
+    10:00: its outage runs through the frozen hour, which is unknown, not down, so its down
+    segments are its 40 published down minutes (20 before the run, 20 after it)."""
+    timelines = {**FROZEN, 2: "oo" + "c" * 10 + "o" * 6 + "c"}
+    scenario.play(PARK, TEN1, timelines)
+    scenario.aggregate(FINAL)
+    body = timeline(settings, FINAL, 2).json
+    assert body["source"] == "snapshots"
+    assert spans(body) == [
+        ("22:00", "08:00", "unknown"),
+        ("08:00", "08:20", "open"),
+        ("08:20", "08:40", "down"),
+        ("08:40", "09:40", "unknown"),
+        ("09:40", "10:00", "down"),
+        ("10:00", "11:00", "open"),
+        ("11:00", "11:20", "closed"),
+        ("11:20", "22:00", "unknown"),
+    ]
+    assert down_minutes(body) == body["down_minutes"] == 40
+    ride1 = timeline(settings, FINAL, 1).json  # open before and after the run, never down
+    assert ("08:40", "09:40", "unknown") in spans(ride1) and down_minutes(ride1) == 0
+
+
 def test_today_stops_at_the_latest_cycle(scenario, settings):
     """A running day: the latest cycle (09:10) has no length yet, as in the aggregator."""
     scenario.play(PARK, TEN1, {ride: line[:8] for ride, line in DAY1_TIMELINES.items()})
@@ -81,7 +108,10 @@ def test_today_stops_at_the_latest_cycle(scenario, settings):
     body = response.json
     assert body["segments"][-1]["to"] == "2026-07-04T09:10:00Z"
     assert down_minutes(body) == body["down_minutes"] == 30
-    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert (
+        response.headers["Cache-Control"]
+        == "public, max-age=60, stale-while-revalidate=60, stale-if-error=86400"
+    )
 
 
 def test_after_raw_rows_are_deleted_the_stored_outages_remain(scenario, settings):
@@ -102,7 +132,7 @@ def test_after_raw_rows_are_deleted_the_stored_outages_remain(scenario, settings
         ("10:50", "22:00", "closed"),
     ]
     assert down_minutes(body) == body["down_minutes"] == 30
-    assert ride4.headers["Cache-Control"] == "public, max-age=86400"
+    assert ride4.headers["Cache-Control"] == "public, max-age=86400, stale-if-error=86400"
     ride2 = timeline(settings, later, 2).json
     assert ("08:20", "09:00", "down") in spans(ride2) and ride2["down_minutes"] == 30
 

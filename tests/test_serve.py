@@ -99,7 +99,11 @@ def test_etag_last_modified_and_304(docroot):
     ):
         status, again, body = call(site, "/parks/16/", **condition)
         assert status == "304 Not Modified" and body == b""
-        assert again["ETag"] == headers["ETag"] and again["Cache-Control"] == "public, max-age=300"
+        assert (
+            again["ETag"] == headers["ETag"]
+            and again["Cache-Control"]
+            == "public, max-age=300, s-maxage=60, stale-while-revalidate=60, stale-if-error=86400"
+        )
     status, _, _ = call(site, "/parks/16/", HTTP_IF_NONE_MATCH='"other"')
     assert status == "200 OK"
 
@@ -107,7 +111,11 @@ def test_etag_last_modified_and_304(docroot):
 def test_the_production_headers(docroot):
     site = StaticSite(docroot, frame_ancestors="https://shop.example.org")
     _, home, _ = call(site, "/")
-    assert home["Cache-Control"] == "public, max-age=60" and home["X-Frame-Options"] == "DENY"
+    assert (
+        home["Cache-Control"]
+        == "public, max-age=60, stale-while-revalidate=60, stale-if-error=86400"
+        and home["X-Frame-Options"] == "DENY"
+    )
     assert "frame-ancestors 'none'" in home["Content-Security-Policy"]
     assert "Access-Control-Allow-Origin" not in home
     embed = docroot / "releases" / "r1" / "embed" / "parks" / "16"
