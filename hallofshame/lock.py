@@ -9,6 +9,12 @@ The lock lives with the database, so every checkout and every host that writes t
 MariaDB: `GET_LOCK` on a connection of its own, held for the whole job (the server frees it if
 the process dies); SQLite: `flock` on a file beside the database file (the kernel frees it).
 A second job waits up to `wait_s` seconds for the first, then gives up with `LockBusy`.
+
+`file_lock` is the project's one flock helper: the job runner's per-job locks, the incidents
+file and the docroot's publish lock take it too. (`filelock` was weighed and not taken: its
+lock is the same flock(2), but it refuses a lock file that is a symlink, falls back to a marker
+file it unlinks where flock is missing, counts re-entries per thread, and is some 15,000 lines
+for what forty do here.)
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -88,36 +94,87 @@ def _no_lock() -> Iterator[None]:
 
 @contextmanager
 def _file_lock(path: Path, job: str, wait_s: float) -> Iterator[None]:
-    """flock on the file, which then names its holder. A file that cannot be made or written
+    """The SQLite job lock: `file_lock` naming its holder. A file that cannot be made or written
     (a full disk) is LockBusy's sibling, LockFileError: one line, the job not started."""
+    holder = f"{job} (pid {os.getpid()}, since {iso(utcnow())})\n"
+    with file_lock(
+        path,
+        max(0.0, wait_s),
+        holder=holder,
+        busy=lambda held: LockBusy(_busy(job, wait_s, held or "another job")),
+        unwritable=lambda exc: LockFileError(_unwritable(path, exc)),
+    ):
+        yield
+
+
+class FileLockBusy(Exception):
+    """Another process holds the file lock; `holder` is the line it wrote ('' if none)."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder or "another process holds the lock")
+        self.holder = holder
+
+
+def _raise(exc: OSError) -> Exception:
+    return exc
+
+
+@contextmanager
+def file_lock(
+    path: Path,
+    wait_s: float | None = 0.0,
+    *,
+    holder: str = "",
+    busy: Callable[[str], Exception] = FileLockBusy,
+    unwritable: Callable[[OSError], Exception] = _raise,
+) -> Iterator[None]:
+    """flock(2) on `path` (made with its directory if missing) for the body: the one file lock
+    of the project, the same lock cron's `flock(1)` takes, freed by the kernel when the process
+    dies (even by SIGKILL), so a dead holder never leaves a stale lock.
+
+    `wait_s`: None waits for as long as it takes, 0 tries once, more polls until then.
+    `holder`, if given, is written into the file while the lock is held, so a waiter (and an
+    operator with `cat`) can say who holds it. A holder still there raises `busy(its line)`; a
+    file that cannot be made or written raises `unwritable(the OSError)`. Only taking the lock
+    raises these: the body's own errors pass through untouched.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise LockFileError(_unwritable(path, exc)) from None
+        raise unwritable(exc) from None
     try:
-        deadline = time.monotonic() + max(0.0, wait_s)
-        while not _try_flock(fd):
-            if time.monotonic() >= deadline:
-                raise LockBusy(_busy(job, wait_s, _holder(path)))
-            time.sleep(POLL_S)
-        _name_holder(fd, path, f"{job} (pid {os.getpid()}, since {iso(utcnow())})\n")
+        _acquire(fd, path, wait_s, busy)
+        if holder:
+            _name_holder(fd, holder, unwritable)
         try:
             yield
         finally:
-            _clear_holder(fd)
+            if holder:
+                _clear_holder(fd)
     finally:
         os.close(fd)  # releases the flock
 
 
-def _name_holder(fd: int, path: Path, line: str) -> None:
+def _acquire(fd: int, path: Path, wait_s: float | None, busy: Callable[[str], Exception]) -> None:
+    if wait_s is None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return
+    deadline = time.monotonic() + wait_s
+    while not _try_flock(fd):
+        if time.monotonic() >= deadline:
+            raise busy(_holder(path)) from None
+        time.sleep(POLL_S)
+
+
+def _name_holder(fd: int, line: str, unwritable: Callable[[OSError], Exception]) -> None:
     """Unbuffered, so a failed write leaves nothing to fail again (and chain) at close."""
     data = line.encode()
     try:
         os.pwrite(fd, data, 0)
         os.ftruncate(fd, len(data))
     except OSError as exc:
-        raise LockFileError(_unwritable(path, exc)) from None
+        raise unwritable(exc) from None
 
 
 def _clear_holder(fd: int) -> None:
@@ -141,9 +198,9 @@ def _try_flock(fd: int) -> bool:
 
 def _holder(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8").strip() or "another job"
+        return path.read_text(encoding="utf-8").strip()
     except OSError:
-        return "another job"
+        return ""
 
 
 @contextmanager

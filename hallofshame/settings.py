@@ -3,17 +3,31 @@
 Layers, lowest first: the defaults below < a `.env` file < environment variables < command-line
 options. The environment variable of a field is its name in upper case. `tests/test_settings.py`
 fails when a setting is missing from the README's settings table.
+
+Each value is parsed and checked by pydantic against its declared type and bounds (`Positive`,
+`AtLeastOne`...), the first refusal as one line naming the variable. The table stays a frozen
+dataclass (a pydantic one), so `dataclasses.fields` walks it for the README, `settings` and the
+masking of secrets, and `replace` checks again. pydantic-settings was weighed for the layering:
+its environment source can only be pointed at a given mapping (as the tests do) by overriding a
+private method, and python-dotenv plus one loop already give defaults < .env < environment <
+options, with an empty value meaning unset.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from dotenv import dotenv_values
+from pydantic import ConfigDict, Field, ValidationError
+from pydantic.dataclasses import dataclass
+
+AtLeastOne = Annotated[int, Field(ge=1)]
+NotNegative = Annotated[int, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
 
 
 class SettingsError(ValueError):
@@ -25,7 +39,7 @@ def _setting(default: Any, help: str, secret: bool = False) -> Any:
     return field(default=default, repr=not secret, metadata={"help": help, "secret": secret})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Settings:
     database_url: str = _setting(
         "sqlite:///var/hallofshame.sqlite3",
@@ -48,20 +62,22 @@ class Settings:
         "Directory `hallofshame demo` publishes into (never DOCROOT, unless --docroot is given): "
         "simulated pages must not replace a real site.",
     )
-    collect_interval_minutes: int = _setting(
+    collect_interval_minutes: AtLeastOne = _setting(
         10, "Minutes between collection cycles (cron); gaps are capped at twice this."
     )
-    collect_concurrency: int = _setting(16, "Parks fetched at the same time in one cycle.")
-    connect_timeout_s: float = _setting(5.0, "Seconds to wait for a connection to Queue-Times.")
-    read_timeout_s: float = _setting(
+    collect_concurrency: AtLeastOne = _setting(16, "Parks fetched at the same time in one cycle.")
+    connect_timeout_s: Positive = _setting(5.0, "Seconds to wait for a connection to Queue-Times.")
+    read_timeout_s: Positive = _setting(
         20.0, "Seconds one try may take to receive a whole Queue-Times response, body included."
     )
-    max_body_bytes: int = _setting(
+    max_body_bytes: AtLeastOne = _setting(
         5_000_000, "Largest Queue-Times response body accepted (bytes, after decompression)."
     )
-    retry_attempts: int = _setting(4, "Tries per document (connection errors, timeouts, 5xx, 429).")
+    retry_attempts: AtLeastOne = _setting(
+        4, "Tries per document (connection errors, timeouts, 5xx, 429)."
+    )
     retry_max_wait_s: float = _setting(30.0, "Longest back-off between two tries, in seconds.")
-    cycle_deadline_s: float = _setting(
+    cycle_deadline_s: Positive = _setting(
         240.0, "A cycle gives up on parks still unanswered after this many seconds."
     )
     parks_refresh_hours: float = _setting(24.0, "Refresh parks.json when older than this.")
@@ -78,10 +94,10 @@ class Settings:
         "http://127.0.0.1:8000",
         "Public base URL of the published site (sitemap, feed and robots.txt need absolute URLs).",
     )
-    job_lock_wait_s: float = _setting(
+    job_lock_wait_s: Annotated[float, Field(ge=0)] = _setting(
         300.0, "Seconds a job waits for another writing job to finish before it gives up."
     )
-    publish_workers: int = _setting(
+    publish_workers: NotNegative = _setting(
         0, "Processes a publish renders pages on: 0 = one per core (at most 4), 1 = no fork."
     )
     log_level: str = _setting("INFO", "Logging level: DEBUG, INFO, WARNING or ERROR.")
@@ -89,7 +105,9 @@ class Settings:
     api_rate_limit: str = _setting(
         "120 per minute", "Requests per client to /api/ (flask-limiter syntax, `;` between)."
     )
-    api_max_range_days: int = _setting(366, "Longest from..to range of a stats lookup, in days.")
+    api_max_range_days: AtLeastOne = _setting(
+        366, "Longest from..to range of a stats lookup, in days."
+    )
     api_cache_short_s: int = _setting(60, "Cache-Control max-age of answers that touch today.")
     api_cache_long_s: int = _setting(86400, "Cache-Control max-age of answers on finished days.")
     api_database_url: str = _setting(
@@ -98,17 +116,17 @@ class Settings:
         "DATABASE_URL); empty: DATABASE_URL.",
         secret=True,
     )
-    api_max_replica_lag_s: int = _setting(
+    api_max_replica_lag_s: AtLeastOne = _setting(
         120, "/api/health answers 503 when the replica API_DATABASE_URL is this far behind."
     )
     api_proxy_count: int = _setting(
         1, "Proxies in front of the app whose X-Forwarded-For is trusted (Apache: 1)."
     )
-    health_max_cycle_age_minutes: int = _setting(
+    health_max_cycle_age_minutes: AtLeastOne = _setting(
         30, "Health is stale (HTTP 503) without a successful cycle in this many minutes."
     )
     # Operations (issue 8): logs, metrics, job runs, alerts, health thresholds.
-    log_format: str = _setting(
+    log_format: Literal["json", "text"] = _setting(
         "text", "`json` (one JSON object a line, for log shippers) or `text` (for people)."
     )
     log_dir: str = _setting("var/log", "Where `hallofshame job` appends each job's log.")
@@ -118,7 +136,7 @@ class Settings:
     state_dir: str = _setting(
         "var/state", "Job locks and open incidents (each incident is mailed once when it starts)."
     )
-    job_timeout_s: float = _setting(
+    job_timeout_s: Positive = _setting(
         540.0, "`hallofshame job` kills a job still running after this many seconds."
     )
     sendgrid_api_key: str = _setting(
@@ -129,30 +147,24 @@ class Settings:
     )
     alert_from: str = _setting("", "Sender address of alert mails (verified in SendGrid).")
     alert_to: str = _setting("", "Operator address(es) for alert mails, comma-separated.")
-    failing_parks_pct: float = _setting(
+    failing_parks_pct: Annotated[float, Field(gt=0, le=100)] = _setting(
         20.0, "Health fails when at least this share of parks failed in the latest cycle."
     )
-    publish_lag_minutes: float = _setting(
+    publish_lag_minutes: Positive = _setting(
         20.0, "Health fails when an aggregation this old has not been published yet."
     )
 
     def with_overrides(self, **values: Any) -> Settings:
-        """A copy with the given settings replaced (None means: keep)."""
-        return replace(self, **{k: v for k, v in values.items() if v is not None})
+        """A copy with the given settings replaced (None means: keep), checked again."""
+        try:
+            return replace(self, **{k: v for k, v in values.items() if v is not None})
+        except ValidationError as exc:
+            raise SettingsError(_one_line(exc)) from None
 
 
 def setting_names() -> list[str]:
     """The environment-variable names of every setting, in table order."""
     return [f.name.upper() for f in fields(Settings)]
-
-
-def _convert(name: str, kind: type, raw: Any) -> Any:
-    if not isinstance(raw, str):
-        return raw
-    try:
-        return kind(raw.strip()) if kind in (int, float) else raw
-    except ValueError:
-        raise SettingsError(f"{name.upper()}={raw!r} is not a valid {kind.__name__}") from None
 
 
 def load_settings(
@@ -163,47 +175,31 @@ def load_settings(
     """Settings from defaults < `.env` < environment < `overrides` (field names, None = unset)."""
     environ = os.environ if environ is None else environ
     dotenv = dotenv_values(env_file) if env_file and Path(env_file).is_file() else {}
-    types = {"int": int, "float": float, "str": str}
     values: dict[str, Any] = {}
     for f in fields(Settings):
-        raw = f.default if f.default is not MISSING else None
         for layer in (dotenv, environ):
             if layer.get(f.name.upper()) not in (None, ""):
-                raw = layer[f.name.upper()]
+                values[f.name] = layer[f.name.upper()]
         if overrides and overrides.get(f.name) is not None:
-            raw = overrides[f.name]
-        values[f.name] = _convert(f.name, types[str(f.type)], raw)
-    settings = Settings(**values)
-    _validate(settings)
+            values[f.name] = overrides[f.name]
+    try:
+        settings = Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc)) from None
+    _check_addresses(settings)
     return settings
 
 
-def _validate(settings: Settings) -> None:
-    positive = (
-        "collect_interval_minutes",
-        "collect_concurrency",
-        "retry_attempts",
-        "max_body_bytes",
-        "api_max_range_days",
-        "health_max_cycle_age_minutes",
-        "api_max_replica_lag_s",
-    )
-    for name in positive:
-        if getattr(settings, name) < 1:
-            raise SettingsError(f"{name.upper()} must be at least 1")
-    if settings.job_lock_wait_s < 0:
-        raise SettingsError("JOB_LOCK_WAIT_S must not be negative")
-    if settings.publish_workers < 0:
-        raise SettingsError("PUBLISH_WORKERS must not be negative (0: one per core)")
-    for name in ("connect_timeout_s", "read_timeout_s", "cycle_deadline_s", "job_timeout_s"):
-        if getattr(settings, name) <= 0:
-            raise SettingsError(f"{name.upper()} must be positive")
-    if settings.publish_lag_minutes <= 0:
-        raise SettingsError("PUBLISH_LAG_MINUTES must be positive")
-    if not 0 < settings.failing_parks_pct <= 100:
-        raise SettingsError("FAILING_PARKS_PCT must be more than 0 and at most 100")
-    if settings.log_format not in ("json", "text"):
-        raise SettingsError(f"LOG_FORMAT={settings.log_format!r} is neither json nor text")
+def _one_line(exc: ValidationError) -> str:
+    """pydantic's first refusal, named as the operator wrote it: `READ_TIMEOUT_S='0': input
+    should be greater than 0`."""
+    error = exc.errors()[0]
+    name = str(error["loc"][0]).upper() if error["loc"] else "a setting"
+    message = error["msg"][:1].lower() + error["msg"][1:]
+    return f"{name}={error['input']!r}: {message}"
+
+
+def _check_addresses(settings: Settings) -> None:
     bad = [a for a in [*alert_recipients(settings), settings.alert_from] if a and "@" not in a]
     if bad:
         raise SettingsError(f"not an e-mail address in ALERT_FROM/ALERT_TO: {bad[0]!r}")

@@ -10,7 +10,6 @@ sent.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hallofshame.clock import iso, parse_instant
+from hallofshame.lock import file_lock
 from hallofshame.settings import Settings
 
 
@@ -40,9 +40,7 @@ def state_file(settings: Settings) -> Path:
 
 @contextmanager
 def _locked_state(path: Path) -> Iterator[dict[str, Any]]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with file_lock(path.with_name(path.name + ".lock"), wait_s=None):
         state = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         yield state
         tmp = path.with_name(path.name + ".tmp")

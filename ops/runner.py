@@ -9,7 +9,6 @@ the incident: non-zero opens `job:<name>` (or the incidents the job declared, se
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import signal
@@ -20,11 +19,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from hallofshame.clock import iso, utcnow
+from hallofshame.lock import FileLockBusy, file_lock
 from hallofshame.logs import formatter, mask_text, secrets_of
 from hallofshame.settings import Settings
 from ops import incidents, promfile, summaries
@@ -60,8 +61,10 @@ def run_job(
     """Run `command` (argv) as job `job` under its lock; never raises for the job's failures."""
     log_path = Path(settings.log_dir) / f"{job}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with _JobLogHandler(settings, log_path, job), _JobLock(settings, job) as locked:
-        if not locked:
+    with _JobLogHandler(settings, log_path, job), ExitStack() as held:
+        try:
+            held.enter_context(file_lock(_job_lock(settings, job), wait_s=0))
+        except FileLockBusy:
             log.warning("%s is still running: this run exits at once", job, extra=_fields())
             result = JobResult(job, EXIT_LOCKED, skipped=True)
             _write_metrics(settings, result)
@@ -93,25 +96,9 @@ class _JobLogHandler:
         self.handler.close()
 
 
-class _JobLock:
-    """flock(2) on STATE_DIR/locks/<job>.lock: the lock `flock(1)` takes too, by hand."""
-
-    def __init__(self, settings: Settings, job: str) -> None:
-        self.path = Path(settings.state_dir) / "locks" / f"{job}.lock"
-        self.file: IO[str] | None = None
-
-    def __enter__(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.file = open(self.path, "w")
-        try:
-            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def __exit__(self, *exc: object) -> None:
-        assert self.file is not None
-        self.file.close()  # releases the lock
+def _job_lock(settings: Settings, job: str) -> Path:
+    """STATE_DIR/locks/<job>.lock, never waited for: the lock `flock(1)` takes too."""
+    return Path(settings.state_dir) / "locks" / f"{job}.lock"
 
 
 def _run_locked(

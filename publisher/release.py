@@ -6,7 +6,6 @@ sees the old release or the new one, never a mix; a publish killed at any point 
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from hallofshame.errors import StageError
+from hallofshame.lock import file_lock
 
 RELEASES = "releases"
 CURRENT = "current"
@@ -43,11 +43,12 @@ class Docroot:
             self.releases_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise PublishError(f"cannot use docroot {self.root}: {exc}") from None
-        with open(self.root / ".publish.lock", "w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise PublishError(f"another publish is running in {self.root}") from None
+        with file_lock(
+            self.root / ".publish.lock",
+            wait_s=0,
+            busy=lambda _: PublishError(f"another publish is running in {self.root}"),
+            unwritable=lambda exc: PublishError(f"cannot use docroot {self.root}: {exc}"),
+        ):
             yield
 
     def current(self) -> Path | None:

@@ -5,6 +5,8 @@ add them to today."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -16,7 +18,7 @@ from sqlalchemy import func, select
 
 from aggregator import aggregate
 from hallofshame import db, schema
-from hallofshame.lock import LockBusy, job_lock
+from hallofshame.lock import FileLockBusy, LockBusy, file_lock, job_lock
 from simulator import SimConfig, Simulator
 from tests.scenario import rows
 from tests.test_cli import NOW, run_on
@@ -257,3 +259,77 @@ def test_a_full_disk_under_the_lock_file_is_one_line(sqlite_template, simulator,
         assert conn.scalar(select(func.count()).select_from(schema.collection_cycles)) == 0
     engine.dispose()
     assert not docroot.exists()
+
+
+# The one flock helper (`file_lock`) every file lock of the project takes: the SQLite job lock,
+# the runner's per-job locks, the incidents file and the docroot's publish lock.
+
+
+def test_file_lock_tries_once_or_waits_its_bound_and_names_the_holder(tmp_path):
+    path = tmp_path / "locks" / "x.lock"
+    with file_lock(path, wait_s=0, holder="first (pid 1)\n"):
+        assert path.read_text() == "first (pid 1)\n"
+        with pytest.raises(FileLockBusy) as busy, file_lock(path, wait_s=0):
+            raise AssertionError("a second holder got the lock")
+        assert busy.value.holder == "first (pid 1)"
+        started = time.monotonic()
+        with pytest.raises(FileLockBusy), file_lock(path, wait_s=0.3):
+            raise AssertionError("a second holder got the lock")
+        assert 0.3 <= time.monotonic() - started < 1.0
+    assert path.read_text() == ""  # the holder line goes with the holder
+    with file_lock(path, wait_s=0):
+        pass
+
+
+def test_file_lock_without_a_bound_waits_for_the_holder(tmp_path):
+    path = tmp_path / "x.lock"
+    order: list[str] = []
+    held = threading.Event()
+
+    def first() -> None:
+        with file_lock(path, wait_s=0):
+            held.set()
+            time.sleep(0.5)
+            order.append("first done")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert held.wait(5)
+    with file_lock(path, wait_s=None):
+        order.append("second in")
+    thread.join()
+    assert order == ["first done", "second in"]
+
+
+def test_file_lock_refusals_are_the_callers_own_and_body_errors_pass_untouched(tmp_path):
+    full = tmp_path / "full.lock"
+    full.symlink_to("/dev/full")
+    refuse = lambda exc: LockBusy(exc.strerror)  # noqa: E731
+    with (
+        pytest.raises(LockBusy, match="No space left on device"),
+        file_lock(full, holder="me\n", unwritable=refuse),
+    ):
+        raise AssertionError("the body ran without its holder line")
+    path = tmp_path / "x.lock"
+    with pytest.raises(FileNotFoundError), file_lock(path, unwritable=lambda exc: LockBusy("no")):
+        (tmp_path / "missing").read_text()  # an OSError of the body is not the lock's
+    with file_lock(path, wait_s=0):  # and the lock was released
+        pass
+
+
+def test_a_dead_holder_leaves_no_stale_lock(tmp_path):
+    """The kernel frees a flock when its process dies, even by SIGKILL: no stale lock files."""
+    path = tmp_path / "x.lock"
+    code = (
+        "import sys, time; from pathlib import Path; from hallofshame.lock import file_lock\n"
+        f"with file_lock(Path({str(path)!r}), holder='killed\\n'):\n"
+        "    print('held', flush=True); time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline() == "held\n"
+    with pytest.raises(FileLockBusy, match="killed"), file_lock(path, wait_s=0):
+        pass
+    child.kill()
+    child.wait()
+    with file_lock(path, wait_s=1):  # the dead holder's line may stay; the lock does not
+        pass

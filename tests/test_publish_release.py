@@ -372,3 +372,22 @@ def test_a_recomputed_settled_day_reaches_the_completed_periods(seeded, settings
     )
     item = next(i for i in ranking["items"] if i["park_id"] == 101)
     assert item["downtime_hours"] == after["downtime_hours"]
+
+
+def test_one_publish_at_a_time_in_a_docroot(tmp_path):
+    """A second publish (or rollback) in the same docroot is refused at once, in one line."""
+    docroot = Docroot(tmp_path / "docroot")
+    busy = r"^another publish is running in .*docroot$"
+    with docroot.locked(), pytest.raises(PublishError, match=busy), docroot.locked():
+        raise AssertionError("two publishes ran at once")
+    with docroot.locked():  # free again
+        pass
+
+
+def test_a_docroot_whose_lock_file_cannot_be_made_is_one_line(tmp_path):
+    docroot = Docroot(tmp_path / "docroot")
+    (tmp_path / "docroot" / "releases").mkdir(parents=True)
+    (tmp_path / "docroot" / ".publish.lock").symlink_to(tmp_path / "nowhere" / "lock")
+    unusable = r"^cannot use docroot .*No such file"
+    with pytest.raises(PublishError, match=unusable), docroot.locked():
+        raise AssertionError("published without the lock")

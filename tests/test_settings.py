@@ -44,11 +44,30 @@ def test_a_missing_env_file_is_fine(tmp_path):
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("COLLECT_CONCURRENCY", "many", "not a valid int"),
-        ("READ_TIMEOUT_S", "0", "must be positive"),
-        ("RETRY_ATTEMPTS", "0", "at least 1"),
+        ("COLLECT_CONCURRENCY", "many", "input should be a valid integer"),
+        ("READ_TIMEOUT_S", "0", "input should be greater than 0"),
+        ("RETRY_ATTEMPTS", "0", "input should be greater than or equal to 1"),
+        ("FAILING_PARKS_PCT", "150", "input should be less than or equal to 100"),
+        ("JOB_LOCK_WAIT_S", "-1", "input should be greater than or equal to 0"),
+        ("LOG_FORMAT", "xml", "input should be 'json' or 'text'"),
+        ("ALERT_TO", "ops, nobody", "not an e-mail address in ALERT_FROM/ALERT_TO: 'ops'"),
     ],
 )
 def test_bad_values_are_clear_errors(name, value, message):
-    with pytest.raises(SettingsError, match=message):
+    """One line naming the variable and the value as written, whichever layer it came from."""
+    with pytest.raises(SettingsError) as refused:
         load_settings(env_file=None, environ={name: value})
+    (line,) = str(refused.value).splitlines()
+    assert message in line
+    if not name.startswith("ALERT"):
+        assert line.startswith(f"{name}={value!r}: ")
+
+
+def test_values_are_parsed_as_their_type_and_checked_again_on_override():
+    settings = load_settings(
+        env_file=None, environ={"COLLECT_CONCURRENCY": " 8 ", "READ_TIMEOUT_S": "9.5"}
+    )
+    assert (settings.collect_concurrency, settings.read_timeout_s) == (8, 9.5)
+    assert settings.with_overrides(docroot="/x", collect_concurrency=None).collect_concurrency == 8
+    with pytest.raises(SettingsError, match=r"^PUBLISH_WORKERS=-1: input should be greater"):
+        settings.with_overrides(publish_workers=-1)
