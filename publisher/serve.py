@@ -106,9 +106,10 @@ class StaticSite:
         headers = headers_for(url_path, self.frame_ancestors)
         gz = path.with_name(path.name + ".gz")
         if path.suffix == ".gz":  # asked for by name: the type of what it holds, gzip-encoded
-            headers |= {"Content-Type": _type(Path(path.stem)), "Content-Encoding": "gzip"}
+            headers.setdefault("Content-Type", _type(Path(path.stem)))
+            headers["Content-Encoding"] = "gzip"
         else:
-            headers["Content-Type"] = _type(path)
+            headers.setdefault("Content-Type", _type(path))  # the table's type beats the guess
             if accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")) and _plain_file(gz):
                 path = gz
                 headers["Content-Encoding"] = "gzip"

@@ -73,6 +73,11 @@ RULES = (
         why="Fingerprinted assets never change under their name",
     ),
     Rule(r"^/404\.html", {"Cache-Control": "no-cache"}, why="The not-found page"),
+    Rule(
+        r"\.liquid(\.gz)?$",
+        {"Content-Type": "text/plain; charset=utf-8"},
+        why="Shopify section and snippet: text a merchant reads and saves (no mime.types entry)",
+    ),
     Rule("^/data/", {"Access-Control-Allow-Origin": "*"}, why="Open data: any site may fetch it"),
     Rule(
         "^/embed/",
