@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aggregator.columns import ADDITIVE
 from hallofshame import metrics
+from hallofshame.schema import ADDITIVE
 
 MINUTE = pd.Timedelta(minutes=1)
 

@@ -18,7 +18,6 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from aggregator import store
-from aggregator.columns import ADDITIVE
 from aggregator.compute import Frames, Result, compute, frozen_runs
 from aggregator.load import (
     CONTEXT,
@@ -32,6 +31,7 @@ from aggregator.load import (
 )
 from hallofshame import metrics, schema
 from hallofshame.clock import to_db, utcnow
+from hallofshame.schema import ADDITIVE
 
 CARRIED = [
     "ride_id",

@@ -83,16 +83,16 @@ def bench_application() -> Any:
 def ranking_json(conn: Any, period: str) -> bytes:
     """The parks ranking of a period under `all`, built by the publisher's functions from the
     stored numbers: what a dynamic site would compute for every visitor."""
-    from aggregator import PARK, RIDE, read
     from publisher import context
     from publisher.data import SiteData
     from publisher.publish import to_json
+    from reader import PARK, RIDE, batch
 
-    now = read.data_as_of(conn)
-    stats = {PARK: {period: read.all_period_stats(conn, PARK, period, now)}, RIDE: {}}
+    now = batch.data_as_of(conn)
+    stats = {PARK: {period: batch.all_period_stats(conn, PARK, period, now)}, RIDE: {}}
     data = SiteData(
         now=now,
-        catalog=read.catalog(conn),
+        catalog=batch.catalog(conn),
         stats=stats,
         live_waits={},
         heatmaps={},
@@ -100,7 +100,7 @@ def ranking_json(conn: Any, period: str) -> bytes:
         ride_trends={},
         outages=[],
         data_as_of=now,
-        simulated=read.is_simulated(conn),
+        simulated=batch.is_simulated(conn),
         window=None,
     )
     ctx = context.ranking(data, "parks", period, "all")

@@ -17,6 +17,7 @@ from ops.health import incidents_of
 from ops.mail import send_mail
 from ops.report import quality_report
 from ops.runner import hallofshame_command, run_job
+from reader.health import check_health
 
 GLOBAL_OPTIONS = ("env_file", "database_url", "queue_times_url", "docroot")
 
@@ -65,8 +66,6 @@ def health(ctx: click.Context, now: datetime | None, as_json: bool) -> None:
     through `hallofshame job`, each failing check is its own incident (one mail when it
     starts, one when it ends). Example: hallofshame health
     """
-    from web.health import check_health
-
     settings = settings_of(ctx)
     now = job_time(now) or utcnow()
     found = check_health(engine_for(settings), settings, now)

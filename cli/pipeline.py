@@ -11,7 +11,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from aggregator.spans import Stats, period_stats
 from cli.common import (
     INSTANT,
     engine_for,
@@ -26,6 +25,7 @@ from hallofshame import db, metrics, schema
 from hallofshame.clock import utcnow
 from hallofshame.logs import mask_secret
 from hallofshame.settings import Settings
+from reader.spans import Stats, period_stats
 
 
 @click.command()
@@ -79,7 +79,7 @@ def stats(
 
     Example: hallofshame stats --park 16 --period last-7-days --json
     """
-    from aggregator.spans import PARK, RIDE
+    from reader.spans import PARK, RIDE
 
     if (park_id is None) == (ride_id is None):
         raise click.UsageError("give exactly one of --park ID and --ride ID")

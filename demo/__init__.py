@@ -19,12 +19,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
-from aggregator import aggregate, rank_parks, read
+from aggregator import aggregate
 from collector.cycle import CycleSummary, collect
 from hallofshame import db, metrics, schema
 from hallofshame.clock import iso
 from hallofshame.errors import StageError
 from hallofshame.settings import Settings
+from reader import batch, rank_parks
 from simulator import SimConfig, Simulator
 
 
@@ -138,7 +139,7 @@ def start_afresh(engine: Engine) -> WorldCounts | None:
     if not (before.parks or before.cycles):
         return None
     with engine.connect() as conn:
-        simulated = read.is_simulated(conn)
+        simulated = batch.is_simulated(conn)
     if not simulated:
         raise DemoError(
             "this database holds data that did not come from the simulator; the demo empties "
@@ -186,8 +187,8 @@ def mark_simulated(engine: Engine) -> None:
     database then carries the "simulated data" banner."""
     meta = schema.site_meta
     with engine.begin() as conn:
-        conn.execute(meta.delete().where(meta.c.key == read.SIMULATED_KEY))
-        conn.execute(meta.insert().values(key=read.SIMULATED_KEY, value=read.SIMULATED_VALUE))
+        conn.execute(meta.delete().where(meta.c.key == batch.SIMULATED_KEY))
+        conn.execute(meta.insert().values(key=batch.SIMULATED_KEY, value=batch.SIMULATED_VALUE))
 
 
 def ranking_lines(engine: Engine, period: str, now: datetime, top: int = 5) -> list[str]:

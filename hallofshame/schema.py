@@ -130,15 +130,22 @@ fetch_failures = Table(
 # --- Aggregates (migration 0002). Minutes are whole minutes (cycles fall on whole minutes). ---
 
 
+# The additive columns every hourly and daily row has: the aggregator adds them up into
+# hours and days, the reader over any span (sums over a span stay exact).
+ADDITIVE = [
+    "open_minutes",
+    "down_minutes",
+    "unknown_minutes",
+    "breakdowns",
+    "weighted_down",  # Σ w·down: shame numerator / 10
+    "weighted_time",  # Σ w·(open + down): denominator
+]
+
+
 def _minutes() -> list[Column]:
-    """The additive columns every hourly and daily row has (sums over a span stay exact)."""
+    """The columns every hourly and daily row has: ADDITIVE, then the waits."""
     return [
-        Column("open_minutes", Integer, nullable=False),
-        Column("down_minutes", Integer, nullable=False),
-        Column("unknown_minutes", Integer, nullable=False),
-        Column("breakdowns", Integer, nullable=False),
-        Column("weighted_down", Integer, nullable=False),  # Σ w·down: shame numerator / 10
-        Column("weighted_time", Integer, nullable=False),  # Σ w·(open + down): denominator
+        *(Column(name, Integer, nullable=False) for name in ADDITIVE),
         Column("wait_count", Integer, nullable=False),  # open cycles with a posted wait
         Column("wait_sum", Integer, nullable=False),
         Column("wait_median", Double, nullable=True),

@@ -1,17 +1,14 @@
 """What the cron health check alerts on, judged from the one health function the web app's
-`/api/health` also answers with (`web.health`): each problem has its own incident key, so each
-is mailed once when it starts and once when it ends."""
+`/api/health` also answers with (`reader.health`): each problem has its own incident key, so
+each is mailed once when it starts and once when it ends."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from hallofshame.clock import iso
 from hallofshame.settings import Settings
-
-if TYPE_CHECKING:  # the web app is imported by `hallofshame health` only, when it runs
-    from web.health import Health
+from reader.health import Health
 
 
 def incidents_of(health: Health, settings: Settings) -> dict[str, str]:

@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy.sql.elements import quoted_name
 
-from aggregator.spans import Stats
+from reader.spans import Stats
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aggregator.spans import PARK, RIDE, Stats
 from hallofshame import fields, metrics
 from hallofshame.clock import as_utc, iso
 from publisher.data import PARK_OUTAGES, SiteData
 from publisher.urls import LEVELS, url
+from reader.spans import PARK, RIDE, Stats
 
 SOURCE = "Queue-Times.com"
 SOURCE_URL = "https://queue-times.com"

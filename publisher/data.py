@@ -1,4 +1,4 @@
-"""Everything a publish reads, loaded once in a few batch queries (`aggregator.read`).
+"""Everything a publish reads, loaded once in a few batch queries (`reader.batch`).
 
 Each period's stats are read once for every park and every ride; rankings slice them per filter,
 and park and ride pages pick their own rows from the same objects, so a ranking, a park page and
@@ -6,7 +6,7 @@ and park and ride pages pick their own rows from the same objects, so a ranking,
 
 What only settled days make (the completed periods' stats, the trend, heatmap and outage rows
 before the earliest park-local today) is kept in a cache between publishes, keyed by
-`read.settled_version`: the after-cycle publish then reads only live and today's rows.
+`batch.settled_version`: the after-cycle publish then reads only live and today's rows.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from aggregator import read, spans
-from aggregator.spans import PARK, RIDE, Stats
 from hallofshame import metrics, schema
 from hallofshame.clock import as_utc, to_db
 from publisher.cache import Lazy, LazyDict, SettledCache
+from reader import batch, spans
+from reader.spans import PARK, RIDE, Stats
 
 TREND_DAYS = 30  # the window of trends, uptime history, heatmaps and outage history
 PARK_OUTAGES = 10  # the longest outages a park page lists
@@ -39,7 +39,7 @@ class SiteData:
     """The numbers of one publish, as of `now`."""
 
     now: datetime
-    catalog: read.Catalog
+    catalog: batch.Catalog
     stats: dict[str, dict[str, dict[int, Stats]]]  # level -> period -> id -> Stats
     live_waits: dict[int, int | None]
     heatmaps: Rows
@@ -106,11 +106,11 @@ def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
     timings: dict[str, float] = {}
     began = time.monotonic()
     with engine.connect() as conn:
-        catalog = read.catalog(conn)
+        catalog = batch.catalog(conn)
         cut = earliest_today(catalog, now)
-        settled = (read.settled_version(conn, cut), _ids_signature(catalog), cut, CODE_VERSION)
-        per_park = read.settled_versions(conn, cut)
-        window = read.window(read.latest_day(conn), TREND_DAYS)
+        settled = (batch.settled_version(conn, cut), _ids_signature(catalog), cut, CODE_VERSION)
+        per_park = batch.settled_versions(conn, cut)
+        window = batch.window(batch.latest_day(conn), TREND_DAYS)
     todays = tuple(sorted({metrics.local_day(now, p.timezone) for p in catalog.parks.values()}))
     lazies: dict[tuple, Lazy] = {}
     futures: dict[tuple, Any] = {}
@@ -160,15 +160,15 @@ def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
         now=now,
         catalog=catalog,
         stats=stats,
-        live_waits=_on_connection(engine, read.live_waits),
+        live_waits=_on_connection(engine, batch.live_waits),
         heatmaps=_joined(past_parks["heatmaps"], recent["heatmaps"]),
         park_trends=_joined(past_parks["park_trends"], recent["park_trends"]),
         ride_trends=recent["ride_trends"],
         outages=sorted(recent["outages"], key=longest_first),
         park_outages=_longest_per_park(past_parks["park_outages"], recent["outages"]),
         past_rides=lazies.get(past_keys[1]) or Ready(found.get(past_keys[1])),
-        data_as_of=_on_connection(engine, read.data_as_of),
-        simulated=_on_connection(engine, read.is_simulated),
+        data_as_of=_on_connection(engine, batch.data_as_of),
+        simulated=_on_connection(engine, batch.is_simulated),
         window=window,
         cut=cut,
         settled=hashlib.sha256(repr(settled).encode()).hexdigest()[:16],
@@ -294,19 +294,19 @@ class Ready:
 def _code_version() -> str:
     """The code that computes cached numbers: when it changes, nothing cached is reused."""
     digest = hashlib.sha256()
-    for module in (read, spans, metrics):
+    for module in (batch, spans, metrics):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:16]
 
 
-def earliest_today(catalog: read.Catalog, now: datetime) -> date:
+def earliest_today(catalog: batch.Catalog, now: datetime) -> date:
     """The earliest park-local date of `now`: every day before it has ended in every park."""
     zones = {p.timezone for p in catalog.parks.values()} or {"UTC"}
     return min(metrics.local_day(now, zone) for zone in zones)
 
 
 def _stats_reader(level: str, period: str, now: datetime) -> Any:
-    return lambda conn: read.all_period_stats(conn, level, period, now)
+    return lambda conn: batch.all_period_stats(conn, level, period, now)
 
 
 def _on_connection(engine: Engine, work: Any) -> Any:
@@ -314,7 +314,7 @@ def _on_connection(engine: Engine, work: Any) -> Any:
         return work(conn)
 
 
-def _ids_signature(catalog: read.Catalog) -> str:
+def _ids_signature(catalog: batch.Catalog) -> str:
     """Which parks and rides (and their time zones) exist: new ones need their own rows."""
     text = repr((sorted((p.id, p.timezone) for p in catalog.parks.values()), sorted(catalog.rides)))
     return hashlib.sha256(text.encode()).hexdigest()
@@ -336,10 +336,10 @@ def _recent(conn: Connection, window: tuple[date, date] | None, cut: date) -> di
 
 def _rows(conn: Connection, first: date, last: date) -> dict[str, Any]:
     return {
-        "heatmaps": read.heatmap(conn, first, last),
-        "park_trends": read.daily_trends(conn, PARK, first, last),
-        "ride_trends": read.daily_trends(conn, RIDE, first, last),
-        "outages": read.outages(conn, first, last),
+        "heatmaps": batch.heatmap(conn, first, last),
+        "park_trends": batch.daily_trends(conn, PARK, first, last),
+        "ride_trends": batch.daily_trends(conn, RIDE, first, last),
+        "outages": batch.outages(conn, first, last),
     }
 
 

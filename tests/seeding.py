@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from aggregator.spans import SUMMED  # the daily columns a span adds up
 from hallofshame import metrics, schema
 from hallofshame.clock import to_db
+from reader.spans import SUMMED  # the daily columns a span adds up
 
 HOSTILE_NAMES = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 PLACES = (

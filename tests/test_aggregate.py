@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from aggregator.spans import PARK, RIDE, period_stats
 from hallofshame import schema
+from reader.spans import PARK, RIDE, period_stats
 from tests.scenario import Scenario, one, rows
 
 D = date(2026, 7, 4)

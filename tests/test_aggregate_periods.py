@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from aggregator import aggregate
-from aggregator.spans import PARK, RIDE, live_score, period_stats, rank_parks, rank_rides
 from hallofshame import schema
+from reader.spans import PARK, RIDE, live_score, period_stats, rank_parks, rank_rides
 from tests.scenario import Scenario, one, rows
 
 DAY1, DAY2 = date(2026, 7, 4), date(2026, 7, 5)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from aggregator import aggregate
-from aggregator.spans import PARK, RIDE, period_stats, rank_rides
 from hallofshame import schema
+from reader.spans import PARK, RIDE, period_stats, rank_rides
 from tests.scenario import Scenario, one, rows
 
 D = date(2026, 7, 4)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, insert, select
 
-from aggregator import PARK, RIDE, period_stats
 from hallofshame import metrics, schema
+from reader import PARK, RIDE, period_stats
 from tests.api_world import AFTER_DAY2, DAY1, DAY2, app_for, play_two_days
 from tests.scenario import Scenario
 

@@ -10,8 +10,8 @@ from sqlalchemy import insert
 
 from hallofshame import schema
 from hallofshame.clock import to_db
+from reader.health import check_health
 from web import create_app
-from web.health import check_health
 
 CYCLE = datetime(2026, 7, 4, 8, 0, tzinfo=UTC)
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from tests.api_world import DAY1, DAY1_TIMELINES, DAY2_OVER, PARK, TEN1, app_for, play_two_days
+from tests.test_frozen_feed import FINAL, FROZEN
 
 
 def timeline(settings, now: datetime, ride: int, day=DAY1):
@@ -70,6 +71,32 @@ def test_every_ride_s_down_segments_are_its_down_minutes(scenario, settings):
             assert down_minutes(body) == body["down_minutes"], (ride, day)
     late = timeline(settings, DAY2_OVER, 3).json  # opens late: closed, never down
     assert ("08:00", "08:30", "closed") in spans(late) and down_minutes(late) == 0
+
+
+def test_a_frozen_run_shows_as_unknown(scenario, settings):
+    """The frozen day of tests/test_frozen_feed.py (times UTC): every reading of the park
+    repeats 08:30-09:30, so the run's cycles after its first (08:40-09:30) are stale for every
+    ride (METRICS.md, "A frozen feed"). Ride 2 here goes down at 08:20 and stays closed until
+    10:00: its outage runs through the frozen hour, which is unknown, not down, so its down
+    segments are its 40 published down minutes (20 before the run, 20 after it)."""
+    timelines = {**FROZEN, 2: "oo" + "c" * 10 + "o" * 6 + "c"}
+    scenario.play(PARK, TEN1, timelines)
+    scenario.aggregate(FINAL)
+    body = timeline(settings, FINAL, 2).json
+    assert body["source"] == "snapshots"
+    assert spans(body) == [
+        ("22:00", "08:00", "unknown"),
+        ("08:00", "08:20", "open"),
+        ("08:20", "08:40", "down"),
+        ("08:40", "09:40", "unknown"),
+        ("09:40", "10:00", "down"),
+        ("10:00", "11:00", "open"),
+        ("11:00", "11:20", "closed"),
+        ("11:20", "22:00", "unknown"),
+    ]
+    assert down_minutes(body) == body["down_minutes"] == 40
+    ride1 = timeline(settings, FINAL, 1).json  # open before and after the run, never down
+    assert ("08:40", "09:40", "unknown") in spans(ride1) and down_minutes(ride1) == 0
 
 
 def test_today_stops_at_the_latest_cycle(scenario, settings):

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 import grimp
 
-PACKAGES = ("cli", "demo", "collector", "aggregator", "publisher", "simulator", "web", "ops")
+PACKAGES = (
+    "cli",
+    "demo",
+    "collector",
+    "aggregator",
+    "reader",
+    "publisher",
+    "simulator",
+    "web",
+    "ops",
+)
 
 
 def test_no_two_modules_import_each_other():

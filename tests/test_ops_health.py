@@ -16,8 +16,8 @@ from hallofshame.clock import to_db
 from hallofshame.settings import load_settings
 from ops.health import incidents_of
 from ops.runner import hallofshame_command, run_job
+from reader.health import Health
 from tests.test_ops_jobs import mails, ops_settings
-from web.health import Health
 
 NOW = datetime(2026, 7, 4, 18, 0, tzinfo=UTC)
 

@@ -1,5 +1,5 @@
 """One ranking order (`metrics.worst_first`): the site, its data files, the park pages, the
-`aggregator` rankings and the demo's printout list parks and rides in the same order, ties
+`reader` rankings and the demo's printout list parks and rides in the same order, ties
 included."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from aggregator import rank_parks, rank_rides
 from demo import ranking_lines
 from hallofshame import metrics, schema
 from publisher import publish
+from reader import rank_parks, rank_rides
 from tests.seeding import World, seed
 
 WORLD = World(parks=4, rides=32, hostile=False)
@@ -54,7 +54,7 @@ def published_order(data: Path, level: str, period: str, filter_name: str) -> li
 
 
 @pytest.mark.parametrize("period", ["last-7-days", "yesterday", "today", "live"])
-def test_the_site_the_aggregator_and_the_demo_rank_parks_alike(site, engine, period):
+def test_the_site_the_reader_and_the_demo_rank_parks_alike(site, engine, period):
     with engine.connect() as conn:
         ranked = rank_parks(conn, period, NOW, "all")
         europe = rank_parks(conn, period, NOW, "europe")
@@ -64,14 +64,15 @@ def test_the_site_the_aggregator_and_the_demo_rank_parks_alike(site, engine, per
     assert published_order(site, "parks", period, "all") == order
     assert published_order(site, "parks", period, "europe") == [s.id for s in europe]
     printed = ranking_lines(engine, period, NOW, top=len(names))[1:]
-    assert [line.split(". ", 1)[1].split(":")[0] for line in printed] == [names[i] for i in order]
+    shown = [line.split(". ", 1)[1].split(":")[0] for line in printed]
+    assert shown == [f"{names[i]} (park {i})" for i in order]  # each park's id beside its name
     if period == "last-7-days":  # the tie: equal scores, the lower id first
         (first, second) = (order.index(i) for i in TIED)
         assert second == first + 1 and ranked[first].shame_score == ranked[second].shame_score
 
 
 @pytest.mark.parametrize("period", ["last-7-days", "last-30-days", "today"])
-def test_the_site_the_aggregator_and_park_pages_rank_rides_alike(site, engine, period):
+def test_the_site_the_reader_and_park_pages_rank_rides_alike(site, engine, period):
     with engine.connect() as conn:
         ranked = rank_rides(conn, period, NOW, "all")
     order = [s.id for s in ranked]

@@ -1,31 +1,22 @@
-"""aggregator.read: batch reads for every reader of numbers, without pandas."""
+"""reader.batch: batch reads for every reader of numbers (that they load no pandas is an
+import-linter contract in pyproject.toml)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import timedelta
 
-from aggregator import read
-from aggregator.spans import PARK, RIDE, period_stats
 from hallofshame import metrics
+from reader import batch
+from reader.spans import PARK, RIDE, period_stats
 from tests.seeding import World, seed
 
 WORLD = World()
 
 
-def test_the_read_path_imports_no_pandas():
-    code = (
-        "import sys, aggregator.read, publisher.publish, publisher.serve, cli.publishing; "
-        "sys.exit('pandas' in sys.modules)"
-    )
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
-
-
 def test_catalog_names_every_park_ride_group_and_continent(engine):
     seed(engine, WORLD)
     with engine.connect() as conn:
-        catalog = read.catalog(conn)
+        catalog = batch.catalog(conn)
     assert len(catalog.parks) == WORLD.parks and len(catalog.rides) == WORLD.rides
     assert catalog.continents == ["Asia", "Europe", "North America"]
     assert catalog.filters == ["all", "disney-universal", "asia", "europe", "north-america"]
@@ -39,10 +30,10 @@ def test_all_period_stats_is_period_stats_of_every_id(engine):
     seed(engine, WORLD)
     with engine.connect() as conn:
         for level in (PARK, RIDE):
-            batch = read.all_period_stats(conn, level, "last-7-days", WORLD.end)
-            one = period_stats(conn, level, [min(batch)], "last-7-days", WORLD.end)
-            assert batch[min(batch)] == one[min(batch)]
-            ranked = metrics.worst_first(batch.values())
+            every = batch.all_period_stats(conn, level, "last-7-days", WORLD.end)
+            one = period_stats(conn, level, [min(every)], "last-7-days", WORLD.end)
+            assert every[min(every)] == one[min(every)]
+            ranked = metrics.worst_first(every.values())
             scores = [s.shame_score for s in ranked]
             assert scores == sorted(scores, reverse=True) and len(ranked) > 0
 
@@ -50,16 +41,16 @@ def test_all_period_stats_is_period_stats_of_every_id(engine):
 def test_heatmap_trends_outages_and_live(engine):
     seed(engine, WORLD)
     with engine.connect() as conn:
-        last = read.latest_day(conn)
-        first, end = read.window(last, 30)
-        cells = read.heatmap(conn, first, end)
-        trends = read.daily_trends(conn, PARK, first, end)
-        ride_trends = read.daily_trends(conn, RIDE, first, end)
-        events = read.outages(conn, first, end)
-        live = read.all_period_stats(conn, RIDE, metrics.LIVE, WORLD.end)
-        stale = read.all_period_stats(conn, RIDE, metrics.LIVE, WORLD.end + timedelta(hours=1))
-        as_of = read.data_as_of(conn)
-        simulated = read.is_simulated(conn)
+        last = batch.latest_day(conn)
+        first, end = batch.window(last, 30)
+        cells = batch.heatmap(conn, first, end)
+        trends = batch.daily_trends(conn, PARK, first, end)
+        ride_trends = batch.daily_trends(conn, RIDE, first, end)
+        events = batch.outages(conn, first, end)
+        live = batch.all_period_stats(conn, RIDE, metrics.LIVE, WORLD.end)
+        stale = batch.all_period_stats(conn, RIDE, metrics.LIVE, WORLD.end + timedelta(hours=1))
+        as_of = batch.data_as_of(conn)
+        simulated = batch.is_simulated(conn)
     assert end - first == timedelta(days=29)
     assert set(cells) == {100, 101, 102} and len(cells[100]) == WORLD.days * 10
     assert {c["local_hour"] for c in cells[100]} == set(range(9, 19))

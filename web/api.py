@@ -1,7 +1,7 @@
 """The API's views: a park's or ride's numbers over a custom range, a ride's day, health.
 
 Each view validates its parameters (web.params), reads through the same functions every other
-output uses (aggregator.span_stats, metrics), and answers JSON with Cache-Control and an ETag.
+output uses (reader.span_stats, metrics), and answers JSON with Cache-Control and an ETag.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import Connection, select
 
-from aggregator import PARK, RIDE, span_stats
 from hallofshame import metrics, schema
 from hallofshame.package_data import shipped
+from reader import PARK, RIDE, span_stats
+from reader.health import check_health
+from reader.timeline import ride_timeline
 from web.errors import ApiError
-from web.health import check_health
 from web.params import DayQuery, IdPath, RangeQuery, parse
 from web.state import AppState
-from web.timeline import ride_timeline
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

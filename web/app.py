@@ -1,4 +1,5 @@
-"""The app factory: settings, the read-only engine, error handlers, rate limits, the views."""
+"""The app factory, `create_app`: settings, the read-only engine, error handlers, rate limits,
+the views. Nothing exists at import time; each call builds a new app."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hallofshame.clock import utcnow
 from hallofshame.settings import Settings, load_settings
 from web import api, errors
 from web.db import read_only_engine
@@ -19,7 +21,7 @@ from web.state import AppState
 UNLIMITED = {"api.health", "static"}  # monitors poll health; it reads two rows
 
 
-def build(settings: Settings | None, clock: Callable[[], datetime]) -> Flask:
+def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> Flask:
     """The Flask app for `settings` (default: loaded from .env and the environment).
     `clock` is the app's notion of now (tests freeze it)."""
     settings = settings or load_settings()

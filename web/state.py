@@ -10,9 +10,9 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, bindparam, select
 
-from aggregator import PARK, RIDE
 from hallofshame import schema
 from hallofshame.settings import Settings
+from reader import PARK, RIDE
 
 PLACE_TTL_S = 60.0  # a place found is trusted this long before it is read again
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, case, func, select
 
-from aggregator.columns import ADDITIVE
 from hallofshame import fields, metrics, schema
 from hallofshame.clock import as_utc, iso
+from hallofshame.schema import ADDITIVE
 
 PARK, RIDE = "park", "ride"
 SUMMED = [*ADDITIVE, "wait_count", "wait_sum"]  # daily columns a span adds up

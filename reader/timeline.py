@@ -4,7 +4,9 @@ Down time is the stored outages (`outage_events`), the very rows the day's `down
 summed from, so the timeline and the published numbers agree. While the day's raw rows exist,
 the rest comes from them cycle by cycle, with the aggregator's own time rule
 (`metrics.split_gap`: a cycle's state holds until the park's next cycle, capped; the rest of a
-longer gap is unknown); a stale reading or a cycle where the feed left the ride out is unknown.
+longer gap is unknown); a stale reading or a cycle where the feed left the ride out is unknown,
+and so is a cycle of a frozen feed (`metrics.frozen_cycles`, METRICS.md "A frozen feed": the
+aggregator counts such a cycle stale for every ride of the park).
 Once retention has deleted any of the day's raw rows (`park_daily.raw_purged`: it deletes by
 age, so a day may lose its morning first) only the day's summary is used: closed outside the
 park's open span and before the ride first opened, down in the stored outages, open between
@@ -14,10 +16,12 @@ them (`source: "events"` says so; an outage with unknown time inside then shows 
 from __future__ import annotations
 
 import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from hallofshame import metrics, schema
 from hallofshame.clock import as_utc, iso
@@ -59,6 +63,8 @@ def ride_timeline(
     cycles = [] if purged else _cycles(conn, park_id, start, end)
     if cycles:
         states = _states(conn, ride_id, start, end)
+        frozen = _frozen(conn, ride_id, park_id, cycles, end)
+        states.update(dict.fromkeys(frozen, metrics.STALE))
         following = _first_cycle_from(conn, park_id, end)
         return _from_snapshots(cycles, states, outages, following, (start, end), now, cap)
     return _from_summary(conn, ride_id, park_id, day, outages, (start, end))
@@ -92,6 +98,48 @@ def _states(conn: Connection, ride_id: int, start: datetime, end: datetime) -> d
         s.ride_id == ride_id, s.cycle_at >= _naive(start), s.cycle_at < _naive(end)
     )
     return {as_utc(at): state for at, state in conn.execute(query)}
+
+
+def _frozen(
+    conn: Connection, ride_id: int, park_id: int, cycles: list[datetime], end: datetime
+) -> set[datetime]:
+    """The park's cycles of the day that a frozen feed makes stale, by the aggregator's rule:
+    the whole park's reading (`metrics.FROZEN_READING`, ride by ride) repeats the previous
+    cycle's in a long enough run while enough rides post a wait. A cycle without rows repeats
+    nothing. Where the ride has a row, the park's run can only be frozen if the ride's own
+    reading repeats through it: its own readings, as if enough rides posted a wait, rule out
+    most days before the park's are read (a cycle without the ride's row is unknown anyway)."""
+    s = schema.ride_snapshots.c
+    naive = [_naive(at) for at in cycles]
+    during = (s.cycle_at >= naive[0], s.cycle_at < _naive(end))
+    own, _ = _readings(conn, s.ride_id == ride_id, *during)
+    enough = [metrics.FROZEN_MIN_POSTING] * len(naive)
+    if not metrics.frozen_cycles(_repeats(own, naive), naive, enough).any():
+        return set()
+    park, posting = _readings(conn, s.park_id == park_id, *during)
+    frozen = metrics.frozen_cycles(_repeats(park, naive), naive, [posting[at] for at in naive])
+    return {at for at, stale in zip(cycles, frozen, strict=True) if stale}
+
+
+def _readings(
+    conn: Connection, *where: ColumnElement[bool]
+) -> tuple[dict[datetime, set[tuple]], Counter[datetime]]:
+    """The readings (`metrics.FROZEN_READING`) of the snapshots `where` picks, per cycle (naive
+    UTC, as stored), and how many of them post a wait above 0."""
+    s = schema.ride_snapshots.c
+    reading = [s[name] for name in metrics.FROZEN_READING]
+    readings: dict[datetime, set[tuple]] = defaultdict(set)
+    posting: Counter[datetime] = Counter()
+    for row in conn.execute(select(s.cycle_at, s.wait_time, *reading).where(*where)):
+        readings[row[0]].add(tuple(row[2:]))
+        posting[row[0]] += (row[1] or 0) > 0
+    return readings, posting
+
+
+def _repeats(readings: dict[datetime, set[tuple]], cycles: list[datetime]) -> list[bool]:
+    """Whether each cycle's readings are those of the cycle before (none: never)."""
+    found = [readings.get(at) for at in cycles]
+    return [False] + [bool(now) and now == before for before, now in pairwise(found)]
 
 
 def _first_cycle_from(conn: Connection, park_id: int, end: datetime) -> datetime | None:

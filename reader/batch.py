@@ -2,7 +2,7 @@
 
 Each function answers for every park (or ride) at once, one query per question, so a publish of
 150 parks and 5,000 rides costs a few dozen queries, not one per page. Published numbers come
-through `aggregator.spans` (`period_stats`, `span_stats`) and the formulas of
+through `reader.spans` (`period_stats`, `span_stats`) and the formulas of
 `hallofshame.metrics`; nothing here restates a metric.
 """
 
@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, or_, select
 
-from aggregator.spans import PARK, Stats, period_stats
 from hallofshame import metrics, schema
 from hallofshame.clock import as_utc
+from reader.spans import PARK, Stats, period_stats
 
 SIMULATED_KEY = "data_source"  # site_meta row the demo writes: the data came from the simulator
 SIMULATED_VALUE = "simulator"
