@@ -205,7 +205,11 @@ def _item(
 
 
 def _columns(level: str, period: str) -> list[str]:
-    return _COLUMNS.setdefault((level, period), item_columns(level, period))
+    """item_columns, worked out once per (level, period): every item of a ranking asks."""
+    key = (level, period)
+    if key not in _COLUMNS:
+        _COLUMNS[key] = item_columns(level, period)
+    return _COLUMNS[key]
 
 
 _COLUMNS: dict[tuple[str, str], list[str]] = {}
