@@ -26,6 +26,12 @@ from cli.common import (
 @click.option("--full", is_flag=True, help="Render every page, not only what changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--rollback", is_flag=True, help="Switch the site back to the previous release.")
+@click.option(
+    "--sync",
+    "sync_url",
+    metavar="s3://BUCKET/PREFIX",
+    help="Then upload what changed since the last sync to this bucket (needs boto3).",
+)
 @click.pass_context
 def publish(
     ctx: click.Context,
@@ -34,26 +40,33 @@ def publish(
     full: bool,
     as_json: bool,
     rollback: bool,
+    sync_url: str | None,
 ) -> None:
     """Render the static site (HTML, JSON, CSV) from the stored numbers and make it live.
 
-    Example: hallofshame publish --json
+    Example: hallofshame publish --json --sync s3://my-bucket/site
     """
     from publisher import publish as run_publish
     from publisher import rollback as run_rollback
+    from publisher.sync import parse_url, sync
 
     settings = settings_of(ctx)
     docroot = out or settings.docroot
+    if sync_url:
+        run_stage("publish --sync", parse_url, sync_url)  # a bad URL stops before the publish
     if rollback:
         release = run_stage("publish --rollback", run_rollback, docroot)
         click.echo(f"current is now {release.name}")
-        return
-    now = job_time(now)
-    engine = engine_for(settings)
-    with exclusive("publish", engine, settings):  # never while another job writes the numbers
-        summary = run_stage("publish", run_publish, engine, settings, docroot, now, full)
-    report("publish", summary.as_json())
-    click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
+    else:
+        now = job_time(now)
+        engine = engine_for(settings)
+        with exclusive("publish", engine, settings):  # never while a job writes the numbers
+            summary = run_stage("publish", run_publish, engine, settings, docroot, now, full)
+        report("publish", summary.as_json())
+        click.echo(json.dumps(summary.as_json()) if as_json else summary.line())
+    if sync_url:
+        synced = run_stage("publish --sync", sync, docroot, sync_url)
+        click.echo(json.dumps(synced.as_json()) if as_json else synced.line())
 
 
 @click.command()

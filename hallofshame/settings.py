@@ -92,6 +92,15 @@ class Settings:
     api_max_range_days: int = _setting(366, "Longest from..to range of a stats lookup, in days.")
     api_cache_short_s: int = _setting(60, "Cache-Control max-age of answers that touch today.")
     api_cache_long_s: int = _setting(86400, "Cache-Control max-age of answers on finished days.")
+    api_database_url: str = _setting(
+        "",
+        "Where the web app reads, e.g. a MariaDB replica of DATABASE_URL (the jobs write to "
+        "DATABASE_URL); empty: DATABASE_URL.",
+        secret=True,
+    )
+    api_max_replica_lag_s: int = _setting(
+        120, "/api/health answers 503 when the replica API_DATABASE_URL is this far behind."
+    )
     api_proxy_count: int = _setting(
         1, "Proxies in front of the app whose X-Forwarded-For is trusted (Apache: 1)."
     )
@@ -177,6 +186,7 @@ def _validate(settings: Settings) -> None:
         "max_body_bytes",
         "api_max_range_days",
         "health_max_cycle_age_minutes",
+        "api_max_replica_lag_s",
     )
     for name in positive:
         if getattr(settings, name) < 1:

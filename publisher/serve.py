@@ -10,7 +10,6 @@ second WSGI app (the Flask API) answer under a prefix such as /api/, with the ta
 
 from __future__ import annotations
 
-import mimetypes
 import posixpath
 from collections.abc import Callable, Iterable
 from email.utils import formatdate, parsedate_to_datetime
@@ -21,20 +20,9 @@ from urllib.parse import unquote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from publisher.release import CURRENT
-from publisher.webserver import accepts_gzip, headers_for
+from publisher.webserver import accepts_gzip, content_type, headers_for
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-# Apache's /etc/mime.types with the vhost's `AddCharset utf-8` on the text types.
-TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-    ".csv": "text/csv; charset=utf-8",
-    ".xml": "application/xml; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".svg": "image/svg+xml; charset=utf-8",
-}
 # Local pages may frame the embeds (production: the shop origins of HOS_SHOP_ORIGINS).
 LOCAL_FRAMERS = "http://127.0.0.1:* http://localhost:*"
 FORBIDDEN = object()  # resolve(): the path exists but is refused (Apache's 403)
@@ -106,17 +94,15 @@ class StaticSite:
         headers = headers_for(url_path, self.frame_ancestors)
         gz = path.with_name(path.name + ".gz")
         if path.suffix == ".gz":  # asked for by name: the type of what it holds, gzip-encoded
-            headers.setdefault("Content-Type", _type(Path(path.stem)))
-            headers["Content-Encoding"] = "gzip"
+            headers |= {"Content-Type": content_type(Path(path.stem)), "Content-Encoding": "gzip"}
         else:
-            headers.setdefault("Content-Type", _type(path))  # the table's type beats the guess
+            headers["Content-Type"] = content_type(path)
             if accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")) and _plain_file(gz):
                 path = gz
                 headers["Content-Encoding"] = "gzip"
         stat = path.stat()
         etag = f'"{stat.st_size:x}-{stat.st_mtime_ns // 1000:x}"'  # Apache's FileETag MTime Size
         headers |= {
-            "Vary": "Accept-Encoding",
             "ETag": etag,
             "Last-Modified": formatdate(int(stat.st_mtime), usegmt=True),
         }
@@ -143,10 +129,6 @@ def _normalize(url_path: str) -> str | None:
     clean = posixpath.normpath("/" + decoded.lstrip("/"))
     keep_slash = decoded.endswith("/") and clean != "/"
     return clean + "/" if keep_slash else clean
-
-
-def _type(path: Path) -> str:
-    return TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "text/plain"
 
 
 def _plain_file(path: Path) -> bool:

@@ -6,6 +6,11 @@ park failed), the latest aggregation, the latest publish (the `generated_at` of
 DOCROOT/current/data/v1/catalog.json, else the time DOCROOT/current last changed). Stale data
 (no successful cycle within HEALTH_MAX_CYCLE_AGE_MINUTES) or an unreachable database is
 unhealthy; the other findings are warnings the operator may want to hear about.
+
+When the API reads a replica (API_DATABASE_URL), the replica's own word on how far behind the
+primary it is (MariaDB's Seconds_Behind_Master) is reported, and a replica more than
+API_MAX_REPLICA_LAG_S behind, or not replicating at all, is unhealthy: a load balancer or CDN
+should then send readers elsewhere rather than serve them old numbers as new.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ class Health:
 
     checked_at: datetime
     database: str = "ok"  # ok, or why it is not
+    replica_lag_s: int | None = None  # None when reading the primary
     last_cycle_at: datetime | None = None  # latest cycle with at least one park answered
     # the parks of the latest cycle, whether or not any answered (one where all failed is the
     # worst case of failing parks, not a cycle to skip)
@@ -59,6 +65,7 @@ class Health:
             "status": self.status,
             "checked_at": iso(self.checked_at),
             "database": self.database,
+            "replica_lag_s": self.replica_lag_s,
             "last_cycle_at": iso(self.last_cycle_at),
             "last_cycle_age_s": int(age.total_seconds()) if age is not None else None,
             "last_cycle_parks_ok": self.last_cycle_parks_ok,
@@ -70,11 +77,21 @@ class Health:
         }
 
 
-def check_health(engine: Engine, settings: Settings, now: datetime) -> Health:
-    """Read the freshness of every stage; never raises for a dead database (it is a finding)."""
+def reads_replica(settings: Settings) -> bool:
+    """Whether the web app reads another database than the one the jobs write."""
+    return settings.api_database_url not in ("", settings.database_url)
+
+
+def check_health(
+    engine: Engine, settings: Settings, now: datetime, replica: bool = False
+) -> Health:
+    """Read the freshness of every stage; never raises for a dead database (it is a finding).
+    `replica`: `engine` is a replica, whose lag is checked too."""
     health = Health(checked_at=as_utc(now))
     try:
         _read_database(engine, health)
+        if replica:
+            _read_replica(engine, health, settings.api_max_replica_lag_s)
     except SQLAlchemyError as exc:
         health.database = f"unreachable: {db.one_line(exc)}"
         health.problems["database"] = f"database {health.database}"
@@ -96,6 +113,28 @@ def _read_database(engine: Engine, health: Health) -> None:
         health.parks_cycle_at = as_utc(row.cycle_at)
         health.last_cycle_parks_ok, health.last_cycle_parks_failed = row.parks_ok, row.parks_failed
     health.last_aggregation_at = as_utc(aggregated) if aggregated else None
+
+
+def _read_replica(engine: Engine, health: Health, max_lag_s: int) -> None:
+    """The replica's lag; needs the SLAVE MONITOR privilege on MariaDB. SQLite has no
+    replication to ask about: a warning, not a problem."""
+    if engine.dialect.name == "sqlite":
+        health.warnings.append("replica lag unknown: API_DATABASE_URL is SQLite")
+        return
+    with engine.connect() as conn:
+        status = conn.exec_driver_sql("SHOW SLAVE STATUS").mappings().first()
+    lag = status and status["Seconds_Behind_Master"]
+    if lag is None:
+        why = "no replication set up"
+        if status:
+            io, sql = status["Slave_IO_Running"], status["Slave_SQL_Running"]
+            error = status["Last_IO_Error"] or status["Last_SQL_Error"]
+            why = f"IO thread {io}, SQL thread {sql}" + (f": {error}" if error else "")
+        health.problems["replica"] = f"replica not replicating ({why})"
+        return
+    health.replica_lag_s = int(lag)
+    if lag > max_lag_s:
+        health.problems["replica"] = f"replica {lag} s behind the primary (at most {max_lag_s})"
 
 
 def last_publish(docroot: Path) -> datetime | None:

@@ -20,7 +20,9 @@ from pathlib import Path
 from wsgiref.simple_server import make_server
 
 import pytest
+from werkzeug.test import Client
 
+from cli.common import api_mount
 from hallofshame import db
 from hallofshame.settings import load_settings
 from publisher import publish
@@ -38,6 +40,12 @@ PARK = f"/parks/{100}/"  # the seeded world's first park
 
 
 MARK = b"<!-- served from index.html.gz -->"
+# What a CDN keeps: pages that change every cycle a minute (served stale a minute more while it
+# refetches), park pages 5 minutes in a browser but a minute in the CDN, finished periods an
+# hour in a browser but 10 minutes in the CDN; all of them a day while the origin is down.
+CYCLE = "public, max-age=60, stale-while-revalidate=60, stale-if-error=86400"
+PAGE = "public, max-age=300, s-maxage=60, stale-while-revalidate=60, stale-if-error=86400"
+DAILY = "public, max-age=3600, s-maxage=600, stale-if-error=86400"
 
 
 def build_docroot(site: Path) -> None:
@@ -138,16 +146,16 @@ def test_the_plain_file_is_served_otherwise_and_small_files_are_never_compressed
 @pytest.mark.parametrize(
     ("path", "cache_control"),
     [
-        ("/", "public, max-age=60"),
-        ("/rankings/parks/live/all/", "public, max-age=60"),
-        ("/rankings/rides/today/all/", "public, max-age=60"),
-        ("/embed/rankings/parks/today/all/", "public, max-age=60"),
-        ("/data/v1/rankings/parks/today/all.json", "public, max-age=60"),
-        ("/rankings/parks/yesterday/all/", "public, max-age=3600"),
-        ("/data/v1/rankings/parks/last-week/all.csv", "public, max-age=3600"),
-        ("/rankings/rides/this-year/all/", "public, max-age=3600"),
-        (PARK, "public, max-age=300"),
-        ("/data/v1/catalog.json", "public, max-age=300"),
+        ("/", CYCLE),
+        ("/rankings/parks/live/all/", CYCLE),
+        ("/rankings/rides/today/all/", CYCLE),
+        ("/embed/rankings/parks/today/all/", CYCLE),
+        ("/data/v1/rankings/parks/today/all.json", CYCLE),
+        ("/rankings/parks/yesterday/all/", DAILY),
+        ("/data/v1/rankings/parks/last-week/all.csv", DAILY),
+        ("/rankings/rides/this-year/all/", DAILY),
+        (PARK, PAGE),
+        ("/data/v1/catalog.json", PAGE),
         ("ASSET", "public, max-age=31536000, immutable"),
     ],
 )
@@ -168,7 +176,49 @@ def test_revalidation_with_the_etag_answers_304(apache, accept):
     again = get(apache, "/rankings/parks/yesterday/all/", If_None_Match=etag, **headers)
     assert again.status == 304 and again.body == b""
     assert again.header("ETag") == etag
-    assert again.header("Cache-Control") == "public, max-age=3600"
+    assert again.header("Cache-Control") == DAILY
+
+
+@pytest.mark.parametrize("path", ["/", PARK, "/data/v1/parks/100.json", "/robots.txt", "ASSET"])
+def test_a_cache_keys_every_file_on_accept_encoding_once(apache, site, path):
+    """A CDN must not hand a gzip body to a client that did not ask for one: every file may
+    have a .gz twin, so every answer (and its 304) says Vary: Accept-Encoding, once."""
+    path = asset(site) if path == "ASSET" else path
+    for headers in ({}, {"Accept_Encoding": "gzip"}):
+        first = get(apache, path, **headers)
+        again = get(apache, path, If_None_Match=first.header("ETag"), **headers)
+        assert (first.status, again.status) == (200, 304), path
+        for response in (first, again):
+            assert response.header("Vary") == "Accept-Encoding", (path, headers)
+
+
+def test_the_apis_answers_tell_a_cdn_what_to_keep(apache):
+    """Health passes through a CDN (never stored); the API's documents are kept, and served
+    stale for a day if the origin is down."""
+    assert get(apache, "/api/health").header("Cache-Control") == "no-store"
+    document = get(apache, "/api/openapi.json")
+    assert document.status == 200
+    assert document.header("Cache-Control") == "public, max-age=3600, stale-if-error=86400"
+
+
+def test_serve_gives_the_apis_answers_the_vhosts_cache_headers(apache, site):
+    """Through `serve` (the API mounted) and through the vhost (gunicorn), the same answers."""
+    settings = load_settings(
+        {"database_url": f"sqlite:///{site / 'site.sqlite3'}", "docroot": str(site / "docroot")},
+        env_file=None,
+        environ={},
+    )
+    preview = Client(StaticSite(site / "docroot", api_mount(settings)))
+    for path in (
+        "/api/health",
+        "/api/openapi.json",
+        "/api/v1/parks/100/stats?from=2026-06-28&to=2026-07-02",
+        "/api/v1/rides/1000/timeline?date=2026-07-03",
+    ):
+        ours, theirs = preview.get(path), get(apache, path)
+        assert ours.status_code == theirs.status, path
+        assert ours.headers.get("Cache-Control") == theirs.header("Cache-Control"), path
+        assert "stale-if-error" in theirs.header("Cache-Control") or path == "/api/health"
 
 
 @pytest.mark.parametrize("name", ["sections", "snippets"])
@@ -221,7 +271,7 @@ def test_the_api_is_proxied_to_gunicorn(apache):
     assert health.status == 503  # no cycle collected yet: the app says so
     assert health.header("Content-Type").startswith("application/json")
     assert b'"status": "unhealthy"' in health.body or b'"status":"unhealthy"' in health.body
-    assert health.header("Cache-Control") != "public, max-age=300"  # the app's own
+    assert health.header("Cache-Control") == "no-store"  # the app's own: never cached
     missing = get(apache, "/api/v1/parks/99999/stats?from=2026-07-01&to=2026-07-02")
     assert missing.status == 404 and missing.body.startswith(b'{"error"')
 
@@ -286,6 +336,7 @@ SEEN = (
     "Content-Security-Policy",
     "X-Content-Type-Options",
     "Referrer-Policy",
+    "Vary",
 )
 PREVIEWED = [
     "/",

@@ -129,9 +129,12 @@ def test_an_unexpected_failure_is_a_json_500_without_a_trace(world, settings, mo
 
 def test_finished_ranges_are_cached_long_and_today_short(client):
     finished = get_stats(client, PARK, 30, DAY1, DAY2)
-    assert finished.headers["Cache-Control"] == "public, max-age=86400"
+    assert finished.headers["Cache-Control"] == "public, max-age=86400, stale-if-error=86400"
     today = get_stats(client, PARK, 30, DAY1, "2026-07-06")
-    assert today.headers["Cache-Control"] == "public, max-age=60"
+    assert (
+        today.headers["Cache-Control"]
+        == "public, max-age=60, stale-while-revalidate=60, stale-if-error=86400"
+    )
 
 
 def test_etag_revalidation_answers_304(client):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
 
-from hallofshame import schema
+from hallofshame import db, schema
 from hallofshame.clock import to_db
 from reader.health import check_health
 from web import create_app
@@ -95,3 +96,24 @@ def test_warnings_for_failing_parks_and_a_publish_behind(engine, settings):
         "2 of 3 parks failed",
         "the last publish is older than the last aggregation",
     ]
+
+
+def test_the_app_reads_a_replica_only_when_told_another_database(settings):
+    from reader.health import reads_replica
+
+    assert not reads_replica(settings)
+    assert not reads_replica(settings.with_overrides(api_database_url=settings.database_url))
+    assert reads_replica(settings.with_overrides(api_database_url="mysql+mysqldb://r/hos"))
+
+
+def test_a_sqlite_replica_has_no_lag_to_report(sqlite_template, settings, tmp_path):
+    """Only MariaDB says how far behind it is (tests/test_api_replica.py); a SQLite copy is a
+    warning, never a 503."""
+    copy = tmp_path / "copy.sqlite3"
+    shutil.copy(sqlite_template, copy)
+    engine = db.make_engine(f"sqlite:///{copy}")
+    add_cycle(engine, CYCLE)
+    found = check_health(engine, settings, CYCLE + timedelta(minutes=5), replica=True)
+    engine.dispose()
+    assert found.ok and found.replica_lag_s is None
+    assert "replica lag unknown: API_DATABASE_URL is SQLite" in found.warnings

@@ -108,7 +108,10 @@ def test_today_stops_at_the_latest_cycle(scenario, settings):
     body = response.json
     assert body["segments"][-1]["to"] == "2026-07-04T09:10:00Z"
     assert down_minutes(body) == body["down_minutes"] == 30
-    assert response.headers["Cache-Control"] == "public, max-age=60"
+    assert (
+        response.headers["Cache-Control"]
+        == "public, max-age=60, stale-while-revalidate=60, stale-if-error=86400"
+    )
 
 
 def test_after_raw_rows_are_deleted_the_stored_outages_remain(scenario, settings):
@@ -129,7 +132,7 @@ def test_after_raw_rows_are_deleted_the_stored_outages_remain(scenario, settings
         ("10:50", "22:00", "closed"),
     ]
     assert down_minutes(body) == body["down_minutes"] == 30
-    assert ride4.headers["Cache-Control"] == "public, max-age=86400"
+    assert ride4.headers["Cache-Control"] == "public, max-age=86400, stale-if-error=86400"
     ride2 = timeline(settings, later, 2).json
     assert ("08:20", "09:00", "down") in spans(ride2) and ride2["down_minutes"] == 30
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from publisher.serve import StaticSite
+from publisher.webserver import content_type
 
 
 def call(app: StaticSite, path: str, **environ: str) -> tuple[str, dict[str, str], bytes]:
@@ -99,7 +100,11 @@ def test_etag_last_modified_and_304(docroot):
     ):
         status, again, body = call(site, "/parks/16/", **condition)
         assert status == "304 Not Modified" and body == b""
-        assert again["ETag"] == headers["ETag"] and again["Cache-Control"] == "public, max-age=300"
+        assert (
+            again["ETag"] == headers["ETag"]
+            and again["Cache-Control"]
+            == "public, max-age=300, s-maxage=60, stale-while-revalidate=60, stale-if-error=86400"
+        )
     status, _, _ = call(site, "/parks/16/", HTTP_IF_NONE_MATCH='"other"')
     assert status == "200 OK"
 
@@ -107,7 +112,11 @@ def test_etag_last_modified_and_304(docroot):
 def test_the_production_headers(docroot):
     site = StaticSite(docroot, frame_ancestors="https://shop.example.org")
     _, home, _ = call(site, "/")
-    assert home["Cache-Control"] == "public, max-age=60" and home["X-Frame-Options"] == "DENY"
+    assert (
+        home["Cache-Control"]
+        == "public, max-age=60, stale-while-revalidate=60, stale-if-error=86400"
+        and home["X-Frame-Options"] == "DENY"
+    )
     assert "frame-ancestors 'none'" in home["Content-Security-Policy"]
     assert "Access-Control-Allow-Origin" not in home
     embed = docroot / "releases" / "r1" / "embed" / "parks" / "16"
@@ -145,6 +154,7 @@ def test_shopify_liquid_files_are_text_a_merchant_can_read(docroot):
         )
         assert status == "200 OK"
         assert headers["Content-Type"] == "text/plain; charset=utf-8", accept
+    assert content_type(Path("hallofshame.liquid")) == "text/plain; charset=utf-8"  # --sync
     _, named, _ = call(site, "/shopify/sections/hallofshame.liquid.gz")
     assert named["Content-Type"] == "text/plain; charset=utf-8"
     assert named["Content-Encoding"] == "gzip"

@@ -137,11 +137,12 @@ def test_settings_never_print_the_password(url, where, tmp_path, monkeypatch):
     else:
         env_file.write_text(f"DATABASE_URL='{url}'\n", encoding="utf-8")
     monkeypatch.setenv("DEMO_DATABASE_URL", url)
+    monkeypatch.setenv("API_DATABASE_URL", url)
     result = CliRunner().invoke(cli, [*args, "settings"])
     assert result.exit_code == 0, result.output
     assert "s3cret" not in result.output
     shown = [line for line in result.stdout.splitlines() if "DATABASE_URL=" in line]
-    assert len(shown) == 2 and all("***" in line and "@db" in line for line in shown)
+    assert len(shown) == 3 and all("***" in line and "@db" in line for line in shown)
 
 
 def test_a_password_in_an_unusable_url_is_not_printed_either():

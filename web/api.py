@@ -13,9 +13,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import Connection, select
 
 from hallofshame import metrics, schema
+from hallofshame.caching import cache_control
 from hallofshame.package_data import shipped
 from reader import PARK, RIDE, span_stats
-from reader.health import check_health
+from reader.health import check_health, reads_replica
 from reader.timeline import ride_timeline
 from web.errors import ApiError
 from web.params import DayQuery, IdPath, RangeQuery, parse
@@ -60,7 +61,7 @@ def _stats(level: str, raw_id: str) -> Response:
         "from": query.first.isoformat(),
         "to": query.last.isoformat(),
     } | body
-    return cached_json(body, _max_age(query.last, timezone))
+    return cached_json(body, _lifetime(query.last, timezone))
 
 
 @bp.get("/v1/rides/<raw_id>/timeline")
@@ -87,14 +88,14 @@ def timeline(raw_id: str) -> Response:
         "down_minutes": down,
         "segments": found.as_json(),
     }
-    return cached_json(body, _max_age(day, timezone))
+    return cached_json(body, _lifetime(day, timezone))
 
 
 @bp.get("/health")
 def health() -> tuple[Response, int]:
     """200 when fresh; 503 when the data is stale or the database unreachable."""
     app = state()
-    found = check_health(app.engine, app.settings, app.clock())
+    found = check_health(app.engine, app.settings, app.clock(), reads_replica(app.settings))
     response = jsonify(found.as_json())
     response.headers["Cache-Control"] = "no-store"
     return response, 200 if found.ok else 503
@@ -105,7 +106,7 @@ def openapi() -> Response:
     """The OpenAPI 3.1 document of this API (the publisher also copies it to /data/v1/)."""
     text = shipped("openapi").read_text(encoding="utf-8")
     response = current_app.response_class(text, mimetype="application/json")
-    return _conditional(response, 3600)
+    return _conditional(response, cache_control(3600, revalidate=False))
 
 
 def _find(conn: Connection, level: str, id_: int) -> tuple[int, str]:
@@ -116,22 +117,24 @@ def _find(conn: Connection, level: str, id_: int) -> tuple[int, str]:
     return found
 
 
-def _max_age(last_day: date, timezone: str) -> int:
+def _lifetime(last_day: date, timezone: str) -> str:
     """Long for days that are over and settled (the aggregator has finalised them by the time
-    the gap cap has passed after the park's midnight); short for anything touching today."""
+    the gap cap has passed after the park's midnight); short, and served stale while a shared
+    cache refetches it, for anything touching today (it changes every cycle)."""
     app = state()
     settle = metrics.gap_cap(app.settings.collect_interval_minutes)
     _, end = metrics.day_bounds(last_day, timezone)
-    finished = app.clock() >= end + settle
-    return app.settings.api_cache_long_s if finished else app.settings.api_cache_short_s
+    if app.clock() >= end + settle:
+        return cache_control(app.settings.api_cache_long_s, revalidate=False)
+    return cache_control(app.settings.api_cache_short_s)
 
 
-def cached_json(body: dict[str, Any], max_age: int) -> Response:
-    return _conditional(jsonify(body), max_age)
+def cached_json(body: dict[str, Any], cache: str) -> Response:
+    return _conditional(jsonify(body), cache)
 
 
-def _conditional(response: Response, max_age: int) -> Response:
+def _conditional(response: Response, cache: str) -> Response:
     """Cache-Control, a strong ETag of the body, and 304 when the client already has it."""
-    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Cache-Control"] = cache
     response.add_etag()
     return response.make_conditional(request)

@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.json.sort_keys = False  # the documented field order; stable bytes keep ETags stable
     app.url_map.merge_slashes = False  # `//` is a JSON 404, not werkzeug's HTML 308 redirect
     app.extensions["hallofshame"] = AppState(
-        settings, read_only_engine(settings.database_url), clock
+        settings, read_only_engine(settings.api_database_url or settings.database_url), clock
     )
     errors.register(app)
     _limit_rate(app, limiter)
