@@ -32,9 +32,13 @@ RIGHT = 24  # room on the right for the last label, so nothing is clipped
 LABEL_EVERY = 7  # a bar chart labels every 7th day (and its last)
 
 
+UNKNOWN = "hunknown"  # a heatmap cell most of whose ride time had no usable reading
+UNKNOWN_LABEL = "unknown: most of the hour without a usable reading"
+
+
 def heat_level(value: float | None) -> str:
     """The CSS class of a heatmap cell: `hnone` (park closed, no data), `h0` (nothing down) to
-    `h5` (a score above the last bin)."""
+    `h5` (a score above the last bin). An unknown cell is `UNKNOWN`, whatever its value."""
     if value is None:
         return "hnone"
     for level, bound in enumerate(HEAT_BINS):
@@ -49,6 +53,7 @@ def heat_legend() -> list[dict[str, str]]:
     for low, high in itertools.pairwise(HEAT_BINS):
         entries.append({"cls": heat_level(high), "label": f"{low:g}–{high:g} %"})
     entries.append({"cls": f"h{len(HEAT_BINS)}", "label": f"over {HEAT_BINS[-1]:g} %"})
+    entries.append({"cls": UNKNOWN, "label": UNKNOWN_LABEL})
     entries.append({"cls": "hnone", "label": "closed or no data"})
     return entries
 
@@ -67,22 +72,44 @@ def down_share(open_minutes: int, down_minutes: int) -> float | None:
     return None if uptime is None else 100.0 - uptime
 
 
+def unknown_share(open_minutes: int, down_minutes: int, unknown_minutes: int) -> float | None:
+    """The share of an hour's ride time without a usable reading (stale, frozen, a gap), in
+    percent, when it is more than half the hour's; else None. Such an hour is drawn as unknown:
+    a colour from the few minutes measured would speak for the whole hour."""
+    total = open_minutes + down_minutes + unknown_minutes
+    if unknown_minutes * 2 <= total:
+        return None
+    return 100.0 * unknown_minutes / total
+
+
 def park_heatmap(heat: Mapping[str, Any]) -> dict[str, Any]:
-    """The park page's heatmap from its context (`from`, `to`, `cells` of down and open minutes
-    per local day and hour): each cell is the share of ride time that was down."""
-    values = {
-        (c["day"], c["hour"]): down_share(c["open_minutes"], c["down_minutes"])
-        for c in heat["cells"]
-    }
-    return heatmap(days_between(heat["from"], heat["to"]), values)
+    """The park page's heatmap from its context (`from`, `to`, `cells` of down, open and
+    unknown minutes per local day and hour): each cell is the share of ride time that was down,
+    or unknown when most of it had no usable reading."""
+    values, unknown = {}, {}
+    for c in heat["cells"]:
+        key = (c["day"], c["hour"])
+        values[key] = down_share(c["open_minutes"], c["down_minutes"])
+        share = unknown_share(c["open_minutes"], c["down_minutes"], c["unknown_minutes"])
+        if share is not None:
+            unknown[key] = share
+    return heatmap(days_between(heat["from"], heat["to"]), values, unknown)
 
 
-def heatmap(days: Sequence[str], values: Mapping[tuple[str, int], float | None]) -> dict[str, Any]:
-    """Lay out a day (rows) x local hour (columns) grid of values; a missing key is no data.
+def heatmap(
+    days: Sequence[str],
+    values: Mapping[tuple[str, int], float | None],
+    unknown: Mapping[tuple[str, int], float] | None = None,
+) -> dict[str, Any]:
+    """Lay out a day (rows) x local hour (columns) grid of values; a missing key is no data, a
+    key of `unknown` (its share of unknown ride time) an unknown cell.
 
     Only the hours some day has data for are drawn (a park open 9 to 22 needs no night columns),
     so a phone shows a readable grid."""
-    hours = sorted({h for (d, h), v in values.items() if v is not None and d in set(days)})
+    unknown = unknown or {}
+    shown = set(days)
+    known = {k for k, v in values.items() if v is not None}
+    hours = sorted({h for (d, h) in known | unknown.keys() if d in shown})
     if hours:
         hours = list(range(hours[0], hours[-1] + 1))
     step = CELL + GAP
@@ -90,9 +117,10 @@ def heatmap(days: Sequence[str], values: Mapping[tuple[str, int], float | None])
         {
             "x": LEFT + col * step,
             "y": TOP + row * step,
-            "cls": heat_level(values.get((day, hour))),
+            "cls": UNKNOWN if (day, hour) in unknown else heat_level(values.get((day, hour))),
             "label": f"{day} {hour:02d}:00",
             "value": values.get((day, hour)),
+            "unknown": unknown.get((day, hour)),
         }
         for row, day in enumerate(days)
         for col, hour in enumerate(hours)
@@ -104,7 +132,14 @@ def heatmap(days: Sequence[str], values: Mapping[tuple[str, int], float | None])
         "cells": cells,
         "hours": [{"x": LEFT + c * step + CELL / 2, "hour": h} for c, h in enumerate(hours)],
         "days": [{"y": TOP + r * step + CELL - 4, "day": d} for r, d in enumerate(days)],
-        "rows": [{"day": d, "values": [values.get((d, h)) for h in hours]} for d in days],
+        "rows": [
+            {
+                "day": d,
+                "values": [values.get((d, h)) for h in hours],
+                "unknown": [unknown.get((d, h)) for h in hours],
+            }
+            for d in days
+        ],
         "hour_list": hours,
         "legend": heat_legend(),
         "empty": not hours,
@@ -254,7 +289,7 @@ def heatmap_figure(id: str, title: str, heat: Mapping[str, Any], unit: str) -> M
                 f"A grid with one row per local day ({escape(heat['from'])} to "
                 f"{escape(heat['to'])}) and one column per local hour; the darker a cell, the "
                 f"higher the {u} in that hour. Empty cells: the park was closed or there is no "
-                "data.",
+                "data. Blue cells: unknown, most of the hour's ride time had no usable reading.",
             )
         )
         out.append(f'\n    <text class="axis-title" x="{LEFT}" y="11">Local hour</text>')
@@ -267,7 +302,7 @@ def heatmap_figure(id: str, title: str, heat: Mapping[str, Any], unit: str) -> M
             out.append(f'\n    <text x="0" y="{d["y"]}">{escape(short_day(d["day"]))}</text>')
         size = g["cell"]
         for c in g["cells"]:
-            shown = "no data" if c["value"] is None else f"{num(c['value'], 'uptime_pct')} {u}"
+            shown = _heat_cell_text(c["value"], c["unknown"], u)
             out.append(
                 f'\n    <rect class="{c["cls"]}" x="{c["x"]}" y="{c["y"]}" width="{size}" '
                 f'height="{size}"><title>{escape(c["label"])}: {shown}</title></rect>'
@@ -280,20 +315,35 @@ def heatmap_figure(id: str, title: str, heat: Mapping[str, Any], unit: str) -> M
         body = []
         for row in g["rows"]:
             cells = "".join(
-                f'<td class="num">{"" if v is None else num(v, "uptime_pct")}</td>'
-                for v in row["values"]
+                f'<td class="num">{_heat_table_text(v, unknown)}</td>'
+                for v, unknown in zip(row["values"], row["unknown"], strict=True)
             )
             body.append(f'\n        <tr><th scope="row">{escape(row["day"])}</th>{cells}</tr>')
         out.append(
             _alternative(
                 t,
-                f"{t} ({u}; blank: closed or no data)",
+                f"{t} ({u}; blank: closed or no data; unknown: most of the hour's ride time "
+                "without a usable reading)",
                 f'<th scope="col">Day</th>{head}',
                 body,
             )
         )
     out.append("\n</figure>")
     return Markup("".join(out))
+
+
+def _heat_cell_text(value: float | None, unknown: float | None, unit: str) -> str:
+    """What a heatmap cell's tooltip says."""
+    if unknown is not None:
+        return f"unknown ({num(unknown, 'uptime_pct')} % of ride time without a usable reading)"
+    return "no data" if value is None else f"{num(value, 'uptime_pct')} {unit}"
+
+
+def _heat_table_text(value: float | None, unknown: float | None) -> str:
+    """What a heatmap cell says in the chart's table (its caption explains blank and unknown)."""
+    if unknown is not None:
+        return "unknown"
+    return "" if value is None else num(value, "uptime_pct")
 
 
 def bars_figure(

@@ -207,7 +207,11 @@ def _item(
 
 
 def _columns(level: str, period: str) -> list[str]:
-    return _COLUMNS.setdefault((level, period), item_columns(level, period))
+    """item_columns, worked out once per (level, period): every item of a ranking asks."""
+    key = (level, period)
+    if key not in _COLUMNS:
+        _COLUMNS[key] = item_columns(level, period)
+    return _COLUMNS[key]
 
 
 _COLUMNS: dict[tuple[str, str], list[str]] = {}
@@ -428,7 +432,8 @@ def outage_row(data: SiteData, event: dict[str, Any]) -> dict[str, Any]:
 
 
 def heatmap(data: SiteData, park_id: int) -> dict[str, Any]:
-    """Down minutes per local day x hour over the last 30 days (missing cells: no data)."""
+    """Down, open and unknown minutes per local day x hour over the last 30 days (missing
+    cells: no data)."""
     first, last = data.window or (None, None)
     return {
         "from": first.isoformat() if first else None,
@@ -439,6 +444,7 @@ def heatmap(data: SiteData, park_id: int) -> dict[str, Any]:
                 "hour": c["local_hour"],
                 "down_minutes": c["down_minutes"],
                 "open_minutes": c["open_minutes"],
+                "unknown_minutes": c["unknown_minutes"],
                 "breakdowns": c["breakdowns"],
             }
             for c in data.heatmaps.get(park_id, [])

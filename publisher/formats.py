@@ -4,11 +4,14 @@ Shared by the templates' filters (`publisher.render`) and the charts (`publisher
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from hallofshame import fields
 
 NO_DATA = "–"  # what a table shows for a null number
 
 
+@lru_cache(maxsize=16384, typed=True)  # a page prints the same few numbers again and again
 def num(value: float | int | None, name: str = "") -> str:
     """A number as published: its field's precision, fixed decimals; null shows a dash."""
     if value is None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -110,6 +111,9 @@ def _asset_lookup(asset_urls: Mapping[str, str]) -> Any:
     return asset
 
 
+# A page prints the same few days and instants many times (every outage row, every stamp):
+# the filters below remember their last answers instead of formatting them again.
+@lru_cache(maxsize=4096)
 def day(value: str | date | None) -> str:
     """A date as people write it: `3 Dec 2026` (ISO dates stay in the markup's datetime)."""
     if value is None:
@@ -118,6 +122,7 @@ def day(value: str | date | None) -> str:
     return f"{found.day} {found.strftime('%b %Y')}"
 
 
+@lru_cache(maxsize=1024)
 def day_span(first: str | None, last: str | None = None) -> str:
     """Park-local days in words: `27 Jun to 3 Jul 2026`, `3 Jul 2026`."""
     if not first:
@@ -130,6 +135,7 @@ def day_span(first: str | None, last: str | None = None) -> str:
     return f"{start} to {day(last)}"
 
 
+@lru_cache(maxsize=4096)
 def clock(value: str | datetime | None, timezone: str | None = None) -> str:
     """An instant as people read it, in a park's time with its zone abbreviation
     (`3 Dec 2026, 23:50 EST`), or in UTC without a park."""

@@ -164,6 +164,9 @@ class HeatCell(BaseModel):
     hour: int = Field(ge=0, le=23, description="The park-local hour.")
     down_minutes: int = Field(ge=0, description="Down minutes in that hour.")
     open_minutes: int = Field(ge=0, description="Open minutes in that hour.")
+    unknown_minutes: int = Field(
+        ge=0, description="Minutes without a usable reading in that hour (stale, frozen, gaps)."
+    )
     breakdowns: int = Field(ge=0, description="Breakdowns in that hour.")
 
 

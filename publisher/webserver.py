@@ -49,8 +49,10 @@ TYPES = {
 
 
 def content_type(path: Path) -> str:
-    """The Content-Type Apache gives a file by its name (`x.json.gz`: ask for `x.json`)."""
-    return TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "text/plain"
+    """The Content-Type Apache gives a file by its name (`x.json.gz`: ask for `x.json`): the
+    one a rule of the table sets (a type mime.types lacks), else mime.types' own."""
+    ruled = headers_for("/" + path.name, "").get("Content-Type")
+    return ruled or TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "text/plain"
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,11 @@ RULES = (
         why="Fingerprinted assets never change under their name",
     ),
     Rule(r"^/404\.html", {"Cache-Control": "no-cache"}, why="The not-found page"),
+    Rule(
+        r"\.liquid(\.gz)?$",
+        {"Content-Type": "text/plain; charset=utf-8"},
+        why="Shopify section and snippet: text a merchant reads and saves (no mime.types entry)",
+    ),
     Rule("^/data/", {"Access-Control-Allow-Origin": "*"}, why="Open data: any site may fetch it"),
     Rule(
         "^/embed/",

@@ -130,11 +130,19 @@ def latest_day(conn: Connection) -> date | None:
 
 
 def heatmap(conn: Connection, first: date, last: date) -> dict[int, list[dict[str, Any]]]:
-    """Per park, down and open minutes of each local (day, hour) in [first, last], from
+    """Per park, down, open and unknown minutes of each local (day, hour) in [first, last], from
     park_hourly: the day x hour downtime heatmap of every park in one query."""
     h = schema.park_hourly.c
     query = (
-        select(h.park_id, h.day, h.local_hour, h.down_minutes, h.open_minutes, h.breakdowns)
+        select(
+            h.park_id,
+            h.day,
+            h.local_hour,
+            h.down_minutes,
+            h.open_minutes,
+            h.unknown_minutes,
+            h.breakdowns,
+        )
         .where(h.day >= first, h.day <= last)
         .order_by(h.park_id, h.day, h.local_hour)
     )

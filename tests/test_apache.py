@@ -221,6 +221,20 @@ def test_serve_gives_the_apis_answers_the_vhosts_cache_headers(apache, site):
         assert "stale-if-error" in theirs.header("Cache-Control") or path == "/api/health"
 
 
+@pytest.mark.parametrize("name", ["sections", "snippets"])
+def test_the_shopify_liquid_files_are_plain_text(apache, site, name):
+    """A merchant opens the section or snippet in a browser and reads (or saves) it as text."""
+    path = f"/shopify/{name}/hallofshame.liquid"
+    for headers in ({}, {"Accept_Encoding": "gzip"}):
+        response = get(apache, path, **headers)
+        assert response.status == 200, (path, headers)
+        assert response.headers.get_all("Content-Type") == ["text/plain; charset=utf-8"]
+        assert response.header("X-Content-Type-Options") == "nosniff"
+    twin = current(site, path + ".gz")
+    assert twin.exists()  # the gzip branch above really served the precompressed twin
+    assert get(apache, path, Accept_Encoding="gzip").header("Content-Encoding") == "gzip"
+
+
 def test_the_gzip_and_plain_files_have_different_etags(apache):
     plain = get(apache, PARK).header("ETag")
     packed = get(apache, PARK, Accept_Encoding="gzip").header("ETag")
@@ -339,6 +353,8 @@ PREVIEWED = [
     "/data/v1/rankings/parks/last-week/all.json",
     "/sitemap.xml",
     "/robots.txt",
+    "/shopify/sections/hallofshame.liquid",
+    "/shopify/snippets/hallofshame.liquid",
     "/x/..",
     "/rankings/./parks/live/all/",
     "ASSET",

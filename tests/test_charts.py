@@ -6,6 +6,8 @@ import pytest
 
 from publisher import charts
 
+KNOWN = {"unknown_minutes": 0}  # a heatmap cell whose ride time was all measured
+
 
 @pytest.mark.parametrize(
     ("value", "level"),
@@ -31,7 +33,11 @@ def test_heatmap_draws_only_the_hours_some_day_has_data_for() -> None:
     assert grid["hour_list"] == [9, 10, 11]
     assert len(grid["cells"]) == 6
     assert [c["cls"] for c in grid["cells"]] == ["h0", "hnone", "hnone", "hnone", "hnone", "h2"]
-    assert grid["rows"][1] == {"day": "2026-11-02", "values": [None, None, 2.5]}
+    assert grid["rows"][1] == {
+        "day": "2026-11-02",
+        "values": [None, None, 2.5],
+        "unknown": [None, None, None],
+    }
     assert not grid["empty"]
 
 
@@ -71,8 +77,8 @@ def test_park_heatmap_shows_the_share_of_ride_time_down_per_hour() -> None:
         "from": "2026-11-01",
         "to": "2026-11-03",
         "cells": [
-            {"day": "2026-11-01", "hour": 10, "open_minutes": 450, "down_minutes": 150},
-            {"day": "2026-11-03", "hour": 11, "open_minutes": 0, "down_minutes": 0},
+            {"day": "2026-11-01", "hour": 10, "open_minutes": 450, "down_minutes": 150, **KNOWN},
+            {"day": "2026-11-03", "hour": 11, "open_minutes": 0, "down_minutes": 0, **KNOWN},
         ],
     }
     grid = charts.park_heatmap(heat)
@@ -81,6 +87,39 @@ def test_park_heatmap_shows_the_share_of_ride_time_down_per_hour() -> None:
     assert grid["rows"][0]["values"] == [25.0]  # 150 of 600 ride-minutes down
     assert grid["rows"][1]["values"] == [None]  # a day without rows: no data, not zero
     assert grid["cells"][0]["cls"] == "h5"
+
+
+def cell(hour: int, open_minutes: int, down_minutes: int, unknown_minutes: int) -> dict:
+    return {
+        "day": "2026-11-01",
+        "hour": hour,
+        "open_minutes": open_minutes,
+        "down_minutes": down_minutes,
+        "unknown_minutes": unknown_minutes,
+    }
+
+
+def test_an_hour_mostly_without_a_usable_reading_is_drawn_as_unknown() -> None:
+    """More than half of an hour's ride time unknown (a stale or frozen feed): the cell is
+    unknown, not the colour of its few measured minutes; half or less keeps its share down. An
+    hour with nothing but unknown time is drawn too (not the blank of a closed hour)."""
+    heat = {
+        "from": "2026-11-01",
+        "to": "2026-11-01",
+        "cells": [cell(10, 300, 0, 300), cell(11, 100, 20, 240), cell(12, 0, 0, 360)],
+    }
+    grid = charts.park_heatmap(heat)
+    assert grid["hour_list"] == [10, 11, 12]
+    assert [c["cls"] for c in grid["cells"]] == ["h0", "hunknown", "hunknown"]
+    assert grid["rows"][0]["unknown"] == [None, pytest.approx(200 / 3), 100.0]
+    figure = charts.heatmap_figure("heat", "Heat", heat, "% down")
+    assert "11:00: unknown (66.7 % of ride time without a usable reading)</title>" in figure
+    assert "12:00: unknown (100.0 % of ride time" in figure
+    assert '<td class="num">0.0</td><td class="num">unknown</td><td class="num">unknown</td>' in (
+        figure
+    )
+    assert "without a usable reading" in [e["label"] for e in grid["legend"]][-2]
+    assert [e["cls"] for e in grid["legend"]][-2:] == ["hunknown", "hnone"]
 
 
 def test_daily_points_fill_missing_days_with_gaps() -> None:
@@ -101,7 +140,9 @@ def test_drawn_charts_escape_every_outside_text() -> None:
     heat = {
         "from": "2026-07-01",
         "to": "2026-07-01",
-        "cells": [{"day": "2026-07-01", "hour": 10, "open_minutes": 50, "down_minutes": 10}],
+        "cells": [
+            {"day": "2026-07-01", "hour": 10, "open_minutes": 50, "down_minutes": 10, **KNOWN}
+        ],
     }
     grid = charts.heatmap_figure("heat", hostile, heat, "% down")
     for figure in (bars, grid):
@@ -142,7 +183,7 @@ def test_the_heatmap_labels_every_hour_and_every_day_with_axis_titles() -> None:
         "from": "2026-11-01",
         "to": "2026-11-02",
         "cells": [
-            {"day": "2026-11-01", "hour": h, "open_minutes": 60, "down_minutes": 0}
+            {"day": "2026-11-01", "hour": h, "open_minutes": 60, "down_minutes": 0, **KNOWN}
             for h in (9, 10, 11)
         ],
     }

@@ -10,13 +10,17 @@ see that nothing moved. Times are local.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from aggregator import aggregate
 from hallofshame import metrics, schema
+from publisher import publish
 from tests.scenario import Scenario, one, rows
 from tests.test_aggregate_periods import contents
 
@@ -125,3 +129,25 @@ def test_a_run_shorter_than_frozen_after_is_untouched(engine, scenario):
     assert minutes(one(engine, schema.ride_daily, rd.ride_id == 2)) == (160, 20, 0)
     park = one(engine, schema.park_daily, schema.park_daily.c.park_id == 30)
     assert minutes(park) == (1060, 20, 0)
+
+
+def test_the_park_page_draws_a_frozen_hour_as_unknown(engine, scenario, settings):
+    """Published: hour 11 (240 of its 360 ride minutes unknown) is drawn as unknown, in its own
+    explained colour, not as the blank of a closed hour; hour 10 (120 of 360 unknown) and 12
+    keep their share of ride time down. The park's JSON carries each hour's unknown minutes."""
+    scenario.play(30, TEN, FROZEN)
+    scenario.aggregate(FINAL)
+    publish(engine, settings, Path(settings.docroot), FINAL)
+    current = Path(settings.docroot) / "current"
+    page = (current / "parks" / "30" / "index.html").read_text(encoding="utf-8")
+    cells = {
+        hour: cls
+        for cls, hour in re.findall(r'<rect class="(h\w+)"[^>]*><title>2026-07-04 (\d\d):00', page)
+    }
+    assert cells == {"10": "h0", "11": "hunknown", "12": "h0"}
+    assert "2026-07-04 11:00: unknown (66.7 % of ride time without a usable reading)" in page
+    legend = re.findall(r'<rect class="(h\w+)" width="10" height="10"/></svg> ([^<]+)</li>', page)
+    assert ("hunknown", "unknown: most of the hour without a usable reading") in legend
+    data = json.loads((current / "data" / "v1" / "parks" / "30.json").read_text())
+    by_hour = {c["hour"]: c for c in data["heatmap"]["cells"] if c["day"] == "2026-07-04"}
+    assert {h: by_hour[h]["unknown_minutes"] for h in (10, 11, 12)} == {10: 120, 11: 240, 12: 0}

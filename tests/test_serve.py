@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from publisher.serve import StaticSite
+from publisher.webserver import content_type
 
 
 def call(app: StaticSite, path: str, **environ: str) -> tuple[str, dict[str, str], bytes]:
@@ -136,3 +137,24 @@ def test_a_mounted_app_answers_under_its_prefix(docroot):
 
     status, _, body = call(StaticSite(docroot, {"/api/": api}), "/api/health")
     assert status == "200 OK" and body == b'{"ok": true}'
+
+
+def test_shopify_liquid_files_are_text_a_merchant_can_read(docroot):
+    """A .liquid file (Shopify's template language) is text: shown in the browser, not a
+    download of unknown bytes, its .gz twin included."""
+    shopify = docroot / "releases" / "r1" / "shopify" / "sections"
+    shopify.mkdir(parents=True)
+    section = "{% schema %}" + "x" * 2000 + "{% endschema %}"
+    (shopify / "hallofshame.liquid").write_text(section)
+    (shopify / "hallofshame.liquid.gz").write_bytes(gzip.compress(section.encode()))
+    site = StaticSite(docroot)
+    for accept in ("", "gzip"):
+        status, headers, _ = call(
+            site, "/shopify/sections/hallofshame.liquid", HTTP_ACCEPT_ENCODING=accept
+        )
+        assert status == "200 OK"
+        assert headers["Content-Type"] == "text/plain; charset=utf-8", accept
+    assert content_type(Path("hallofshame.liquid")) == "text/plain; charset=utf-8"  # --sync
+    _, named, _ = call(site, "/shopify/sections/hallofshame.liquid.gz")
+    assert named["Content-Type"] == "text/plain; charset=utf-8"
+    assert named["Content-Encoding"] == "gzip"
