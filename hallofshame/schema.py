@@ -210,7 +210,7 @@ ride_daily_waits = Table(
     # Migration 0003. The posted waits of a ride's final local day that later tiers read: how
     # many cycles posted each wait while the ride was observed open (metrics.counts_for_tier).
     # Waits are whole minutes, so a day is a few dozen rows, and summing them over 30 days
-    # gives the exact median of every wait of those days (metrics.median_of_counts).
+    # gives the exact median of every wait of those days (metrics.medians_of_counts).
     "ride_daily_waits",
     metadata,
     Column("ride_id", Integer, primary_key=True, autoincrement=False),
