@@ -58,21 +58,6 @@ def common(data: SiteData, as_of: datetime | None) -> dict[str, Any]:
     }
 
 
-def completed_as_of(data: SiteData, span: tuple[date | None, date | None]) -> datetime | None:
-    """A completed period's data is as of the end of its last day (or the latest cycle when
-    that is earlier): the same for every cycle of today, so its pages keep their bytes."""
-    if span[1] is None or data.data_as_of is None:
-        return data.data_as_of
-    end = datetime.combine(span[1] + timedelta(days=1), datetime.min.time()).replace(
-        tzinfo=data.data_as_of.tzinfo
-    )
-    return min(end, data.data_as_of)
-
-
-def period_as_of(data: SiteData, period: str, span: tuple[date | None, date | None]) -> Any:
-    return data.data_as_of if period in metrics.PROVISIONAL_PERIODS else completed_as_of(data, span)
-
-
 # --- Rankings ----------------------------------------------------------------------------------
 
 
@@ -109,12 +94,14 @@ def _ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, 
     items = [item(data, stats[i], period, rank) for rank, i in enumerate(order, 1)]
     items += [item(data, stats[i], period, None) for i in unranked]
     span = span_of([stats[i] for i in ids if i in stats], period, data)
+    reading = last_reading(data, period, park_zones(data, filter))
     ctx = {
         "period": period,
         "filter": filter,
         "level": level,
         "span": {"from": span[0], "to": span[1]},
-        **common(data, period_as_of(data, period, _dates(span))),
+        **common(data, None),
+        "data_as_of": reading,
         "items": items,
     }
     ctx["view"] = {
@@ -131,7 +118,7 @@ def _ranking(data: SiteData, level: str, period: str, filter: str) -> dict[str, 
         "page_rows": PAGE_ROWS[level],
         "columns": item_columns(level, period),
         "display_columns": columns.ranking_columns(level, period),
-        "last_reading": last_reading(data, period, park_zones(data, filter)),
+        "last_reading": reading,
     }
     return ctx
 
@@ -256,13 +243,6 @@ def span_of(stats: list[Stats], period: str, data: SiteData) -> tuple[str | None
     first = min(firsts).isoformat() if firsts else None
     last = max(lasts).isoformat() if lasts else None
     return first, last
-
-
-def _dates(span: tuple[str | None, str | None]) -> tuple[date | None, date | None]:
-    try:
-        return tuple(date.fromisoformat(s) if s else None for s in span)  # type: ignore[return-value]
-    except ValueError:  # live: instants
-        return None, None
 
 
 def ranking_title(level: str, period: str, filter: str, labels: dict[str, str]) -> str:
@@ -470,7 +450,7 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
     today = park_today(data, park_info.timezone)
     ended = [e for e in data.ride_outages(ride_id) if e["day"] < today]
     history = [row for row in data.ride_history(ride_id) if row["day"] < today]
-    as_of = ended_as_of(data, today, park_info.timezone)
+    reading = ended_reading(data, park_info.timezone)
     ctx = {
         "ride": {
             "ride_id": info.id,
@@ -483,8 +463,8 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
             "land": info.land_name,
             "timezone": park_info.timezone,
         },
-        **common(data, as_of),
-        "data_as_of_local": local_iso(as_of, park_info.timezone),
+        **common(data, reading),
+        "data_as_of_local": local_iso(reading, park_info.timezone),
         "periods": {
             p: period_numbers(data, data.stats[RIDE][p][ride_id]) for p in completed_periods(data)
         },
@@ -496,7 +476,7 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         "page_url": url("ride", ride_id=ride_id),
         "park_url": url("park", park_id=park_info.id),
         "live_url": f"{url('park', park_id=park_info.id)}#ride-{ride_id}",
-        "last_reading": ended_reading(data, park_info.timezone),
+        "last_reading": iso(reading),
         **ride_windows(ctx, today),
         "year": ride_year(data, ride_id, today),
         "period_columns": columns.period_columns("rides", numbered(ctx["periods"])),
@@ -533,10 +513,11 @@ def ride_windows(ctx: dict[str, Any], today: date) -> dict[str, Any]:
     }
 
 
-def ended_reading(data: SiteData, timezone: str) -> str | None:
-    """The last reading before the park's today began (what a page of ended days is as of)."""
+def ended_reading(data: SiteData, timezone: str) -> datetime | None:
+    """The last reading before the park's today began: what a page of ended days is as of (a
+    stamp inside its days, never before the first reading; None without one)."""
     found = [at for (zone, _), at in data.last_readings.items() if zone == timezone and at]
-    return iso(max(found)) if found else None
+    return max(found, default=None)
 
 
 def ride_signature(data: SiteData, ride_id: int) -> tuple:
@@ -559,7 +540,6 @@ def ride_signature(data: SiteData, ride_id: int) -> tuple:
         data.park_settled.get(info.park_id, data.settled),
         data.window,
         today,
-        ended_as_of(data, today, park_info.timezone),
         ended_reading(data, park_info.timezone),
         (info.name, info.kind, info.ranked, info.tier, info.land_name, info.park_id),
         (park_info.name, park_info.timezone),
@@ -574,14 +554,6 @@ def completed_periods(data: SiteData) -> list[str]:
 
 def park_today(data: SiteData, timezone: str) -> date:
     return metrics.local_day(data.now, timezone)
-
-
-def ended_as_of(data: SiteData, today: date, timezone: str) -> datetime | None:
-    """What a page of ended days is as of: the park's last local midnight (or the latest cycle
-    when that is earlier), the same for every cycle of the day."""
-    if data.data_as_of is None:
-        return None
-    return min(metrics.day_bounds(today, timezone)[0], as_utc(data.data_as_of))
 
 
 # --- Site pages --------------------------------------------------------------------------------
@@ -643,7 +615,9 @@ def parks_index(data: SiteData) -> dict[str, Any]:
 
 def awards(data: SiteData) -> dict[str, Any]:
     """The worst park and ride (all parks) of each completed period; a period some of whose
-    days are not final yet (the aggregator lags) is pending: no winner, no feed entry."""
+    days are not final yet (the aggregator lags) is pending: no winner, no feed entry. The
+    file's data is as of the latest last reading inside an awarded period (`last_reading`);
+    the feed is updated when its newest award became final (`award_updated`)."""
     found = []
     for period in AWARD_PERIODS:
         parks = ranking(data, "parks", period, "all")
@@ -661,8 +635,15 @@ def awards(data: SiteData) -> dict[str, Any]:
                 "last_reading": last_reading(data, period, park_zones(data, "all")),
             }
         )
-    as_of = max((a["updated"] for a in found if a["updated"]), default=None)
-    return {**common(data, None), "data_as_of": as_of, "view": {"awards": found}}
+    updated = max((a["updated"] for a in found if a["updated"]), default=None)
+    reading = max(
+        (a["last_reading"] for a in found if a["updated"] and a["last_reading"]), default=None
+    )
+    return {
+        **common(data, None),
+        "data_as_of": reading,
+        "view": {"awards": found, "updated": updated},
+    }
 
 
 def award_updated(last_day: str | None) -> str | None:

@@ -65,7 +65,8 @@ class Common(BaseModel):
     generated_at: Stamp = Field(description="When this file's content last changed (UTC).")
     data_as_of: Stamp | None = Field(
         description="The collection cycle its numbers were published from (UTC); completed "
-        "periods: the end of the period."
+        "periods: the last cycle inside the period (null without one), never before the "
+        "first reading."
     )
     source: Source
     attribution: str = Field(description="The credit the source's terms require.")

@@ -129,3 +129,27 @@ def test_a_park_page_sections_agree_and_no_chart_row_is_after_the_parks_today(
         days = heatmap_days(html)
         assert days[-1] == today.isoformat() and days[0] == first.isoformat()
         assert len(days) == 31  # every day of the window, a day without data marked as such
+
+
+def test_a_finished_periods_json_is_stamped_with_its_last_reading(engine, settings, tmp_path):
+    """The JSON files say what their pages say: a finished period's `data_as_of` is its last
+    reading inside it (null without one), never the end of its last day; live and today's are
+    the latest cycle. No file is stamped before the first reading."""
+    site = published(engine, settings, tmp_path)
+
+    def stamp_of(rel: str) -> str | None:
+        return json.loads((site / "data/v1" / rel).read_text(encoding="utf-8"))["data_as_of"]
+
+    assert stamp_of("rankings/parks/last-week/all.json") == "2026-06-29T03:50:00Z"
+    assert stamp_of("rankings/rides/last-week/europe.json") == "2026-06-28T21:50:00Z"
+    assert stamp_of("rankings/parks/last-week/asia.json") is None
+    assert stamp_of("rankings/parks/today/all.json") == "2026-07-04T18:00:00Z"
+    # a ride page holds its park's ended days: their last reading (23:50 on 28 Jun in New York)
+    assert stamp_of("rides/1000.json") == "2026-06-29T03:50:00Z"
+    stamped = 0
+    for path in sorted(site.rglob("*.json")):
+        found = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(found, dict) and found.get("data_as_of"):
+            assert FIRST <= datetime.fromisoformat(found["data_as_of"]) <= NOW, path
+            stamped += 1
+    assert stamped > 50
