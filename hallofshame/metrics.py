@@ -441,6 +441,56 @@ def period_span(period: str, today: date) -> tuple[date, date]:
     return span(today)
 
 
+def _days_before(span: tuple[date, date]) -> tuple[date, date]:
+    length = span[1] - span[0] + timedelta(days=1)
+    return span[0] - length, span[1] - length
+
+
+def _year_before(span: tuple[date, date]) -> tuple[date, date]:
+    return _a_year_before(span[0]), _a_year_before(span[1])
+
+
+def _a_year_before(day: date) -> date:
+    """The same date a year before; 29 February becomes the 28th."""
+    if day.month == 2 and day.day == 29:
+        day = day - timedelta(days=1)
+    return day.replace(year=day.year - 1)
+
+
+# Completed period -> its span -> the previous span of the same length that its shame score is
+# compared with: the days just before (the day, the 7 or 30 days, the ISO week before), the
+# calendar month before, and for this-year the same days of last year (1 January to the same
+# date), so a change means "worse or better than the period before", not "a longer period".
+# Live and today have none: a cycle or a day so far has no finished twin to compare with.
+PREVIOUS: dict[str, Callable[[tuple[date, date]], tuple[date, date]]] = {
+    "yesterday": _days_before,
+    "last-7-days": _days_before,
+    "last-30-days": _days_before,
+    "last-week": _days_before,
+    "last-month": lambda span: _previous_month(span[0]),
+    "this-year": _year_before,
+}
+COMPARED_PERIODS = tuple(PREVIOUS)
+
+
+def previous_span(period: str, today: date) -> tuple[date, date]:
+    """The local days a completed period's shame score is compared with (`PREVIOUS`)."""
+    previous = PREVIOUS.get(period)
+    if previous is None:
+        raise ValueError(f"period {period!r} has no previous period (compared: {COMPARED_PERIODS})")
+    return previous(period_span(period, today))
+
+
+def score_change(score: float | None, previous: float | None, decimals: int) -> float | None:
+    """How much a shame score went up (positive) or down against the previous period: the
+    difference of the two scores as published (at `decimals`), so a reader who subtracts the
+    two numbers shown gets the change shown; None when either period has no data."""
+    if score is None or previous is None:
+        return None
+    shown = round_half_away(score, decimals) - round_half_away(previous, decimals)
+    return round_half_away(shown, decimals)
+
+
 # --- Filters -----------------------------------------------------------------------------------
 DISNEY_UNIVERSAL = ("Disney", "Universal")
 
