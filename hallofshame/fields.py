@@ -22,6 +22,9 @@ PARK, RIDE = "park", "ride"  # the levels a field applies to (the aggregator's n
 # Where a field is published: a ranking's items; a period's numbers (park and ride files, the
 # API); the brief lists of a ride's numbers (today on its park's page, the worst rides)
 ITEM, NUMBERS, SUMMARY = "item", "numbers", "summary"
+# A completed period's numbers in the park and ride files only, not the API's stats: a span of
+# any length has no previous period to compare with
+FILES = "files"
 # The HTML tables a field can be a column of: a ranking of parks or rides, and the period table
 # of a park's or a ride's page
 PARK_RANKING, RIDE_RANKING = "park ranking", "ride ranking"
@@ -88,6 +91,15 @@ PERIODS: dict[str, Term] = {
         Term("last-month", "Last month", "The previous calendar month."),
         Term("this-year", "This year", "January 1st up to yesterday."),
     )
+}
+# What a completed period's shame score is compared with (`metrics.PREVIOUS`), in words
+PREVIOUS: dict[str, str] = {
+    "yesterday": "the day before",
+    "last-7-days": "the previous 7 days",
+    "last-30-days": "the previous 30 days",
+    "last-week": "the week before",
+    "last-month": "the month before",
+    "this-year": "the same days of last year",
 }
 FIXED_FILTERS: dict[str, Term] = {
     t.name: t
@@ -216,6 +228,25 @@ FIELDS_LIST: tuple[Field, ...] = (
         f"to {metrics.SHAME_SCALE:g} (always down), in points; live: the rides down now.",
         priority=1,
         tables=EVERY_TABLE,
+        worst="high",
+    ),
+    Field(
+        "shame_score_change",
+        "Change in shame score",
+        "Change (points)",
+        "How much the shame score went up (positive) or down (negative) against the previous "
+        "period of the same length (the day, 7 or 30 days, week or month before; this year: "
+        "the same days of last year), in points: the difference of the two scores as "
+        "published; null when either period has no data.",
+        "number",
+        unit="points",
+        decimals=1,
+        minimum=-metrics.SHAME_SCALE,
+        maximum=metrics.SHAME_SCALE,
+        periods=metrics.COMPARED_PERIODS,
+        groups=(ITEM, FILES),
+        priority=3,
+        tables=(PARK_RANKING, RIDE_RANKING, PARK_PERIODS),
         worst="high",
     ),
     _number(
@@ -449,6 +480,12 @@ def json_schema(name: str) -> dict[str, Any]:
 def numbers_of(level: str) -> list[Field]:
     """The numbers of a park or ride over a period (park and ride files, the API's stats)."""
     return [f for f in FIELDS_LIST if NUMBERS in f.groups and level in f.levels]
+
+
+def file_numbers_of(level: str) -> list[Field]:
+    """The numbers of a park or ride over a period in its published file: `numbers_of` and
+    those of completed periods only (the change against the previous period)."""
+    return [f for f in FIELDS_LIST if {NUMBERS, FILES} & set(f.groups) and level in f.levels]
 
 
 def for_display(name: str, value: float | None) -> float | None:

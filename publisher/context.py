@@ -175,7 +175,7 @@ def _names(data: SiteData, level: str) -> dict[int, str]:
 
 def park_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> dict[str, Any]:
     park = data.catalog.parks[stats.id]
-    numbers = shown(data, stats) if rank is not None else {}
+    numbers = compared(data, stats, period) if rank is not None else {}
     facts = {"rank": rank, "park_id": park.id, "name": park.name}
     facts.update({"country": park.country, "continent": park.continent})
     if period in metrics.PROVISIONAL_PERIODS:
@@ -213,7 +213,7 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
     ride = data.catalog.rides[stats.id]
     park = data.catalog.parks[ride.park_id]
     shown_stats = data.stats[RIDE]["today"][ride.id] if period == metrics.LIVE else stats
-    numbers = shown(data, shown_stats) if rank is not None else {}
+    numbers = compared(data, shown_stats, period) if rank is not None else {}
     facts = {
         "rank": rank,
         "ride_id": ride.id,
@@ -225,6 +225,21 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
     if period in metrics.PROVISIONAL_PERIODS:
         facts["status"] = live_status(data, ride.id)
     return _item(level="rides", period=period, facts=facts, numbers=numbers)
+
+
+def compared(data: SiteData, stats: Stats, period: str) -> dict[str, Any]:
+    """A period's published numbers (`shown`) and, for a completed period, the change of its
+    shame score against the previous period of the same length (`metrics.PREVIOUS`)."""
+    numbers = shown(data, stats)
+    if period in metrics.COMPARED_PERIODS:
+        before = data.previous[stats.level][period].get(stats.id)
+        numbers["shame_score_change"] = metrics.score_change(
+            stats.shame_score, before.shame_score if before else None, SCORE_DECIMALS
+        )
+    return numbers
+
+
+SCORE_DECIMALS = fields.DECIMALS["shame_score"]  # a change is shown as precisely as the score
 
 
 def live_status(data: SiteData, ride_id: int) -> str:
@@ -283,7 +298,7 @@ def park(data: SiteData, park_id: int) -> dict[str, Any]:
             "shame_score": fields.for_display("shame_score", live.shame_score),
             "rides_down_now": rides_down_now(data, park_id),
         },
-        "periods": {p: period_numbers(data, data.stats[PARK][p][park_id]) for p in data.periods},
+        "periods": {p: period_numbers(data, data.stats[PARK][p][park_id], p) for p in data.periods},
         "rides": [ride_row(data, r) for r in rides],
         "worst_rides": worst_rides(data, [r.id for r in rides if r.ranked]),
         "longest_outages": longest_outages(data, park_id),
@@ -356,10 +371,11 @@ def local_iso(at: datetime | None, timezone: str) -> str | None:
     return as_utc(at).astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds")
 
 
-def period_numbers(data: SiteData, stats: Stats) -> dict[str, Any]:
-    """A period's numbers on a park or ride page. Not `live_at`: the page's `data_as_of` says
-    it, and a stamp in the content would make every page change with every cycle."""
-    numbers = shown(data, stats)
+def period_numbers(data: SiteData, stats: Stats, period: str) -> dict[str, Any]:
+    """A period's numbers on a park or ride page (`compared`). Not `live_at`: the page's
+    `data_as_of` says it, and a stamp in the content would make every page change with every
+    cycle."""
+    numbers = compared(data, stats, period)
     numbers.pop(f"{stats.level}_id", None)
     numbers.pop("live_at", None)
     return numbers
@@ -466,7 +482,8 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         **common(data, reading),
         "data_as_of_local": local_iso(reading, park_info.timezone),
         "periods": {
-            p: period_numbers(data, data.stats[RIDE][p][ride_id]) for p in completed_periods(data)
+            p: period_numbers(data, data.stats[RIDE][p][ride_id], p)
+            for p in completed_periods(data)
         },
         "outages": [outage_row(data, e) for e in sorted(ended, key=lambda e: e["start_at"])],
         "uptime_history": [_shown(row) for row in history],

@@ -63,6 +63,9 @@ class SiteData:
     # (time zone, completed period) -> the last aggregated cycle inside the period's local days
     # there (None: no reading inside it): what a finished period's page is stamped with
     last_readings: dict[tuple[str, str], datetime | None] = field(default_factory=dict)
+    # level -> completed period -> id -> the sums of its previous span (`metrics.PREVIOUS`):
+    # what the period's shame score is compared with
+    previous: dict[str, dict[str, dict[int, Stats]]] = field(default_factory=dict)
 
     @property
     def periods(self) -> list[str]:
@@ -136,6 +139,8 @@ def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
             for period in metrics.PERIODS:
                 keep = period not in metrics.PROVISIONAL_PERIODS
                 submit(("stats", level, period, todays), _stats_reader(level, period, now), keep)
+            for period in metrics.COMPARED_PERIODS:
+                submit(("previous", level, period, todays), _previous_reader(level, period, now))
         past_keys = [("past-parks", window), ("past-rides", window)]
         if all(cache.has((*key, settled)) for key in past_keys):
             for key, part in zip(past_keys, (0, 1), strict=True):
@@ -155,12 +160,9 @@ def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
     for key, value in found.items():
         if key[0] != "recent" and not (key[0] == "stats" and key[2] in metrics.PROVISIONAL_PERIODS):
             cache.save((*key, settled), value)
-    stats: dict[str, dict[str, dict[int, Stats]]] = {
-        level: LazyDict(
-            {p: lazies[k] for p in metrics.PERIODS if (k := ("stats", level, p, todays)) in lazies},
-            {p: found[k] for p in metrics.PERIODS if (k := ("stats", level, p, todays)) in found},
-        )
-        for level in (PARK, RIDE)
+    stats = {level: _by_period(lazies, found, "stats", level, todays) for level in (PARK, RIDE)}
+    previous = {
+        level: _by_period(lazies, found, "previous", level, todays) for level in (PARK, RIDE)
     }
     timings["stats"] = time.monotonic() - began
     recent = found[("recent",)]
@@ -185,6 +187,7 @@ def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
         todays=todays,
         catalog_digest=hashlib.sha256(repr(catalog).encode()).hexdigest()[:16],
         timings=timings,
+        previous=previous,
     )
     zones = sorted({p.timezone for p in catalog.parks.values()})
     data.last_readings = _on_connection(engine, lambda conn: last_readings(conn, zones, now))
@@ -219,9 +222,10 @@ def last_readings(
 def load_everything(data: SiteData, rides: bool = True) -> None:
     """Read the lazily loaded values now (before forking: a child must not use the database
     connections it inherits); the settled days' ride rows only when ride pages are built."""
-    for level in data.stats.values():
-        for period in metrics.PERIODS:
-            _ = level[period]  # a LazyDict loads on access
+    for kind, periods in ((data.stats, metrics.PERIODS), (data.previous, metrics.COMPARED_PERIODS)):
+        for level in kind.values():
+            for period in periods:
+                _ = level[period]  # a LazyDict loads on access
     if rides:
         data.ride_history(0)
         data.ride_outages(0)
@@ -274,6 +278,7 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     "stats": lambda v: (
         isinstance(v, dict) and all(type(i) is int and type(s) is Stats for i, s in v.items())
     ),
+    "previous": lambda v: SHAPES["stats"](v),
     "past-parks": lambda v: (
         isinstance(v, dict)
         and v.keys() == {"heatmaps", "park_trends", "park_outages"}
@@ -318,6 +323,21 @@ def earliest_today(catalog: batch.Catalog, now: datetime) -> date:
 
 def _stats_reader(level: str, period: str, now: datetime) -> Any:
     return lambda conn: batch.all_period_stats(conn, level, period, now)
+
+
+def _previous_reader(level: str, period: str, now: datetime) -> Any:
+    return lambda conn: spans.previous_period_stats(conn, level, None, period, now)
+
+
+def _by_period(
+    lazies: dict[tuple, Lazy], found: dict[tuple, Any], kind: str, level: str, todays: tuple
+) -> LazyDict:
+    """Period -> stats of one kind and level: those read now, and the cached ones on access."""
+    keys = {p: (kind, level, p, todays) for p in metrics.PERIODS}
+    return LazyDict(
+        {p: lazies[k] for p, k in keys.items() if k in lazies},
+        {p: found[k] for p, k in keys.items() if k in found},
+    )
 
 
 def _on_connection(engine: Engine, work: Any) -> Any:

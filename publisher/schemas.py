@@ -104,7 +104,7 @@ class RideRanking(RankingBase):
 def _numbers_model(level: str) -> Any:
     """A period's numbers on a park or ride file: the table's numbers of that level, all
     optional (live carries fewer), plus the span and live facts of `Stats.as_json`."""
-    picked = fields.numbers_of(level)
+    picked = fields.file_numbers_of(level)
     model = _model(f"{level.title()}PeriodNumbers", picked, {f.name for f in picked})
     extra: dict[str, Any] = {
         "first_day": (Day | None, Field(None, description="First park-local day.")),

@@ -125,10 +125,11 @@ class Stats:
 
 
 def span_stats(
-    conn: Connection, level: str, spans: Mapping[int, tuple[date, date]]
+    conn: Connection, level: str, spans: Mapping[int, tuple[date, date]], details: bool = True
 ) -> dict[int, Stats]:
     """Stats of each park (or ride) id over its own span of local days (first, last inclusive),
-    all at once: one GROUP BY per distinct span over the daily rows."""
+    all at once: one GROUP BY per distinct span over the daily rows. Without `details` a
+    ride's tier and wait quantiles are not read (a score compared with needs only the sums)."""
     found = {
         id_: Stats(level, id_, first_day=first, last_day=last)
         for id_, (first, last) in spans.items()
@@ -146,7 +147,7 @@ def span_stats(
             for name, value in row.items():
                 if name != "id" and value is not None:
                     setattr(stats, name, int(value))
-    if level == RIDE:
+    if level == RIDE and details:
         _add_tiers(conn, found)
         _add_wait_quantiles(conn, found)
     return found
@@ -259,6 +260,18 @@ def period_stats(
         for id_, zone in zones.items()
     }
     return span_stats(conn, level, spans)
+
+
+def previous_period_stats(
+    conn: Connection, level: str, ids: list[int] | None, period: str, now: datetime
+) -> dict[int, Stats]:
+    """The sums of the previous span of a completed period (`metrics.previous_span`), each
+    park (or ride) in its own local days as of `now`: what its shame score is compared with."""
+    spans = {
+        id_: metrics.previous_span(period, metrics.local_day(now, zone))
+        for id_, zone in _zones(conn, level, ids).items()
+    }
+    return span_stats(conn, level, spans, details=False)
 
 
 def _zones(conn: Connection, level: str, ids: list[int] | None) -> dict[int, str]:

@@ -5,12 +5,19 @@ page says it in. On SQLite and MariaDB."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
+import jsonschema
 import pytest
 
-from hallofshame import metrics
+from hallofshame import fields, metrics
+from publisher import publish, schemas
+from reader.spans import PARK, RIDE, span_stats
+from tests.seeding import World, seed
 
+WORLD = World()  # 10 days of data up to Saturday 4 Jul 2026, 18:00 UTC
 TODAY = date(2026, 12, 5)  # a Saturday
 
 
@@ -60,3 +67,67 @@ def test_a_change_is_the_difference_of_the_scores_as_published():
     assert metrics.score_change(2.0, 2.04, 1) == 0.0
     assert metrics.score_change(None, 1.0, 1) is None
     assert metrics.score_change(1.0, None, 1) is None
+
+
+@pytest.fixture
+def site(engine, settings, tmp_path: Path) -> Path:
+    seed(engine, WORLD)
+    publish(engine, settings, tmp_path / "docroot", WORLD.end)
+    return tmp_path / "docroot" / "current"
+
+
+def ranking(site: Path, level: str, period: str) -> dict:
+    path = site / f"data/v1/rankings/{level}/{period}/all.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def by_hand(engine, level: str, id_: int, span: tuple[date, date]) -> float | None:
+    """A score over days stated by hand: what the change must be the difference of."""
+    with engine.connect() as conn:
+        return span_stats(conn, level, {id_: span})[id_].shame_score
+
+
+def shown(score: float | None) -> float | None:
+    return fields.for_display("shame_score", score)
+
+
+def test_a_ranking_items_change_is_the_difference_of_the_two_periods_scores(engine, site):
+    """Park 100 is in New York, where 4 Jul is today: the last 7 days are 27 Jun to 3 Jul and
+    the 7 days before them 20 to 26 Jun, of which the seeded world holds 25 and 26 Jun."""
+    item = next(i for i in ranking(site, "parks", "last-7-days")["items"] if i["park_id"] == 100)
+    now = by_hand(engine, PARK, 100, (date(2026, 6, 27), date(2026, 7, 3)))
+    before = by_hand(engine, PARK, 100, (date(2026, 6, 20), date(2026, 6, 26)))
+    assert now is not None and before is not None
+    assert item["shame_score"] == shown(now)
+    assert item["shame_score_change"] == metrics.round_half_away(shown(now) - shown(before), 1)
+    changes = [i["shame_score_change"] for i in ranking(site, "rides", "yesterday")["items"]]
+    assert any(c not in (None, 0.0) for c in changes)  # rides are compared too
+
+
+def test_the_change_is_null_when_the_previous_period_has_no_data(engine, site):
+    """Ten days of data: nothing in the 30 days before the last 30, nor in last year."""
+    for level in ("parks", "rides"):
+        for period in ("last-30-days", "this-year"):
+            items = ranking(site, level, period)["items"]
+            assert any(i["rank"] for i in items)
+            assert all(i["shame_score_change"] is None for i in items), (level, period)
+    assert (
+        by_hand(engine, RIDE, 1000, metrics.previous_span("last-30-days", date(2026, 7, 4))) is None
+    )
+
+
+def test_the_change_is_in_the_files_and_validates_against_the_published_schema(site):
+    ranking_schema = jsonschema.Draft202012Validator(schemas.SCHEMAS["ranking"])
+    for period in metrics.PERIODS:
+        data = ranking(site, "parks", period)
+        ranking_schema.validate(data)
+        compared = period in metrics.COMPARED_PERIODS
+        assert all(("shame_score_change" in i) == compared for i in data["items"]), period
+    header = (site / "data/v1/rankings/rides/last-week/all.csv").read_text().splitlines()[0]
+    assert "shame_score_change" in header.split(",")
+    park = json.loads((site / "data/v1/parks/100.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schemas.SCHEMAS["park"]).validate(park)
+    assert "shame_score_change" in park["periods"]["last-7-days"]
+    assert "shame_score_change" not in park["periods"]["today"]
+    dictionary = (site / "data/index.html").read_text(encoding="utf-8")
+    assert "shame_score_change" in dictionary

@@ -58,8 +58,10 @@ def test_the_vocabulary_names_the_rules_periods_and_statuses():
     assert list(fields.PERIODS) == list(metrics.PERIODS)
     assert set(fields.FIXED_FILTERS) == set(metrics.FILTERS)
     assert fields.FIELDS["status"].enum == tuple(fields.STATUSES) == metrics.STATUSES
+    assert set(fields.PREVIOUS) == set(metrics.COMPARED_PERIODS)
     assert fields.DECIMALS == {
         "shame_score": 1,
+        "shame_score_change": 1,
         "downtime_hours": 2,
         "uptime_pct": 1,
         "mean_time_to_repair_minutes": 1,
@@ -190,7 +192,7 @@ def test_adding_a_field_is_one_row_of_the_table(engine, settings, tmp_path, monk
     rows = ranking_rows(page)
     assert [r[row.name] for r in rows] == [num(i[row.name], row.name) for i in ranked]
     header = (data / "rankings/parks/last-7-days/all.csv").read_text().splitlines()[0]
-    assert header.split(",")[8] == "mean_time_to_repair_minutes"
+    assert header.split(",")[9] == "mean_time_to_repair_minutes"
     published = json.loads((data / "schema/ranking.schema.json").read_text())
     item = published["$defs"]["ParkItem"]["properties"][row.name]
     assert item["description"] == row.description
