@@ -131,3 +131,16 @@ def test_the_change_is_in_the_files_and_validates_against_the_published_schema(s
     assert "shame_score_change" not in park["periods"]["today"]
     dictionary = (site / "data/index.html").read_text(encoding="utf-8")
     assert "shame_score_change" in dictionary
+
+
+def test_pages_say_the_change_in_words(site):
+    page = (site / "rankings/parks/last-7-days/all/index.html").read_text(encoding="utf-8")
+    assert "Change (points)" in page
+    assert "from the previous 7 days</span>" in page
+    assert "▲" in page or "▼" in page
+    today = (site / "rankings/parks/today/all/index.html").read_text(encoding="utf-8")
+    assert "Change (points)" not in today
+    assert "No change against a previous period" in today
+    park = (site / "parks/100/index.html").read_text(encoding="utf-8")
+    assert "from the day before</span>" in park
+    assert "Live and today are not compared" in park
