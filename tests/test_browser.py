@@ -352,6 +352,25 @@ def test_the_ride_page_leads_with_its_waits_and_draws_its_year(
     assert watched.problems == []
 
 
+@pytest.mark.parametrize("name", ["park", "ride"])
+def test_a_period_tables_first_column_is_as_wide_as_its_words(
+    watched: Watched, site_origin: str, name: str
+) -> None:
+    """At 1,280 px the period column ("Last 30 days", its days) takes its own width and the
+    numbers share the rest: it took half the ride page's table (577 of 1,086 px)."""
+    page = watched.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site_origin + PAGES[name])
+    table = page.locator(f"#{name}-periods")
+    first = table.locator("thead th").first.bounding_box()["width"]
+    numbers = table.locator("thead th.num").evaluate_all(
+        "ths => ths.map(th => th.getBoundingClientRect().width)"
+    )
+    assert first < 250 < table.bounding_box()["width"] / 2
+    assert first < 2 * min(numbers) and max(numbers) < 3 * min(numbers)
+    assert watched.problems == []
+
+
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_no_console_error_and_no_accessibility_violation(
     watched: Watched, site_origin: str, name: str
