@@ -337,21 +337,20 @@ def park_feed_entries(data: SiteData, park_id: int) -> list[dict[str, Any]]:
 def park_windows(data: SiteData, ctx: dict[str, Any], timezone: str) -> dict[str, Any]:
     """The park page's sections over the park's own days: "last 30 days" is exactly the
     period's days (the same as its row in the period table), and the charts run from its
-    first day to the park's today, never to a day that has not begun in the park (the JSON
-    keeps the publish's window)."""
+    first day (the heatmap: from the park's first day with data, if later) to the park's
+    today, never to a day that has not begun in the park (the JSON keeps the publish's
+    window)."""
     today = park_today(data, timezone)
     first, last = metrics.period_span("last-30-days", today)
     days = (first.isoformat(), last.isoformat())
     charted = (first.isoformat(), today.isoformat())
-    heat = ctx["heatmap"]
+    cells = [c for c in ctx["heatmap"]["cells"] if charted[0] <= c["day"] <= charted[1]]
+    begins = min((c["day"] for c in cells), default=charted[0])
     return {
         "last_30_days": {"from": days[0], "to": days[1]},
         "outages_30": [o for o in ctx["longest_outages"] if days[0] <= o["day"] <= days[1]],
-        "heatmap": {
-            "from": charted[0],
-            "to": charted[1],
-            "cells": [c for c in heat["cells"] if charted[0] <= c["day"] <= charted[1]],
-        },
+        # a young park's map begins at its first day with data, said once, not empty rows
+        "heatmap": {"from": begins, "to": charted[1], "cells": cells, "cut": begins > charted[0]},
         "trend": [r for r in ctx["trend"] if charted[0] <= r["day"] <= charted[1]],
         "chart_days": {"from": charted[0], "to": charted[1]},
     }

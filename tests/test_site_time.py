@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hallofshame import metrics, schema
@@ -127,8 +127,11 @@ def test_a_park_page_sections_agree_and_no_chart_row_is_after_the_parks_today(
             first <= metrics.local_day(datetime.fromisoformat(s), zone) <= last for s in starts
         )
         days = heatmap_days(html)
-        assert days[-1] == today.isoformat() and days[0] == first.isoformat()
-        assert len(days) == 31  # every day of the window, a day without data marked as such
+        # every day from its first with data (the seeded world has 10 days) to the park's today
+        start = min(c["day"] for c in park["heatmap"]["cells"])
+        assert days[-1] == today.isoformat() and days[0] == start > first.isoformat()
+        assert len(days) == (today - date.fromisoformat(start)).days + 1
+        assert f"(no data before {day(start)})" in html
 
 
 def test_a_finished_periods_json_is_stamped_with_its_last_reading(engine, settings, tmp_path):
@@ -153,3 +156,23 @@ def test_a_finished_periods_json_is_stamped_with_its_last_reading(engine, settin
             assert FIRST <= datetime.fromisoformat(found["data_as_of"]) <= NOW, path
             stamped += 1
     assert stamped > 50
+
+
+def test_a_young_parks_heatmap_begins_at_its_first_day_with_data(engine, settings, tmp_path):
+    """A park measured for 3 days: its heatmap has rows from its first day with data to its
+    today and says once that there is no data before, not 28 empty rows (London's hourly rows
+    before 2 Jul removed)."""
+    seed(engine, WORLD)
+    hourly = schema.park_hourly
+    with engine.begin() as conn:
+        conn.execute(
+            hourly.delete().where(
+                hourly.c.park_id == 101, hourly.c.day < datetime(2026, 7, 2).date()
+            )
+        )
+    publish(engine, settings, tmp_path / "docroot", NOW)
+    html = (tmp_path / "docroot/current/parks/101/index.html").read_text(encoding="utf-8")
+    assert heatmap_days(html) == ["2026-07-02", "2026-07-03", "2026-07-04"]
+    assert "(no data before 2 Jul 2026)" in html
+    other = (tmp_path / "docroot/current/parks/100/index.html").read_text(encoding="utf-8")
+    assert heatmap_days(other)[0] == "2026-06-25"
