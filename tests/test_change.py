@@ -138,6 +138,9 @@ def test_pages_say_the_change_in_words(site):
     assert "Change (points)" in page
     assert "from the previous 7 days</span>" in page
     assert "▲" in page or "▼" in page
+    month = (site / "rankings/rides/last-30-days/all/index.html").read_text(encoding="utf-8")
+    assert "Change (points)" not in month  # no ride has data for the 30 days before
+    assert "no ranked ride has data for the previous 30 days" in month
     today = (site / "rankings/parks/today/all/index.html").read_text(encoding="utf-8")
     assert "Change (points)" not in today
     assert "No change against a previous period" in today
