@@ -38,6 +38,8 @@ THEMES = (("light", "Light"), ("dark", "Dark"), ("auto", "Follow the visitor's s
 ROWS = (1, EMBED_MAX_ROWS)  # the embed pages' ?rows range
 DEFAULT_ACCENT = "#b3261e"  # the site's own accent (site/style.css, light scheme)
 PARK_PREFIX = "park-"  # level values of one park: park-16
+
+
 # A site URL the section can carry in a Liquid string, an HTML attribute and a JS string as is.
 def context(data: SiteData) -> dict[str, Any]:
     """The choices of this publish, the settings table and its `{% schema %}` JSON."""
