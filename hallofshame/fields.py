@@ -74,19 +74,72 @@ class Term:
     description: str
 
 
+@dataclass(frozen=True)
+class Period(Term):
+    """A period, and the words a page names it with: `phrase` ends a sentence ("no data in the
+    last 7 days"), `covers` says which days it covers ("Covers the 7 complete days before
+    today, ..."); its description, in the schemas and the field dictionary, is `covers`."""
+
+    phrase: str = ""
+    covers: str = ""
+
+
+@dataclass(frozen=True)
+class Level(Term):
+    """A level of ranking, and `noun`, one of its members (the heading of a name column)."""
+
+    noun: str = ""
+
+
 # --- Periods, filters, levels, statuses --------------------------------------------------------
 
-PERIODS: dict[str, Term] = {
+
+def _period(name: str, label: str, phrase: str, covers: str) -> Period:
+    return Period(name, label, f"{covers[0].upper()}{covers[1:]}.", phrase, covers)
+
+
+LOCAL = "in each park's own time zone"
+PERIODS: dict[str, Period] = {
     t.name: t
     for t in (
-        Term("live", "Live", "The latest collection cycle (at most 30 minutes old)."),
-        Term("today", "Today", "The park's local day so far (provisional)."),
-        Term("yesterday", "Yesterday", "The park's previous local day."),
-        Term("last-7-days", "Last 7 days", "The 7 local days before today."),
-        Term("last-30-days", "Last 30 days", "The 30 local days before today."),
-        Term("last-week", "Last week", "The previous ISO week, Monday to Sunday."),
-        Term("last-month", "Last month", "The previous calendar month."),
-        Term("this-year", "This year", "January 1st up to yesterday."),
+        _period(
+            "live",
+            "Live",
+            "right now",
+            "the latest collection cycle "
+            f"(at most {metrics.LIVE_MAX_AGE.total_seconds() / 60:g} minutes old)",
+        ),
+        _period(
+            "today",
+            "Today",
+            "today",
+            f"today so far, {LOCAL} (provisional until the park's day ends)",
+        ),
+        _period("yesterday", "Yesterday", "yesterday", f"yesterday, the last complete day {LOCAL}"),
+        _period(
+            "last-7-days",
+            "Last 7 days",
+            "in the last 7 days",
+            f"the 7 complete days before today, {LOCAL}",
+        ),
+        _period(
+            "last-30-days",
+            "Last 30 days",
+            "in the last 30 days",
+            f"the 30 complete days before today, {LOCAL}",
+        ),
+        _period(
+            "last-week",
+            "Last week",
+            "last week",
+            f"the last complete week, Monday to Sunday, {LOCAL}",
+        ),
+        _period(
+            "last-month", "Last month", "last month", f"the last complete calendar month, {LOCAL}"
+        ),
+        _period(
+            "this-year", "This year", "this year", f"this calendar year up to yesterday, {LOCAL}"
+        ),
     )
 }
 FIXED_FILTERS: dict[str, Term] = {
@@ -100,11 +153,13 @@ CONTINENT_FILTER = Term(
     "{continent}", "A continent", "Parks of one continent: the continent's name as a slug."
 )
 CONTINENT_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
-LEVELS: dict[str, Term] = {
+LEVELS: dict[str, Level] = {
     t.name: t
     for t in (
-        Term("parks", "Parks", "Parks, ranked by their rides' tier-weighted downtime."),
-        Term("rides", "Rides", "Rides of the `ride` kind, each ranked on its own downtime."),
+        Level("parks", "Parks", "Parks, ranked by their rides' tier-weighted downtime.", "Park"),
+        Level(
+            "rides", "Rides", "Rides of the `ride` kind, each ranked on its own downtime.", "Ride"
+        ),
     )
 }
 STATUSES: dict[str, Term] = {

@@ -15,7 +15,6 @@ from hallofshame import fields
 # What an embed shows with ?columns=compact (the others get class "cx", hidden there)
 COMPACT = ("rank", "name", "park_name", "shame_score", "status")
 IDENTITY = ("rank", "name")  # a ranking row's first cells: its place and what it is
-NOUN = {"parks": "Park", "rides": "Ride"}  # the heading of a ranking's name column
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,10 @@ def ranking_columns(level: str, period: str) -> tuple[Column, ...]:
     table = fields.RANKING[level]
     shown = [f for f in fields.FIELDS_LIST if table in f.tables and period in f.periods]
     shown.sort(key=lambda f: f.name not in IDENTITY)  # stable: the rest keep their order
-    return tuple(column(f, NOUN[level] if f.name == "name" else None, compact=True) for f in shown)
+    return tuple(
+        column(f, fields.LEVELS[level].noun if f.name == "name" else None, compact=True)
+        for f in shown
+    )
 
 
 def period_columns(level: str, numbered: list[str]) -> tuple[Column, ...]:
