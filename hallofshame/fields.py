@@ -27,6 +27,9 @@ ITEM, NUMBERS, SUMMARY = "item", "numbers", "summary"
 PARK_RANKING, RIDE_RANKING = "park ranking", "ride ranking"
 PARK_PERIODS, RIDE_PERIODS = "park periods", "ride periods"
 RIDE_WAITS = "ride waits"  # the posted waits a ride's page shows up front, per period
+# A park page's tables of its rides: each ride now (with its numbers so far today), and its
+# worst rides of the last 30 days; a ride page's cards of the ride now, filled in by a script
+PARK_RIDES, WORST_RIDES, RIDE_NOW = "park rides", "worst rides", "ride now"
 RANKING = {"parks": PARK_RANKING, "rides": RIDE_RANKING}
 PERIODS_TABLE = {"parks": PARK_PERIODS, "rides": RIDE_PERIODS}
 EVERY_TABLE = (PARK_RANKING, RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS)
@@ -42,9 +45,10 @@ class Field:
     """One published field. `decimals` is the published precision of a number (None: whole,
     or not a number). `short` heads its column and labels its cell where a phone wraps the
     cell under its row; `tables` names the HTML tables it is a column of (`RANKING` and
-    `PERIODS_TABLE` of a level); `priority` 1 keeps the column on its row's line on a phone
-    (a key column), 2 or more wraps it under the row, labelled; `worst` says which end of a
-    number is the bad one ("high" or "low"), the end a column sorts to first."""
+    `PERIODS_TABLE` of a level, or a park's or a ride's own); `priority` 1 keeps the column
+    on its row's line on a phone (a key column), 2 or more wraps it under the row, labelled;
+    `worst` says which end of a number is the bad one ("high" or "low"), the end a column
+    sorts to first."""
 
     name: str
     label: str
@@ -245,7 +249,17 @@ FIELDS_LIST: tuple[Field, ...] = (
         nullable=False,
         groups=(ITEM,),
         priority=1,
-        tables=(PARK_RANKING, RIDE_RANKING),
+        tables=(PARK_RANKING, RIDE_RANKING, PARK_RIDES, WORST_RIDES),
+    ),
+    Field(
+        "land",
+        "Area",
+        "Area",
+        "The ride's land in its park, if the feed names one.",
+        "string",
+        levels=(RIDE,),
+        groups=(),
+        tables=(PARK_RIDES,),
     ),
     Field(
         "tier",
@@ -258,7 +272,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         levels=(RIDE,),
         groups=(ITEM, NUMBERS),
         priority=3,
-        tables=(RIDE_RANKING,),
+        tables=(RIDE_RANKING, PARK_RIDES),
     ),
     _number(
         "shame_score",
@@ -270,7 +284,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         description="Tier-weighted share of operating time spent down, from 0 (never down) "
         f"to {metrics.SHAME_SCALE:g} (always down), in points; live: the rides down now.",
         priority=1,
-        tables=EVERY_TABLE,
+        tables=(*EVERY_TABLE, WORST_RIDES),
         worst="high",
     ),
     _number(
@@ -281,7 +295,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         2,
         description="Hours the rides were down while their park was open, in hours.",
         priority=1,
-        tables=EVERY_TABLE,
+        tables=(*EVERY_TABLE, PARK_RIDES, WORST_RIDES, RIDE_NOW),
         worst="high",
     ),
     _number(
@@ -293,7 +307,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         maximum=100,
         description="Open minutes as a share of open and down minutes, in percent.",
         priority=2,
-        tables=EVERY_TABLE,
+        tables=(*EVERY_TABLE, WORST_RIDES, RIDE_NOW),
         worst="low",
     ),
     _number(
@@ -304,7 +318,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         None,
         description="Times a ride went from open to down while its park was open, a count.",
         priority=2,
-        tables=EVERY_TABLE,
+        tables=(*EVERY_TABLE, PARK_RIDES, WORST_RIDES, RIDE_NOW),
         worst="high",
     ),
     _number(
@@ -315,7 +329,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         None,
         description="The longest single outage of a ride, in minutes.",
         priority=3,
-        tables=(RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS),
+        tables=(RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS, WORST_RIDES),
         worst="high",
     ),
     _number(
@@ -419,6 +433,20 @@ FIELDS_LIST: tuple[Field, ...] = (
         tables=(RIDE_WAITS,),
         worst="high",
     ),
+    _number(
+        "wait_time",
+        "Posted wait",
+        "Posted wait (min)",
+        "minutes",
+        None,
+        maximum=WAIT_MAX_MINUTES,
+        description="The ride's posted wait at the latest collection cycle, in minutes; null "
+        "unless the ride is open (a closed or broken-down ride's posted wait means nothing).",
+        levels=(RIDE,),
+        periods=(metrics.LIVE,),
+        groups=(),
+        tables=(PARK_RIDES, RIDE_NOW),
+    ),
     Field(
         "country",
         "Country",
@@ -466,7 +494,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         periods=LIVE_PERIODS,
         groups=(ITEM,),
         priority=1,
-        tables=(RIDE_RANKING,),
+        tables=(RIDE_RANKING, PARK_RIDES, RIDE_NOW),
     ),
 )
 FIELDS: dict[str, Field] = {f.name: f for f in FIELDS_LIST}
