@@ -54,7 +54,7 @@ class Field:
     label: str
     short: str  # a column heading, with its unit
     description: str  # one sentence in plain words, with the unit
-    type: str  # the JSON type: "number", "integer" or "string"
+    type: str  # the JSON type: "number", "integer", "string" or "boolean"
     unit: str | None = None
     decimals: int | None = None
     minimum: float | None = None
@@ -496,6 +496,19 @@ FIELDS_LIST: tuple[Field, ...] = (
         priority=1,
         tables=(RIDE_RANKING, PARK_RIDES, RIDE_NOW),
     ),
+    Field(
+        "park_closed",
+        "Park closed",
+        "Park closed",
+        "Whether the ride's park is closed at the latest collection cycle: its rides are then "
+        "closed, whatever their feed says (at night a feed goes quiet or stale), and show no wait.",
+        "boolean",
+        nullable=False,
+        levels=(RIDE,),
+        periods=LIVE_PERIODS,
+        groups=(ITEM,),
+        priority=3,
+    ),
 )
 FIELDS: dict[str, Field] = {f.name: f for f in FIELDS_LIST}
 DECIMALS: dict[str, int] = {f.name: f.decimals for f in FIELDS_LIST if f.decimals is not None}
@@ -514,7 +527,7 @@ def definition(field: Field, required: bool = True) -> tuple[Any, Any]:
     if field.enum is not None:
         kind: Any = Literal[field.enum]  # type: ignore[valid-type]
     else:
-        kind = {"number": float, "integer": int, "string": str}[field.type]
+        kind = {"number": float, "integer": int, "string": str, "boolean": bool}[field.type]
         limits = {"ge": field.minimum, "le": field.maximum}
         kind = Annotated[kind, Pydantic(**{k: v for k, v in limits.items() if v is not None})]
     if field.nullable:

@@ -236,18 +236,25 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
         "tier": ride.tier,
     }
     if period in metrics.PROVISIONAL_PERIODS:
-        facts["status"] = ride_now(data, ride.id)["status"]
+        now = ride_now(data, ride.id)
+        facts.update(status=now["status"], park_closed=now["park_closed"])
     return _item(level="rides", period=period, facts=facts, numbers=numbers)
 
 
 def ride_now(data: SiteData, ride_id: int) -> dict[str, Any]:
     """A ride at the latest cycle, as every page and file says it (a ranking's status, its
-    park's file and page, the script of its own page): a posted wait is given only while the
+    park's file and page, the script of its own page): a ride of a closed park is closed,
+    whatever its feed says (at night a feed goes quiet or stale, and "unknown" would read
+    as a fault; only a ride seen open stays open), and a posted wait is given only while the
     ride is open (a closed or broken-down ride's posted wait means nothing)."""
     live = data.stats[RIDE][metrics.LIVE].get(ride_id)
     status = (live.live_status if live else None) or metrics.NO_DATA
+    park = data.stats[PARK][metrics.LIVE].get(data.catalog.rides[ride_id].park_id)
+    park_closed = park is not None and park.live_status == metrics.CLOSED
+    if park_closed and status != metrics.OPEN:
+        status = metrics.CLOSED
     wait = data.live_waits.get(ride_id) if status == metrics.OPEN else None
-    return {"status": status, "wait_time": wait}
+    return {"status": status, "park_closed": park_closed, "wait_time": wait}
 
 
 def span_of(stats: list[Stats], period: str, data: SiteData) -> tuple[str | None, str | None]:

@@ -201,7 +201,7 @@ RideRow = create_model(
     ride_id=(int, Field(ge=1, description=fields.FIELDS["ride_id"].description)),
     name=(str, Field(description="The ride's name, as Queue-Times spells it.")),
     kind=(str, Field(description=KIND_DOC)),
-    **of("tier", "land", "status", "wait_time"),
+    **of("tier", "land", "status", "park_closed", "wait_time"),
     today=(RideSummary, Field(description="The ride's numbers so far today.")),
 )
 

@@ -13,6 +13,12 @@
     return decimals === null ? String(value) : Number(value).toFixed(decimals);
   }
 
+  // a ride closed with its park says why (its park's file decides: park_closed)
+  function status(ride, closedNote) {
+    var word = STATUS[ride.status] || STATUS.unknown;
+    return ride.park_closed && ride.status === "closed" ? word + " (" + closedNote + ")" : word;
+  }
+
   function card(label, value) {
     var item = document.createElement("li");
     var name = document.createElement("span");
@@ -35,7 +41,7 @@
     var cards = document.createElement("ul");
     cards.className = "cards";
     CARDS.forEach(function (c) {
-      var value = c.name === "status" ? STATUS[ride.status] || STATUS.unknown
+      var value = c.name === "status" ? status(ride, box.getAttribute("data-park-closed"))
         : shown((c.today ? today : ride)[c.name], c.decimals);
       cards.appendChild(card(c.label, value));
     });

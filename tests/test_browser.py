@@ -288,6 +288,32 @@ def test_a_ride_page_fills_in_right_now_from_its_park_file(
     assert watched.problems == []
 
 
+def test_a_ride_page_says_closed_with_its_park_and_no_wait(
+    watched: Watched, site_origin: str, site_root: Path
+) -> None:
+    """At night the park's file says the ride is closed because its park is (`park_closed`):
+    the ride page's card says so, and shows no posted wait."""
+    page = watched.page
+    ride_file = json.loads((site_root / f"data/v1/rides/{RIDE}.json").read_text())
+    park_url = f"/data/v1/parks/{ride_file['ride']['park_id']}.json"
+    park = json.loads((site_root / park_url.lstrip("/")).read_text())
+    ride = next(r for r in park["rides"] if r["ride_id"] == RIDE)
+    ride.update(status="closed", park_closed=True, wait_time=None)
+    park["live"]["status"] = "closed"
+    page.route(
+        f"**{park_url}",
+        lambda route: route.fulfill(json=park, headers={"Content-Type": "application/json"}),
+    )
+    page.goto(site_origin + PAGES["ride"])
+    cards = page.locator("#live-now ul.cards li")
+    cards.first.wait_for()
+    shown = dict(line.split("\n", 1) for line in cards.all_inner_texts())
+    label = {c["name"]: c["label"] for c in columns.live_cards()}
+    assert shown[label["status"]].strip() == "Closed (park closed)"
+    assert shown[label["wait_time"]].strip() == "–"
+    assert watched.problems == []
+
+
 def test_tables_read_the_same_without_javascript(browser: Any, site_origin: str) -> None:
     ctx = browser.new_context(java_script_enabled=False)
     try:

@@ -153,7 +153,8 @@ def test_ranking_items_carry_the_raw_minutes_the_ratios_come_from():
     assert checked > 100
     header = next(csv.reader(io.StringIO((GOLDEN / "rankings/rides/today/all.csv").read_text())))
     assert header == context.item_columns("rides", "today")
-    assert header[-4:] == ["open_minutes", "down_minutes", "unknown_minutes", "status"]
+    assert header[-5:-1] == ["open_minutes", "down_minutes", "unknown_minutes", "status"]
+    assert header[-1] == "park_closed"  # added last: the columns before it keep their places
 
 
 def test_adding_a_field_is_one_row_of_the_table(engine, settings, tmp_path, monkeypatch):
