@@ -501,7 +501,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         "Park closed",
         "Park closed",
         "Whether the ride's park is closed at the latest collection cycle: its rides are then "
-        "closed, whatever their feed says (at night a feed goes quiet or stale), and show no wait.",
+        "closed unless seen open, whatever their feed says (at night a feed goes quiet or stale).",
         "boolean",
         nullable=False,
         levels=(RIDE,),
