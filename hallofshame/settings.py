@@ -16,6 +16,7 @@ options, with an empty value meaning unset.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import field, fields, replace
 from pathlib import Path
@@ -25,6 +26,9 @@ from dotenv import dotenv_values
 from pydantic import ConfigDict, Field, ValidationError
 from pydantic.dataclasses import dataclass
 
+# What SITE_URL may be: a plain http(s) URL. It is written as is into pages, feeds, the sitemap
+# and the Shopify section's Liquid, HTML and JavaScript, so no quote, brace, space or %.
+SAFE_URL = re.compile(r"https?://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*)?")
 AtLeastOne = Annotated[int, Field(ge=1)]
 NotNegative = Annotated[int, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -187,6 +191,7 @@ def load_settings(
     except ValidationError as exc:
         raise SettingsError(_one_line(exc)) from None
     _check_addresses(settings)
+    _check_site_url(settings)
     return settings
 
 
@@ -203,6 +208,14 @@ def _check_addresses(settings: Settings) -> None:
     bad = [a for a in [*alert_recipients(settings), settings.alert_from] if a and "@" not in a]
     if bad:
         raise SettingsError(f"not an e-mail address in ALERT_FROM/ALERT_TO: {bad[0]!r}")
+
+
+def _check_site_url(settings: Settings) -> None:
+    if not SAFE_URL.fullmatch(settings.site_url):
+        raise SettingsError(
+            f"SITE_URL={settings.site_url!r}: not a plain http(s) URL (letters, digits and "
+            ". - _ ~ / only: it is written into pages, feeds and the Shopify section as is)"
+        )
 
 
 def alert_recipients(settings: Settings) -> list[str]:

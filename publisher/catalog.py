@@ -25,6 +25,9 @@ KINDS: tuple[tuple[re.Pattern[str], str, str, str | None], ...] = tuple(
          None),
         (r"^data/v1/openapi\.json$", "openapi", "application/vnd.oai.openapi+json", None),
         (r"^awards/feed\.xml$", "feed", "application/atom+xml", None),
+        (r"^parks/(?P<park_id>\d+)/feed\.xml$", "park-feed", "application/atom+xml", None),
+        (r"^search\.json$", "search-index", "application/json", None),
+        (r"^shopify/.*\.liquid$", "shopify", "text/plain", None),
         (r"^sitemap\.xml$", "sitemap", "application/xml", None),
         (r"^robots\.txt$", "robots", "text/plain", None),
         (r"\.html$", "page", "text/html", None),
@@ -64,6 +67,11 @@ def title(data: SiteData, kind: str, ids: dict[str, str], rel: str) -> str:
     if kind == "ride":
         ride = data.catalog.rides.get(int(ids["ride_id"]))
         return f"Ride: {ride.name}" if ride else f"Ride {ids['ride_id']}"
+    if kind == "park-feed":
+        park = data.catalog.parks.get(int(ids["park_id"]))
+        return f"Breakdowns at {park.name if park else 'park ' + ids['park_id']} (Atom)"
+    if kind == "shopify":
+        return f"Shopify {'section' if '/sections/' in rel else 'snippet'} (Liquid)"
     if kind == "schema":
         return f"JSON Schema of the {ids['name']} files"
     return {
@@ -71,4 +79,5 @@ def title(data: SiteData, kind: str, ids: dict[str, str], rel: str) -> str:
         "feed": "Awards feed (Atom)",
         "sitemap": "Sitemap",
         "robots": "robots.txt",
+        "search-index": "Search index of every park and ride",
     }.get(kind, f"/{rel}")

@@ -223,7 +223,8 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
         "tier": ride.tier,
     }
     if period in metrics.PROVISIONAL_PERIODS:
-        facts["status"] = live_status(data, ride.id)
+        now = ride_now(data, ride.id)
+        facts.update(status=now["status"], park_closed=now["park_closed"])
     return _item(level="rides", period=period, facts=facts, numbers=numbers)
 
 
@@ -242,9 +243,20 @@ def compared(data: SiteData, stats: Stats, period: str) -> dict[str, Any]:
 SCORE_DECIMALS = fields.DECIMALS["shame_score"]  # a change is shown as precisely as the score
 
 
-def live_status(data: SiteData, ride_id: int) -> str:
+def ride_now(data: SiteData, ride_id: int) -> dict[str, Any]:
+    """A ride at the latest cycle, as every page and file says it (a ranking's status, its
+    park's file and page, the script of its own page): a ride of a closed park is closed,
+    whatever its feed says (at night a feed goes quiet or stale, and "unknown" would read
+    as a fault; only a ride seen open stays open), and a posted wait is given only while the
+    ride is open (a closed or broken-down ride's posted wait means nothing)."""
     live = data.stats[RIDE][metrics.LIVE].get(ride_id)
-    return (live.live_status if live else None) or metrics.NO_DATA
+    status = (live.live_status if live else None) or metrics.NO_DATA
+    park = data.stats[PARK][metrics.LIVE].get(data.catalog.rides[ride_id].park_id)
+    park_closed = park is not None and park.live_status == metrics.CLOSED
+    if park_closed and status != metrics.OPEN:
+        status = metrics.CLOSED
+    wait = data.live_waits.get(ride_id) if status == metrics.OPEN else None
+    return {"status": status, "park_closed": park_closed, "wait_time": wait}
 
 
 def span_of(stats: list[Stats], period: str, data: SiteData) -> tuple[str | None, str | None]:
@@ -312,6 +324,8 @@ def park(data: SiteData, park_id: int) -> dict[str, Any]:
         **park_windows(data, ctx, info.timezone),
         "feed_url": url("park_feed", park_id=park_id),
         "period_columns": columns.period_columns("parks", numbered(ctx["periods"])),
+        "ride_columns": columns.park_rides_columns(any(r.land_name for r in rides)),
+        "worst_columns": columns.worst_rides_columns(),
         "feed_entries": park_feed_entries(data, park_id),
     }
     return ctx
@@ -387,8 +401,7 @@ def ride_row(data: SiteData, ride: Any) -> dict[str, Any]:
         "kind": ride.kind,
         "tier": ride.tier,
         "land": ride.land_name,
-        "status": live_status(data, ride.id),
-        "wait_time": data.live_waits.get(ride.id),
+        **ride_now(data, ride.id),
         "today": today_numbers(data, ride.id),
     }
 
@@ -497,7 +510,9 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         "year": ride_year(data, ride_id, today),
         "period_columns": columns.period_columns("rides", numbered(ctx["periods"])),
         "wait_columns": columns.wait_columns(),
-        "status_labels": STATUS_LABELS,  # for site/live.js, which fills in the ride's status
+        # for site/live.js, which fills in the ride's cards: their status words and values
+        "status_labels": STATUS_LABELS,
+        "live_cards": columns.live_cards(),
     }
     return ctx
 

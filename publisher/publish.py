@@ -333,6 +333,8 @@ CSV_QUOTED = re.compile(r'[",\r\n]')
 def csv_cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, bool):  # as JSON writes it
+        return "true" if value else "false"
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return f"'{value}"
     return value

@@ -196,16 +196,15 @@ ParkLive = create_model(
 )
 
 
-class RideRow(BaseModel):
-    model_config = CLOSED
-    ride_id: int = Field(ge=1, description=fields.FIELDS["ride_id"].description)
-    name: str = Field(description="The ride's name, as Queue-Times spells it.")
-    kind: str = Field(description=KIND_DOC)
-    tier: fields.definition(fields.FIELDS["tier"])[0] = Field(description=TIER_DOC)  # type: ignore[valid-type]
-    land: str | None = Field(description="The ride's land in its park, if the feed names one.")
-    status: Status = Field(description=fields.FIELDS["status"].description)
-    wait_time: int | None = Field(ge=0, le=fields.WAIT_MAX_MINUTES, description="Posted wait.")
-    today: RideSummary = Field(description="The ride's numbers so far today.")
+RideRow = create_model(
+    "RideRow",
+    __config__=CLOSED,
+    ride_id=(int, Field(ge=1, description=fields.FIELDS["ride_id"].description)),
+    name=(str, Field(description="The ride's name, as Queue-Times spells it.")),
+    kind=(str, Field(description=KIND_DOC)),
+    **of("tier", "land", "status", "park_closed", "wait_time"),
+    today=(RideSummary, Field(description="The ride's numbers so far today.")),
+)
 
 
 class WorstRide(RideSummary):  # type: ignore[misc, valid-type]

@@ -14,13 +14,13 @@ from __future__ import annotations
 import functools
 import html
 import json
-import re
 from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
 
 from hallofshame import fields
+from hallofshame.settings import SAFE_URL
 from publisher.context import EMBED_MAX_ROWS, EMBED_ROWS, filter_labels
 from publisher.data import SiteData
 from publisher.release import PublishError
@@ -38,10 +38,9 @@ THEMES = (("light", "Light"), ("dark", "Dark"), ("auto", "Follow the visitor's s
 ROWS = (1, EMBED_MAX_ROWS)  # the embed pages' ?rows range
 DEFAULT_ACCENT = "#b3261e"  # the site's own accent (site/style.css, light scheme)
 PARK_PREFIX = "park-"  # level values of one park: park-16
+
+
 # A site URL the section can carry in a Liquid string, an HTML attribute and a JS string as is.
-SAFE_URL = re.compile(r"https?://[A-Za-z0-9.:\[\]-]+(/[A-Za-z0-9._~/-]*)?")
-
-
 def context(data: SiteData) -> dict[str, Any]:
     """The choices of this publish, the settings table and its `{% schema %}` JSON."""
     labels = filter_labels(data)

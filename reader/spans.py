@@ -8,10 +8,11 @@ view cannot disagree. `live` is read from the latest cycle's status instead.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,7 @@ from hallofshame.schema import ADDITIVE
 PARK, RIDE = "park", "ride"
 SUMMED = [*ADDITIVE, "wait_count", "wait_sum"]  # daily columns a span adds up
 IN_LIST_MAX = 500  # more ids than this: scan the span's days and keep the wanted ids
+DAY = timedelta(days=1)
 
 
 @dataclass
@@ -128,29 +130,40 @@ def span_stats(
     conn: Connection, level: str, spans: Mapping[int, tuple[date, date]], details: bool = True
 ) -> dict[int, Stats]:
     """Stats of each park (or ride) id over its own span of local days (first, last inclusive),
-    all at once: one GROUP BY per distinct span over the daily rows. Without `details` a
+    all at once: one GROUP BY per run of days (`_runs`), added up per id. Without `details` a
     ride's tier and wait quantiles are not read (a score compared with needs only the sums)."""
     found = {
         id_: Stats(level, id_, first_day=first, last_day=last)
         for id_, (first, last) in spans.items()
     }
-    for (first, last), ids in _by_span(spans).items():
+    for (first, last), ids in _runs(spans).items():
         by_ids = len(ids) <= IN_LIST_MAX  # a long IN list makes MariaDB probe the key id by id
         params: dict[str, Any] = {"first": first, "last": last}
         if by_ids:
             params["ids"] = ids
         wanted = set(ids)
         for row in conn.execute(_span_query(level, by_ids), params).mappings():
-            if row["id"] not in wanted:
-                continue
-            stats = found[row["id"]]
-            for name, value in row.items():
-                if name != "id" and value is not None:
-                    setattr(stats, name, int(value))
+            if row["id"] in wanted:
+                _add_sums(found[row["id"]], row)
     if level == RIDE and details:
         _add_tiers(conn, found)
         _add_wait_quantiles(conn, found)
     return found
+
+
+LARGEST = frozenset(("wait_max", "longest_outage_minutes"))  # a span's is its runs' largest
+
+
+def _add_sums(stats: Stats, row: Mapping[str, Any]) -> None:
+    """One run's sums into a span's (the largest for a maximum)."""
+    for name, value in row.items():
+        if name == "id" or value is None:
+            continue
+        before = getattr(stats, name)
+        if name in LARGEST:
+            setattr(stats, name, int(value) if before is None else max(before, int(value)))
+        else:
+            setattr(stats, name, before + int(value))
 
 
 @cache
@@ -180,27 +193,36 @@ def _span_query(level: str, by_ids: bool) -> Select[Any]:
     return query
 
 
-def _by_span(spans: Mapping[int, tuple[date, date]]) -> dict[tuple[date, date], list[int]]:
-    groups: dict[tuple[date, date], list[int]] = defaultdict(list)
-    for id_, span in spans.items():
-        if span[0] <= span[1]:
-            groups[span].append(id_)
-    return groups
+def _runs(spans: Mapping[int, tuple[date, date]]) -> dict[tuple[date, date], list[int]]:
+    """The spans cut at each other's ends into runs of days that do not overlap, each with the
+    ids whose span holds it: a period is a different span in parks of different time zones, and
+    read span by span the days they share (all of this year's but one) were read once per zone;
+    read run by run, each day once."""
+    valid = {id_: span for id_, span in spans.items() if span[0] <= span[1]}
+    cuts = sorted(
+        {first for first, _ in valid.values()} | {last + DAY for _, last in valid.values()}
+    )
+    runs: dict[tuple[date, date], list[int]] = defaultdict(list)
+    for id_, (first, last) in valid.items():
+        for k in range(bisect_left(cuts, first), bisect_left(cuts, last + DAY)):
+            runs[(cuts[k], cuts[k + 1] - DAY)].append(id_)
+    return runs
 
 
-_WAIT_COUNTS = (
-    select(
-        schema.ride_daily_waits.c.ride_id,
-        schema.ride_daily_waits.c.wait,
-        func.sum(schema.ride_daily_waits.c.open_cycles).label("cycles"),
+@cache
+def _wait_counts(by_ids: bool) -> Select[Any]:
+    """Each ride's summed counts per posted wait over one run of days (`first`, `last` and,
+    `by_ids`, `ids` bound at execution): a run of many rides reads its days whole (the table is
+    stored by day) and keeps the wanted rides afterwards, as `span_stats` does."""
+    w = schema.ride_daily_waits.c
+    query = (
+        select(w.ride_id, w.wait, func.sum(w.open_cycles).label("cycles"))
+        .where(w.day >= bindparam("first"), w.day <= bindparam("last"))
+        .group_by(w.ride_id, w.wait)
     )
-    .where(
-        schema.ride_daily_waits.c.day >= bindparam("first"),
-        schema.ride_daily_waits.c.day <= bindparam("last"),
-        schema.ride_daily_waits.c.ride_id.in_(bindparam("ids", expanding=True)),
-    )
-    .group_by(schema.ride_daily_waits.c.ride_id, schema.ride_daily_waits.c.wait)
-)
+    if by_ids:
+        query = query.where(w.ride_id.in_(bindparam("ids", expanding=True)))
+    return query
 
 
 def _add_wait_quantiles(conn: Connection, found: dict[int, Stats]) -> None:
@@ -208,16 +230,23 @@ def _add_wait_quantiles(conn: Connection, found: dict[int, Stats]) -> None:
     counts summed (`metrics.quantiles_of_counts`): exact, like the day's own. Only where the
     counts hold every wait the span's daily rows counted: a provisional day (today) or a day
     aggregated before the counts were kept leaves the ride's period without them."""
-    spans: dict[tuple[date, date], list[int]] = defaultdict(list)
-    for stats in found.values():
-        if stats.wait_count and not stats.provisional_days and stats.first_day:
-            spans[(stats.first_day, stats.last_day)].append(stats.id)
-    for (first, last), ids in spans.items():
-        for start in range(0, len(ids), IN_LIST_MAX):
-            params = {"first": first, "last": last, "ids": ids[start : start + IN_LIST_MAX]}
-            rows = conn.execute(_WAIT_COUNTS, params).all()
-            ride, wait, cycles = (np.array([r[i] or 0 for r in rows], "int64") for i in range(3))
-            _set_quantiles(found, ride, wait, cycles)
+    spans = {
+        stats.id: (stats.first_day, stats.last_day)
+        for stats in found.values()
+        if stats.wait_count and not stats.provisional_days and stats.first_day and stats.last_day
+    }
+    parts = []
+    for (first, last), ids in _runs(spans).items():
+        by_ids = len(ids) <= IN_LIST_MAX
+        params: dict[str, Any] = {"first": first, "last": last}
+        if by_ids:
+            params["ids"] = ids
+        rows = conn.execute(_wait_counts(by_ids), params).all()
+        ride, wait, cycles = (np.array([r[i] or 0 for r in rows], "int64") for i in range(3))
+        kept = np.isin(ride, np.array(ids, "int64"))
+        parts.append((ride[kept], wait[kept], cycles[kept]))
+    if parts:  # a ride's counts of several runs add up (`quantiles_of_counts` takes repeats)
+        _set_quantiles(found, *(np.concatenate(column) for column in zip(*parts, strict=True)))
 
 
 def _set_quantiles(found: dict[int, Stats], ride: Any, wait: Any, cycles: Any) -> None:

@@ -6,10 +6,17 @@
   "use strict";
 
   var STATUS = {};  // the status words of the table of fields, from the page (data-statuses)
+  var CARDS = [];  // the cards' fields, headings and decimals, from the page (data-cards)
 
   function shown(value, decimals) {
-    if (value === null || value === undefined) return "–";
-    return decimals === undefined ? String(value) : Number(value).toFixed(decimals);
+    if (value === null || value === undefined) return "\u2013";
+    return decimals === null ? String(value) : Number(value).toFixed(decimals);
+  }
+
+  // a ride closed with its park says why (its park's file decides: park_closed)
+  function status(ride, closedNote) {
+    var word = STATUS[ride.status] || STATUS.unknown;
+    return ride.park_closed && ride.status === "closed" ? word + " (" + closedNote + ")" : word;
   }
 
   function card(label, value) {
@@ -33,12 +40,11 @@
     var today = ride.today || {};
     var cards = document.createElement("ul");
     cards.className = "cards";
-    cards.appendChild(card("Status", STATUS[ride.status] || STATUS.unknown));
-    // a posted wait means something only while the ride is open
-    cards.appendChild(card("Posted wait (min)", ride.status === "open" ? shown(ride.wait_time) : "\u2013"));
-    cards.appendChild(card("Uptime today (%)", shown(today.uptime_pct, 1)));
-    cards.appendChild(card("Downtime today (hours)", shown(today.downtime_hours, 2)));
-    cards.appendChild(card("Breakdowns today", shown(today.breakdowns)));
+    CARDS.forEach(function (c) {
+      var value = c.name === "status" ? status(ride, box.getAttribute("data-park-closed"))
+        : shown((c.today ? today : ride)[c.name], c.decimals);
+      cards.appendChild(card(c.label, value));
+    });
     var stamp = document.createElement("p");
     stamp.className = "meta";
     var local = String(park.data_as_of_local || "");
@@ -54,6 +60,7 @@
   if (!box || !window.fetch) return;
   var rideId = Number(box.getAttribute("data-ride-id"));
   STATUS = JSON.parse(box.getAttribute("data-statuses"));
+  CARDS = JSON.parse(box.getAttribute("data-cards"));
   fetch(box.getAttribute("data-src"), { headers: { Accept: "application/json" } })
     .then(function (response) { return response.ok ? response.json() : null; })
     .then(function (park) { if (park) fill(box, park, rideId); })

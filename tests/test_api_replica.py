@@ -151,3 +151,13 @@ def wait_for_lag(api, at_least_s: int):
             return health
         time.sleep(0.1)
     raise AssertionError(f"the replica never fell {at_least_s} s behind: {health.json}")
+
+
+def test_a_bad_timeout_names_the_setting_the_url_came_from(tmp_path):
+    bad = f"sqlite:///{tmp_path}/x.sqlite3?timeout=soon"
+    for name, values in (
+        ("API_DATABASE_URL", {"API_DATABASE_URL": bad}),
+        ("DATABASE_URL", {"DATABASE_URL": bad}),
+    ):
+        with pytest.raises(db.DatabaseError, match=rf"\?timeout=soon in {name} is not seconds"):
+            create_app(load_settings(env_file=None, environ=values))

@@ -36,7 +36,7 @@ import pytest
 
 from hallofshame import db
 from hallofshame.settings import load_settings
-from publisher import publish
+from publisher import columns, publish
 from publisher.formats import num
 from tests.seeding import HOSTILE_NAMES, OPEN_HOURS, World, seed
 
@@ -273,16 +273,44 @@ def test_a_ride_page_fills_in_right_now_from_its_park_file(
     park_id = json.loads((site_root / f"data/v1/rides/{RIDE}.json").read_text())["ride"]["park_id"]
     park = json.loads((site_root / f"data/v1/parks/{park_id}.json").read_text())
     ride = next(r for r in park["rides"] if r["ride_id"] == RIDE)
-    wait = num(ride["wait_time"]) if ride["status"] == "open" else "–"  # waits of open rides
-    assert shown["Posted wait (min)"].strip() == wait
-    assert shown["Uptime today (%)"].strip() == num(ride["today"]["uptime_pct"], "uptime_pct")
-    assert shown["Breakdowns today"].strip() == num(ride["today"]["breakdowns"])
+    label = {c["name"]: c["label"] for c in columns.live_cards()}  # from the table of fields
+    assert shown[label["wait_time"]].strip() == num(ride["wait_time"])  # null unless open
+    today = ride["today"]
+    assert shown[label["uptime_pct"]].strip() == num(today["uptime_pct"], "uptime_pct")
+    assert shown[label["downtime_hours"]].strip() == num(today["downtime_hours"], "downtime_hours")
+    assert shown[label["breakdowns"]].strip() == num(today["breakdowns"])
     assert page.locator(f"#live-now a[href$='#ride-{RIDE}']").count() == 1
     local = park["data_as_of_local"]  # 2026-07-04T14:00:00-04:00
     assert page.locator("#live-now p.meta").first.inner_text() == (
         f"As of the cycle of 4 Jul 2026, {local[11:16]} park time."
     )
     assert page.locator("h1").inner_text() == HOSTILE_NAMES[0]
+    assert watched.problems == []
+
+
+def test_a_ride_page_says_closed_with_its_park_and_no_wait(
+    watched: Watched, site_origin: str, site_root: Path
+) -> None:
+    """At night the park's file says the ride is closed because its park is (`park_closed`):
+    the ride page's card says so, and shows no posted wait."""
+    page = watched.page
+    ride_file = json.loads((site_root / f"data/v1/rides/{RIDE}.json").read_text())
+    park_url = f"/data/v1/parks/{ride_file['ride']['park_id']}.json"
+    park = json.loads((site_root / park_url.lstrip("/")).read_text())
+    ride = next(r for r in park["rides"] if r["ride_id"] == RIDE)
+    ride.update(status="closed", park_closed=True, wait_time=None)
+    park["live"]["status"] = "closed"
+    page.route(
+        f"**{park_url}",
+        lambda route: route.fulfill(json=park, headers={"Content-Type": "application/json"}),
+    )
+    page.goto(site_origin + PAGES["ride"])
+    cards = page.locator("#live-now ul.cards li")
+    cards.first.wait_for()
+    shown = dict(line.split("\n", 1) for line in cards.all_inner_texts())
+    label = {c["name"]: c["label"] for c in columns.live_cards()}
+    assert shown[label["status"]].strip() == "Closed (park closed)"
+    assert shown[label["wait_time"]].strip() == "–"
     assert watched.problems == []
 
 

@@ -9,11 +9,13 @@ import html
 import importlib
 import io
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
 import pytest
+from markupsafe import escape
 from sqlalchemy import update
 
 from hallofshame import fields, metrics, schema
@@ -155,7 +157,8 @@ def test_ranking_items_carry_the_raw_minutes_the_ratios_come_from():
     assert checked > 100
     header = next(csv.reader(io.StringIO((GOLDEN / "rankings/rides/today/all.csv").read_text())))
     assert header == context.item_columns("rides", "today")
-    assert header[-4:] == ["open_minutes", "down_minutes", "unknown_minutes", "status"]
+    assert header[-5:-1] == ["open_minutes", "down_minutes", "unknown_minutes", "status"]
+    assert header[-1] == "park_closed"  # added last: the columns before it keep their places
 
 
 def test_adding_a_field_is_one_row_of_the_table(engine, settings, tmp_path, monkeypatch):
@@ -200,6 +203,76 @@ def test_adding_a_field_is_one_row_of_the_table(engine, settings, tmp_path, monk
     assert list(validator("ranking").iter_errors(ranking))  # today's table: a closed contract
 
 
+def with_row(monkeypatch: pytest.MonkeyPatch, row: fields.Field) -> None:
+    """The table of fields with one row replaced, as a publish in this process reads it (the
+    columns and the number format are worked out once per process, so they start over)."""
+    table = tuple(row if f.name == row.name else f for f in fields.FIELDS_LIST)
+    monkeypatch.setattr(fields, "FIELDS_LIST", table)
+    monkeypatch.setattr(fields, "FIELDS", {f.name: f for f in table})
+    decimals = {f.name: f.decimals for f in table if f.decimals is not None}
+    monkeypatch.setattr(fields, "DECIMALS", decimals)
+    monkeypatch.setattr(context, "_COLUMNS", {})
+    forget_columns()
+
+
+def forget_columns() -> None:
+    for worked_out in (
+        columns.ranking_columns,
+        columns._period_columns,
+        columns.wait_columns,
+        columns.worst_rides_columns,
+        columns.live_cards,
+        columns._now_columns,
+        num,
+    ):
+        worked_out.cache_clear()
+
+
+def test_a_label_and_decimals_changed_in_the_table_reach_every_page(
+    engine, settings, tmp_path, monkeypatch
+):
+    """The downtime's heading and precision changed in its row only: the ranking, the park
+    page's two ride tables, the park file and the ride page's cards (the data its script
+    formats with) all follow."""
+    row = dataclasses.replace(
+        fields.FIELDS["downtime_hours"], label="Lost time", short="Lost time (ride-h)", decimals=3
+    )
+    try:
+        with_row(monkeypatch, row)
+        seed(engine, WORLD)
+        publish(engine, settings, tmp_path / "docroot", WORLD.end, full=True)
+    finally:
+        monkeypatch.undo()
+        forget_columns()
+    site = tmp_path / "docroot" / "current"
+    three = re.compile(r"^\d+\.\d{3}$")
+    page = site / "rankings/rides/today/all/index.html"
+    assert 'data-worst="high">Lost time (ride-h)</th>' in page.read_text(encoding="utf-8")
+    shown = [r["downtime_hours"] for r in ranking_rows(page)]
+    assert shown and all(three.match(v) for v in shown)
+    ranking = json.loads((site / "data/v1/rankings/rides/today/all.json").read_text())
+    ranked = [i for i in ranking["items"] if i["rank"] is not None]
+    exact = [metrics.round_half_away(i["down_minutes"] / 60, 3) for i in ranked]
+    assert [i["downtime_hours"] for i in ranked] == exact
+    park = (site / "data/v1/parks/101.json").read_text()
+    text = (site / "parks/101/index.html").read_text(encoding="utf-8")
+    for heading in ("Lost time today (ride-h)", "Lost time (ride-h)"):  # rides now, worst rides
+        assert f'data-worst="high">{heading}</th>' in text
+        cells = re.findall(f'data-label="{re.escape(heading)}" data-sort="[^"]*">([^<]*)<', text)
+        assert cells and all(three.match(c) or c == num(None) for c in cells)
+    today = [r["today"]["downtime_hours"] for r in json.loads(park)["rides"]]
+    assert any(v is not None and len(str(v).split(".")[1]) == 3 for v in today)
+    ride = (site / "rides/1000/index.html").read_text(encoding="utf-8")
+    cards = json.loads(html.unescape(re.search("data-cards='([^']*)'", ride).group(1)))
+    card = next(c for c in cards if c["name"] == "downtime_hours")
+    assert card == {
+        "name": "downtime_hours",
+        "label": "Lost time today (ride-h)",
+        "today": True,
+        "decimals": 3,
+    }
+
+
 def test_the_data_page_has_the_dictionary_and_links_the_api(engine, settings, tmp_path):
     seed(engine, WORLD)
     publish(engine, settings, tmp_path / "docroot", WORLD.end)
@@ -208,6 +281,15 @@ def test_the_data_page_has_the_dictionary_and_links_the_api(engine, settings, tm
     for f in fields.FIELDS_LIST:
         assert f'id="field-{f.name}"' in page and f.description.replace("'", "&#39;") in page
     assert 'href="/data/v1/openapi.json"' in page and "/api/v1/" in page
+    ranking = json.loads((site / "data/v1/schema/ranking.schema.json").read_text())
+    for period in fields.PERIODS.values():  # one sentence: the schema, dictionary, pages
+        assert escape(period.description) in page
+        assert (
+            period.description
+            in ranking["$defs"]["ParkRanking"]["properties"]["period"]["description"]
+        )
+        shown = (site / f"rankings/parks/{period.name}/all/index.html").read_text("utf-8")
+        assert period.name == "live" or f"Covers {escape(period.covers)}" in shown
     catalog = json.loads((site / "data/v1/catalog.json").read_text())
     validator("catalog").validate(catalog)
     by_url = {e["url"]: e for e in catalog["files"]}

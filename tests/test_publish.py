@@ -260,6 +260,10 @@ def test_assets_are_fingerprinted_and_catalogued(site):
     }
     assert listed == published
     assert all(f["generated_at"] == "2026-07-04T18:00:00Z" for f in catalog["files"])
+    unnamed = [f["url"] for f in catalog["files"] if f["media_type"] == "application/octet-stream"]
+    assert not unnamed  # the search index, park feeds and Shopify files have their own kinds
+    kinds = {f["kind"] for f in catalog["files"]}
+    assert {"search-index", "park-feed", "shopify"} <= kinds
 
 
 def test_simulated_banner_only_for_simulator_data(engine, settings, tmp_path):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from hallofshame import metrics
 from reader import batch
+from reader import spans as spans_module
 from reader.spans import PARK, RIDE, period_stats
 from tests.seeding import World, seed
 
@@ -61,3 +62,27 @@ def test_heatmap_trends_outages_and_live(engine):
     assert {s.live_status for s in live.values()} <= {"open", "down", "closed"}
     assert {s.live_status for s in stale.values()} == {"stale"}
     assert as_of == WORLD.end and simulated is False
+
+
+def test_overlapping_spans_read_run_by_run_add_up_to_each_span_read_alone(engine):
+    """The same period is a different span in each time zone: read together, the shared days
+    are read once and added up per ride; every number equals the ride's span read alone."""
+    seed(engine, WORLD)
+    with engine.connect() as conn:
+        for period in ("this-year", "last-30-days"):
+            every = batch.all_period_stats(conn, RIDE, period, WORLD.end)
+            assert len({(s.first_day, s.last_day) for s in every.values()}) > 1  # zones differ
+            for ride_id in sorted(every)[:: max(1, len(every) // 12)]:
+                alone = period_stats(conn, RIDE, [ride_id], period, WORLD.end)[ride_id]
+                assert every[ride_id] == alone
+
+
+def test_runs_cut_spans_where_they_differ():
+    day = WORLD.end.date()
+    spans = {1: (day - timedelta(days=9), day), 2: (day - timedelta(days=8), day), 3: (day, day)}
+    assert spans_module._runs(spans) == {
+        (day - timedelta(days=9), day - timedelta(days=9)): [1],
+        (day - timedelta(days=8), day - timedelta(days=1)): [1, 2],
+        (day, day): [1, 2, 3],
+    }
+    assert spans_module._runs({4: (day, day - timedelta(days=1))}) == {}  # an empty span

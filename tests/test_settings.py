@@ -51,6 +51,8 @@ def test_a_missing_env_file_is_fine(tmp_path):
         ("JOB_LOCK_WAIT_S", "-1", "input should be greater than or equal to 0"),
         ("LOG_FORMAT", "xml", "input should be 'json' or 'text'"),
         ("ALERT_TO", "ops, nobody", "not an e-mail address in ALERT_FROM/ALERT_TO: 'ops'"),
+        ("SITE_URL", "https://example.org/50%-off", "not a plain http(s) URL"),
+        ("SITE_URL", "example.org", "not a plain http(s) URL"),
     ],
 )
 def test_bad_values_are_clear_errors(name, value, message):

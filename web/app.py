@@ -30,7 +30,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.json.sort_keys = False  # the documented field order; stable bytes keep ETags stable
     app.url_map.merge_slashes = False  # `//` is a JSON 404, not werkzeug's HTML 308 redirect
     app.extensions["hallofshame"] = AppState(
-        settings, read_only_engine(settings.api_database_url or settings.database_url), clock
+        settings, read_only_engine(*api_database(settings)), clock
     )
     errors.register(app)
     _limit_rate(app, limiter)
@@ -39,6 +39,13 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     if settings.api_proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.api_proxy_count)  # type: ignore[method-assign]
     return app
+
+
+def api_database(settings: Settings) -> tuple[str, str]:
+    """The URL the API reads and the setting it came from (a replica's, else the jobs')."""
+    if settings.api_database_url:
+        return settings.api_database_url, "API_DATABASE_URL"
+    return settings.database_url, "DATABASE_URL"
 
 
 def _limit_rate(app: Flask, limiter: RateLimiter) -> None:

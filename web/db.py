@@ -38,11 +38,12 @@ _SKIP_AUTOCOMMIT_ROLLBACK = (
 )
 
 
-def read_only_engine(url: str) -> Engine:
-    """An engine whose connections cannot write (SQLite or MariaDB)."""
+def read_only_engine(url: str, setting: str = "DATABASE_URL") -> Engine:
+    """An engine whose connections cannot write (SQLite or MariaDB); `setting` names where the
+    URL came from in an error."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_read_only(parsed.database or "", _busy_timeout(parsed.query))
+        return _sqlite_read_only(parsed.database or "", _busy_timeout(parsed.query, setting))
     if parsed.get_backend_name() not in ("mysql", "mariadb"):
         return db.make_engine(url)  # refuses it with the one message for every stage
     parsed = db.mysql_url(parsed, API_TIMEOUTS_S)
@@ -68,12 +69,12 @@ def read_only_engine(url: str) -> Engine:
     return engine
 
 
-def _busy_timeout(query: Mapping[str, Any]) -> float:
+def _busy_timeout(query: Mapping[str, Any], setting: str) -> float:
     value = query.get("timeout", API_SQLITE_BUSY_TIMEOUT_S)
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise db.DatabaseError(f"?timeout={value} in DATABASE_URL is not seconds") from None
+        raise db.DatabaseError(f"?timeout={value} in {setting} is not seconds") from None
 
 
 def _sqlite_read_only(database: str, busy_timeout_s: float) -> Engine:
