@@ -85,10 +85,13 @@ class Term:
 class Period(Term):
     """A period, and the words a page names it with: `phrase` ends a sentence ("no data in the
     last 7 days"), `covers` says which days it covers ("Covers the 7 complete days before
-    today, ..."); its description, in the schemas and the field dictionary, is `covers`."""
+    today, ..."); its description, in the schemas and the field dictionary, is `covers`;
+    `previous` names the days a completed period's shame score is compared with
+    (`metrics.PREVIOUS`: "the previous 7 days"), empty for live and today."""
 
     phrase: str = ""
     covers: str = ""
+    previous: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,8 +104,8 @@ class Level(Term):
 # --- Periods, filters, levels, statuses --------------------------------------------------------
 
 
-def _period(name: str, label: str, phrase: str, covers: str) -> Period:
-    return Period(name, label, f"{covers[0].upper()}{covers[1:]}.", phrase, covers)
+def _period(name: str, label: str, phrase: str, covers: str, previous: str = "") -> Period:
+    return Period(name, label, f"{covers[0].upper()}{covers[1:]}.", phrase, covers, previous)
 
 
 LOCAL = "in each park's own time zone"
@@ -122,41 +125,49 @@ PERIODS: dict[str, Period] = {
             "today",
             f"today so far, {LOCAL} (provisional until the park's day ends)",
         ),
-        _period("yesterday", "Yesterday", "yesterday", f"yesterday, the last complete day {LOCAL}"),
+        _period(
+            "yesterday",
+            "Yesterday",
+            "yesterday",
+            f"yesterday, the last complete day {LOCAL}",
+            "the day before",
+        ),
         _period(
             "last-7-days",
             "Last 7 days",
             "in the last 7 days",
             f"the 7 complete days before today, {LOCAL}",
+            "the previous 7 days",
         ),
         _period(
             "last-30-days",
             "Last 30 days",
             "in the last 30 days",
             f"the 30 complete days before today, {LOCAL}",
+            "the previous 30 days",
         ),
         _period(
             "last-week",
             "Last week",
             "last week",
             f"the last complete week, Monday to Sunday, {LOCAL}",
+            "the week before",
         ),
         _period(
-            "last-month", "Last month", "last month", f"the last complete calendar month, {LOCAL}"
+            "last-month",
+            "Last month",
+            "last month",
+            f"the last complete calendar month, {LOCAL}",
+            "the month before",
         ),
         _period(
-            "this-year", "This year", "this year", f"this calendar year up to yesterday, {LOCAL}"
+            "this-year",
+            "This year",
+            "this year",
+            f"this calendar year up to yesterday, {LOCAL}",
+            "the same days of last year",
         ),
     )
-}
-# What a completed period's shame score is compared with (`metrics.PREVIOUS`), in words
-PREVIOUS: dict[str, str] = {
-    "yesterday": "the day before",
-    "last-7-days": "the previous 7 days",
-    "last-30-days": "the previous 30 days",
-    "last-week": "the week before",
-    "last-month": "the month before",
-    "this-year": "the same days of last year",
 }
 FIXED_FILTERS: dict[str, Term] = {
     t.name: t

@@ -64,7 +64,6 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         "period": fields.PERIODS,
         "level": fields.LEVELS,
         "status": fields.STATUSES,
-        "previous": fields.PREVIOUS,  # what a period's change in shame score is against
     }
     env.globals["charts"] = charts  # chart geometry for templates/_charts.html (presentation)
     env.globals["rules"] = {  # the METRICS.md constants the pages explain in words
