@@ -12,6 +12,7 @@ loads no chart code.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -232,34 +233,42 @@ CAL_CELL, CAL_STEP, CAL_LEFT, CAL_TOP = 11, 13, 30, 16
 WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
 
 
-def calendar(points: Sequence[tuple[str, float | None]]) -> dict[str, Any]:
-    """The calendar of (day, uptime %) points, every day of its span (None: no data): cells by
-    week column and weekday row, a label at each month's first column, and per month the days
-    measured and those with downtime (the text alternative)."""
-    if not points:
+def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
+    """The calendar of each day's uptime % from `first` on (None: no data): one path of
+    squares per colour, by week column and weekday row, a label at each month's first column,
+    and per month the days measured and those with downtime (the text alternative).
+
+    A ride page draws a year of days, and there are thousands of ride pages: the loop counts
+    days from the first Monday and names a month only when it changes."""
+    if not values:
         return {"empty": True}
-    start = date.fromisoformat(points[0][0])
-    monday = start - timedelta(days=start.weekday())
-    cells, months, labels = [], {}, []
-    for day, value in points:
-        found = date.fromisoformat(day)
-        column = (found - monday).days // 7
-        x, y = CAL_LEFT + column * CAL_STEP, CAL_TOP + found.weekday() * CAL_STEP
-        down = None if value is None else 100.0 - value
-        cells.append({"day": day, "value": value, "cls": heat_level(down), "x": x, "y": y})
-        month = months.setdefault(found.strftime("%b %Y"), {"measured": 0, "down": []})
-        if found.day == 1 or not labels:
-            labels.append({"x": x, "text": found.strftime("%b")})
+    start = date.fromisoformat(first)
+    weekday = start.weekday()
+    squares: dict[str, list[str]] = {}
+    months: dict[str, dict[str, Any]] = {}
+    labels: list[dict[str, Any]] = []
+    next_month = 0  # the index of the next month's first day
+    for n, value in enumerate(values):
+        if n == next_month:
+            day = start + timedelta(days=n)
+            name, first_of_month = day.strftime("%b"), n - day.day + 1
+            month = months.setdefault(day.strftime("%b %Y"), {"measured": 0, "down": []})
+            if day.day == 1 or not labels:
+                labels.append({"x": CAL_LEFT + (n + weekday) // 7 * CAL_STEP, "text": name})
+            next_month = first_of_month + _month_days(day)
+        squares.setdefault(_uptime_level(value), []).append(_square(n + weekday))
         if value is not None:
             month["measured"] += 1
             if value < 100:
-                month["down"].append((day, value))
+                month["down"].append((f"{n - first_of_month + 1} {name}", value))
     if len(labels) > 1 and labels[1]["x"] - labels[0]["x"] < 3 * CAL_STEP:
         del labels[0]  # a month's last days at the start: its name would overlap the next's
-    columns = (date.fromisoformat(points[-1][0]) - monday).days // 7 + 1
+    columns = (len(values) - 1 + weekday) // 7 + 1
     return {
-        "empty": all(value is None for _, value in points),
-        "cells": cells,
+        "empty": all(value is None for value in values),
+        "from": first,
+        "to": (start + timedelta(days=len(values) - 1)).isoformat(),
+        "squares": squares,
         "months": months,
         "labels": labels,
         "weekdays": [
@@ -268,6 +277,27 @@ def calendar(points: Sequence[tuple[str, float | None]]) -> dict[str, Any]:
         "width": CAL_LEFT + columns * CAL_STEP,
         "height": CAL_TOP + 7 * CAL_STEP,
     }
+
+
+def _month_days(day: date) -> int:
+    """How many days the month of `day` has."""
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return (following - day.replace(day=1)).days
+
+
+@functools.cache
+def _uptime_level(uptime: float | None) -> str:
+    """A calendar square's class: the heatmap's level of the share of open time lost (a
+    published uptime has a thousand values; a year of pages asks millions of times)."""
+    return heat_level(None if uptime is None else 100.0 - uptime)
+
+
+@functools.cache
+def _square(index: int) -> str:
+    """The path of the calendar square `index` days after the first column's Monday."""
+    column, row = divmod(index, 7)
+    x, y = CAL_LEFT + column * CAL_STEP, CAL_TOP + row * CAL_STEP
+    return f"M{x} {y}h{CAL_CELL}v{CAL_CELL}h-{CAL_CELL}z"
 
 
 # --- Drawing --------------------------------------------------------------------------------
@@ -436,9 +466,10 @@ def _alternative(title: str, caption: str, head: str, body: list[str]) -> str:
     )
 
 
-def calendar_figure(id: str, title: str, points: Sequence[tuple[str, float | None]]) -> Markup:
-    """A ride's year calendar of daily uptime, its colour key and its months as a table."""
-    g = calendar(points)
+def calendar_figure(id: str, title: str, first: str, values: Sequence[float | None]) -> Markup:
+    """A ride's year calendar of daily uptime from `first` on, its colour key and its months
+    as a table."""
+    g = calendar(first, values)
     i, t = escape(id), escape(title)
     out = [f'<figure class="chart calendar" aria-labelledby="{i}-cap">']
     if g["empty"]:
@@ -446,7 +477,7 @@ def calendar_figure(id: str, title: str, points: Sequence[tuple[str, float | Non
         out.append(f'\n  <figcaption id="{i}-cap">{t}.</figcaption>\n</figure>')
         return Markup("".join(out))
     desc = (
-        f"One square per local day from {escape(points[0][0])} to {escape(points[-1][0])}, a "
+        f"One square per local day from {escape(g['from'])} to {escape(g['to'])}, a "
         "column per week, Monday on top; the darker a square, the larger the share of its open "
         "time the ride was down that day. Dashed squares: no data (the ride or its park closed)."
     )
@@ -455,12 +486,7 @@ def calendar_figure(id: str, title: str, points: Sequence[tuple[str, float | Non
         out.append(f'\n    <text x="{label["x"]}" y="10">{label["text"]}</text>')
     for w in g["weekdays"]:
         out.append(f'\n    <text x="0" y="{w["y"]}">{w["text"]}</text>')
-    squares: dict[str, list[str]] = {}
-    for c in g["cells"]:  # one path per colour: a year of <rect>s weighed 30 kB a page
-        squares.setdefault(c["cls"], []).append(
-            f"M{c['x']} {c['y']}h{CAL_CELL}v{CAL_CELL}h-{CAL_CELL}z"
-        )
-    for cls, shapes in squares.items():
+    for cls, shapes in g["squares"].items():  # one path per colour: <rect>s weighed 30 kB
         out.append(f'\n    <path class="{cls}" d="{"".join(shapes)}"/>')
     out.append("\n  </svg>\n  </div>")
     out.append(
@@ -470,7 +496,7 @@ def calendar_figure(id: str, title: str, points: Sequence[tuple[str, float | Non
     out.append(_legend(heat_legend(), "Colour key: share of open time down"))
     body = []
     for month, m in g["months"].items():
-        down = ", ".join(f"{short_day(d)}: {num(v, 'uptime_pct')} %" for d, v in m["down"])
+        down = ", ".join(f"{day}: {num(v, 'uptime_pct')} %" for day, v in m["down"])
         body.append(
             f'\n        <tr><th scope="row">{month}</th><td class="num">{m["measured"]}</td>'
             f"<td>{down or 'none'}</td></tr>"
