@@ -238,34 +238,41 @@ def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
     squares per colour, by week column and weekday row, a label at each month's first column,
     and per month the days measured and those with downtime (the text alternative).
 
-    A ride page draws a year of days, and there are thousands of ride pages: the loop counts
-    days from the first Monday and names a month only when it changes."""
+    A ride page draws a year of days, and there are thousands of ride pages: a square's
+    colour and path are looked up by value and by day count from the first Monday, and the
+    dates are worked out once a month."""
     if not values:
         return {"empty": True}
     start = date.fromisoformat(first)
     weekday = start.weekday()
-    squares: dict[str, list[str]] = {}
-    months: dict[str, dict[str, Any]] = {}
-    labels: list[dict[str, Any]] = []
-    next_month = 0  # the index of the next month's first day
-    for n, value in enumerate(values):
-        if n == next_month:
-            day = start + timedelta(days=n)
-            name, first_of_month = day.strftime("%b"), n - day.day + 1
-            month = months.setdefault(day.strftime("%b %Y"), {"measured": 0, "down": []})
-            if day.day == 1 or not labels:
-                labels.append({"x": CAL_LEFT + (n + weekday) // 7 * CAL_STEP, "text": name})
-            next_month = first_of_month + _month_days(day)
-        squares.setdefault(_uptime_level(value), []).append(_square(n + weekday))
-        if value is not None:
-            month["measured"] += 1
-            if value < 100:
-                month["down"].append((f"{n - first_of_month + 1} {name}", value))
+    classes = list(map(_uptime_level, values))
+    paths = _squares(weekday, len(values))
+    squares = {  # one path per colour, in the order of their first days
+        cls: "".join(itertools.compress(paths, map(cls.__eq__, classes)))
+        for cls in dict.fromkeys(classes)
+    }
+    months, labels = {}, []
+    n = 0
+    while n < len(values):
+        day = start + timedelta(days=n)
+        name, following = day.strftime("%b"), n - day.day + 1 + _month_days(day)
+        days = values[n:following]
+        months[day.strftime("%b %Y")] = {
+            "measured": len(days) - days.count(None),
+            "down": [
+                (f"{number} {name}", v)
+                for number, v in enumerate(days, day.day)
+                if v is not None and v < 100
+            ],
+        }
+        if day.day == 1 or not labels:
+            labels.append({"x": CAL_LEFT + (n + weekday) // 7 * CAL_STEP, "text": name})
+        n = following
     if len(labels) > 1 and labels[1]["x"] - labels[0]["x"] < 3 * CAL_STEP:
         del labels[0]  # a month's last days at the start: its name would overlap the next's
     columns = (len(values) - 1 + weekday) // 7 + 1
     return {
-        "empty": all(value is None for value in values),
+        "empty": values.count(None) == len(values),
         "from": first,
         "to": (start + timedelta(days=len(values) - 1)).isoformat(),
         "squares": squares,
@@ -293,11 +300,15 @@ def _uptime_level(uptime: float | None) -> str:
 
 
 @functools.cache
-def _square(index: int) -> str:
-    """The path of the calendar square `index` days after the first column's Monday."""
-    column, row = divmod(index, 7)
-    x, y = CAL_LEFT + column * CAL_STEP, CAL_TOP + row * CAL_STEP
-    return f"M{x} {y}h{CAL_CELL}v{CAL_CELL}h-{CAL_CELL}z"
+def _squares(weekday: int, count: int) -> tuple[str, ...]:
+    """The path of each of `count` calendar squares from a `weekday` (0: Monday) of the first
+    column on, a column per week."""
+    shapes = []
+    for index in range(weekday, weekday + count):
+        column, row = divmod(index, 7)
+        x, y = CAL_LEFT + column * CAL_STEP, CAL_TOP + row * CAL_STEP
+        shapes.append(f"M{x} {y}h{CAL_CELL}v{CAL_CELL}h-{CAL_CELL}z")
+    return tuple(shapes)
 
 
 # --- Drawing --------------------------------------------------------------------------------
@@ -486,8 +497,8 @@ def calendar_figure(id: str, title: str, first: str, values: Sequence[float | No
         out.append(f'\n    <text x="{label["x"]}" y="10">{label["text"]}</text>')
     for w in g["weekdays"]:
         out.append(f'\n    <text x="0" y="{w["y"]}">{w["text"]}</text>')
-    for cls, shapes in g["squares"].items():  # one path per colour: <rect>s weighed 30 kB
-        out.append(f'\n    <path class="{cls}" d="{"".join(shapes)}"/>')
+    for cls, path in g["squares"].items():  # one path per colour: <rect>s weighed 30 kB
+        out.append(f'\n    <path class="{cls}" d="{path}"/>')
     out.append("\n  </svg>\n  </div>")
     out.append(
         f'\n  <figcaption id="{i}-cap">{t}. Colour: the share of its open time the ride was down '
