@@ -61,6 +61,7 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         day_span=day_span,
         number_cells=number_cells,
         wait_cells=wait_cells,
+        ranking_cells=ranking_cells,
     )
     env.tests["shown_in"] = shown_in
     env.globals["fields"] = fields.FIELDS  # the table of published fields: labels, units
@@ -134,6 +135,76 @@ def _number_cell(c: Column) -> str:
 def _wait_cell(c: Column) -> str:
     role = _text("c-" + c.name.replace("_", "-"))
     return f'      <td class="num {role}" data-key="{_text(c.name)}">'
+
+
+def ranking_cells(
+    item: Mapping[str, Any], columns: Sequence[Column], level: str, link_target: str | None
+) -> Markup:
+    """A ranking row's cells (`_ranking_table.html`): its place, its name linked to its page,
+    its park's, its status in words, its numbers. Eighty rankings of up to 200 rows of a
+    dozen cells, their embeds and the home page: a macro call per cell cost more than the
+    rest of these pages."""
+    target = f' target="{_text(link_target)}"' if link_target else ""
+    return Markup(
+        "".join(
+            "  " + _RANKING_CELLS.get(c.name, _value_cell)(item, c, level, target) for c in columns
+        )
+    )
+
+
+def _rank_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
+    rank = _text(item["rank"])
+    return f'<td class="{_text(c.css)}" data-key="rank" data-sort="{rank}">{rank}</td>'
+
+
+def _name_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
+    if level == "parks":
+        page = urls.url("park", park_id=item["park_id"])
+    else:
+        page = urls.url("ride", ride_id=item["ride_id"])
+    return (
+        f'<th scope="row" class="{_text(c.css)}" data-key="name"><a href="{_text(page)}"'
+        f"{target}>{_text(item['name'])}</a></th>"
+    )
+
+
+def _park_name_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
+    page = urls.url("park", park_id=item["park_id"])
+    return (
+        f'<td class="{_text(c.css)}" data-key="park_name" data-label="{_text(c.label)}">'
+        f'<a href="{_text(page)}"{target}>{_text(item["park_name"])}</a></td>'
+    )
+
+
+def _status_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
+    value = item["status"]
+    known = value in fields.STATUSES
+    role = value.replace(" ", "-") if known else "unknown"
+    label = fields.STATUSES[value if known else "unknown"].label
+    return (
+        f'<td class="{_text(c.css)}" data-key="status" data-label="{_text(c.label)}">'
+        f'<span class="status status-{_text(role)}">{_text(label)}</span></td>'
+    )
+
+
+def _value_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
+    value = item.get(c.name)
+    shown = _shown(value, c.name) if c.number else _text(value)
+    return f'{_value_open(c)}{"" if value is None else _text(value)}">{shown}</td>'
+
+
+@cache
+def _value_open(c: Column) -> str:
+    key, label = _text(c.name), _text(c.label)
+    return f'<td class="{_text(c.css)}" data-key="{key}" data-label="{label}" data-sort="'
+
+
+_RANKING_CELLS = {
+    "rank": _rank_cell,
+    "name": _name_cell,
+    "park_name": _park_name_cell,
+    "status": _status_cell,
+}
 
 
 @lru_cache(maxsize=16384, typed=True)
