@@ -255,9 +255,10 @@ def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
     n = 0
     while n < len(values):
         day = start + timedelta(days=n)
-        name, following = day.strftime("%b"), n - day.day + 1 + _month_days(day)
+        name, key, length = _month(day.year, day.month)
+        following = n - day.day + 1 + length
         days = values[n:following]
-        months[day.strftime("%b %Y")] = {
+        months[key] = {
             "measured": len(days) - days.count(None),
             "down": [
                 (f"{number} {name}", v)
@@ -286,10 +287,13 @@ def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
     }
 
 
-def _month_days(day: date) -> int:
-    """How many days the month of `day` has."""
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return (following - day.replace(day=1)).days
+@functools.cache
+def _month(year: int, month: int) -> tuple[str, str, int]:
+    """A month's short name, its table heading and its number of days (`Jul`, `Jul 2026`, 31):
+    every ride's calendar spans the same dozen months."""
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return first.strftime("%b"), first.strftime("%b %Y"), (following - first).days
 
 
 @functools.cache
