@@ -508,10 +508,10 @@ def calendar_figure(id: str, title: str, first: str, values: Sequence[float | No
         f'\n  <figcaption id="{i}-cap">{t}. Colour: the share of its open time the ride was down '
         "that day.</figcaption>"
     )
-    out.append(_legend(heat_legend(), "Colour key: share of open time down"))
+    out.append(_calendar_legend())
     body = []
     for month, m in g["months"].items():
-        down = ", ".join(f"{day}: {num(v, 'uptime_pct')} %" for day, v in m["down"])
+        down = ", ".join([f"{day}: {num(v, 'uptime_pct')} %" for day, v in m["down"]])
         body.append(
             f'\n        <tr><th scope="row">{month}</th><td class="num">{m["measured"]}</td>'
             f"<td>{down or 'none'}</td></tr>"
@@ -523,6 +523,12 @@ def calendar_figure(id: str, title: str, first: str, values: Sequence[float | No
     out.append(_alternative(t, f"{t}: by month (other measured days: 100 % uptime)", head, body))
     out.append("\n</figure>")
     return Markup("".join(out))
+
+
+@functools.cache
+def _calendar_legend() -> str:
+    """The calendar's colour key, the same on every ride page."""
+    return _legend(heat_legend(), "Colour key: share of open time down")
 
 
 def _legend(entries: list[dict[str, str]], label: str = "Colour key") -> str:
