@@ -47,6 +47,7 @@ UPTIMES: dict[int, float | None] = {
     NO_ROW: None,
     UNMEASURED: None,
 }  # code -> the published uptime (`code / steps` is the float `fields.for_display` gives)
+CODES = frozenset(UPTIMES)
 
 
 @dataclass
@@ -306,7 +307,7 @@ def ride_years(conn: Connection, first: date, last: date) -> dict[int, tuple[dat
 
 
 def _is_years(value: Any) -> bool:
-    """Years per ride: {int: (date, bytes of an even length)}."""
+    """Years per ride: {int: (date, bytes of uptime codes)}, every code one of `UPTIMES`."""
     return isinstance(value, dict) and all(
         type(i) is int
         and type(year) is tuple
@@ -314,6 +315,7 @@ def _is_years(value: Any) -> bool:
         and type(year[0]) is date
         and type(year[1]) is bytes
         and len(year[1]) % 2 == 0
+        and CODES.issuperset(array("H", year[1]))
         for i, year in value.items()
     )
 
