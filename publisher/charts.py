@@ -236,7 +236,8 @@ WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
 def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
     """The calendar of each day's uptime % from `first` on (None: no data): one path of
     squares per colour, by week column and weekday row, a label at each month's first column,
-    and per month the days measured and those with downtime (the text alternative).
+    and per month the days measured and each day with downtime in words (`4 Jul: 92.5 %`,
+    the text alternative).
 
     A ride page draws a year of days, and there are thousands of ride pages: a square's
     colour and path are looked up by value and by day count from the first Monday, and the
@@ -261,7 +262,7 @@ def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
         months[key] = {
             "measured": len(days) - days.count(None),
             "down": [
-                (f"{number} {name}", v)
+                f"{number} {name}: {num(v, 'uptime_pct')} %"
                 for number, v in enumerate(days, day.day)
                 if v is not None and v < 100
             ],
@@ -425,11 +426,12 @@ def bars_figure(
                 f'\n    <text x="{g["axis_x"] - 2}" y="{tick["y"] + 3}" text-anchor="end">'
                 f"{num(tick['value'], metric)}</text>"
             )
+        bar_cls = escape(cls)
         for b in g["bars"]:
             day = escape(b["day"])
             if b["value"] is not None:
                 out.append(
-                    f'\n    <rect class="{escape(cls)}" x="{b["x"]}" y="{b["y"]}" '
+                    f'\n    <rect class="{bar_cls}" x="{b["x"]}" y="{b["y"]}" '
                     f'width="{g["bar_w"]}" height="{b["h"]}"><title>{day}: '
                     f"{num(b['value'], metric)} {u}</title></rect>"
                 )
@@ -511,7 +513,7 @@ def calendar_figure(id: str, title: str, first: str, values: Sequence[float | No
     out.append(_calendar_legend())
     body = []
     for month, m in g["months"].items():
-        down = ", ".join([f"{day}: {num(v, 'uptime_pct')} %" for day, v in m["down"]])
+        down = ", ".join(m["down"])
         body.append(
             f'\n        <tr><th scope="row">{month}</th><td class="num">{m["measured"]}</td>'
             f"<td>{down or 'none'}</td></tr>"
