@@ -11,6 +11,7 @@ from the rules in `metrics`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import Field as Pydantic
@@ -595,6 +596,7 @@ def file_numbers_of(level: str) -> list[Field]:
     return [f for f in FIELDS_LIST if {NUMBERS, FILES} & set(f.groups) and level in f.levels]
 
 
+@lru_cache(maxsize=16384, typed=True)  # a publish rounds the same few thousand values 1M times
 def for_display(name: str, value: float | None) -> float | None:
     """A published number rounded to its field's precision (half away from zero, METRICS.md);
     None (no data) stays None."""

@@ -35,7 +35,7 @@ from reader.spans import Stats
 log = logging.getLogger(__name__)
 
 DIRECTORY = ".publish-cache"
-FORMAT = b"hallofshame-publish-cache 3\n"  # a new format names its files anew: old ones are pruned
+FORMAT = b"hallofshame-publish-cache 4\n"  # a new format names its files anew: old ones are pruned
 SUFFIX = ".pickle"
 # The only classes a cached payload may name: plain data (row keys are SQLAlchemy's str).
 SAFE_CLASSES = {

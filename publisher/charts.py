@@ -12,6 +12,7 @@ loads no chart code.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping, Sequence
@@ -232,34 +233,51 @@ CAL_CELL, CAL_STEP, CAL_LEFT, CAL_TOP = 11, 13, 30, 16
 WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
 
 
-def calendar(points: Sequence[tuple[str, float | None]]) -> dict[str, Any]:
-    """The calendar of (day, uptime %) points, every day of its span (None: no data): cells by
-    week column and weekday row, a label at each month's first column, and per month the days
-    measured and those with downtime (the text alternative)."""
-    if not points:
+def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
+    """The calendar of each day's uptime % from `first` on (None: no data): one path of
+    squares per colour, by week column and weekday row, a label at each month's first column,
+    and per month the days measured and each day with downtime in words (`4 Jul: 92.5 %`,
+    the text alternative).
+
+    A ride page draws a year of days, and there are thousands of ride pages: a square's
+    colour and path are looked up by value and by day count from the first Monday, and the
+    dates are worked out once a month."""
+    if not values:
         return {"empty": True}
-    start = date.fromisoformat(points[0][0])
-    monday = start - timedelta(days=start.weekday())
-    cells, months, labels = [], {}, []
-    for day, value in points:
-        found = date.fromisoformat(day)
-        column = (found - monday).days // 7
-        x, y = CAL_LEFT + column * CAL_STEP, CAL_TOP + found.weekday() * CAL_STEP
-        down = None if value is None else 100.0 - value
-        cells.append({"day": day, "value": value, "cls": heat_level(down), "x": x, "y": y})
-        month = months.setdefault(found.strftime("%b %Y"), {"measured": 0, "down": []})
-        if found.day == 1 or not labels:
-            labels.append({"x": x, "text": found.strftime("%b")})
-        if value is not None:
-            month["measured"] += 1
-            if value < 100:
-                month["down"].append((day, value))
+    start = date.fromisoformat(first)
+    weekday = start.weekday()
+    classes = list(map(_uptime_level, values))
+    paths = _squares(weekday, len(values))
+    squares = {  # one path per colour, in the order of their first days
+        cls: "".join(itertools.compress(paths, map(cls.__eq__, classes)))
+        for cls in dict.fromkeys(classes)
+    }
+    months, labels = {}, []
+    n = 0
+    while n < len(values):
+        day = start + timedelta(days=n)
+        name, key, length = _month(day.year, day.month)
+        following = n - day.day + 1 + length
+        days = values[n:following]
+        months[key] = {
+            "measured": len(days) - days.count(None),
+            "down": [
+                f"{number} {name}: {num(v, 'uptime_pct')} %"
+                for number, v in enumerate(days, day.day)
+                if v is not None and v < 100
+            ],
+        }
+        if day.day == 1 or not labels:
+            labels.append({"x": CAL_LEFT + (n + weekday) // 7 * CAL_STEP, "text": name})
+        n = following
     if len(labels) > 1 and labels[1]["x"] - labels[0]["x"] < 3 * CAL_STEP:
         del labels[0]  # a month's last days at the start: its name would overlap the next's
-    columns = (date.fromisoformat(points[-1][0]) - monday).days // 7 + 1
+    columns = (len(values) - 1 + weekday) // 7 + 1
     return {
-        "empty": all(value is None for _, value in points),
-        "cells": cells,
+        "empty": values.count(None) == len(values),
+        "from": first,
+        "to": (start + timedelta(days=len(values) - 1)).isoformat(),
+        "squares": squares,
         "months": months,
         "labels": labels,
         "weekdays": [
@@ -268,6 +286,34 @@ def calendar(points: Sequence[tuple[str, float | None]]) -> dict[str, Any]:
         "width": CAL_LEFT + columns * CAL_STEP,
         "height": CAL_TOP + 7 * CAL_STEP,
     }
+
+
+@functools.cache
+def _month(year: int, month: int) -> tuple[str, str, int]:
+    """A month's short name, its table heading and its number of days (`Jul`, `Jul 2026`, 31):
+    every ride's calendar spans the same dozen months."""
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return first.strftime("%b"), first.strftime("%b %Y"), (following - first).days
+
+
+@functools.cache
+def _uptime_level(uptime: float | None) -> str:
+    """A calendar square's class: the heatmap's level of the share of open time lost (a
+    published uptime has a thousand values; a year of pages asks millions of times)."""
+    return heat_level(None if uptime is None else 100.0 - uptime)
+
+
+@functools.cache
+def _squares(weekday: int, count: int) -> tuple[str, ...]:
+    """The path of each of `count` calendar squares from a `weekday` (0: Monday) of the first
+    column on, a column per week."""
+    shapes = []
+    for index in range(weekday, weekday + count):
+        column, row = divmod(index, 7)
+        x, y = CAL_LEFT + column * CAL_STEP, CAL_TOP + row * CAL_STEP
+        shapes.append(f"M{x} {y}h{CAL_CELL}v{CAL_CELL}h-{CAL_CELL}z")
+    return tuple(shapes)
 
 
 # --- Drawing --------------------------------------------------------------------------------
@@ -380,11 +426,12 @@ def bars_figure(
                 f'\n    <text x="{g["axis_x"] - 2}" y="{tick["y"] + 3}" text-anchor="end">'
                 f"{num(tick['value'], metric)}</text>"
             )
+        bar_cls = escape(cls)
         for b in g["bars"]:
             day = escape(b["day"])
             if b["value"] is not None:
                 out.append(
-                    f'\n    <rect class="{escape(cls)}" x="{b["x"]}" y="{b["y"]}" '
+                    f'\n    <rect class="{bar_cls}" x="{b["x"]}" y="{b["y"]}" '
                     f'width="{g["bar_w"]}" height="{b["h"]}"><title>{day}: '
                     f"{num(b['value'], metric)} {u}</title></rect>"
                 )
@@ -436,9 +483,10 @@ def _alternative(title: str, caption: str, head: str, body: list[str]) -> str:
     )
 
 
-def calendar_figure(id: str, title: str, points: Sequence[tuple[str, float | None]]) -> Markup:
-    """A ride's year calendar of daily uptime, its colour key and its months as a table."""
-    g = calendar(points)
+def calendar_figure(id: str, title: str, first: str, values: Sequence[float | None]) -> Markup:
+    """A ride's year calendar of daily uptime from `first` on, its colour key and its months
+    as a table."""
+    g = calendar(first, values)
     i, t = escape(id), escape(title)
     out = [f'<figure class="chart calendar" aria-labelledby="{i}-cap">']
     if g["empty"]:
@@ -446,7 +494,7 @@ def calendar_figure(id: str, title: str, points: Sequence[tuple[str, float | Non
         out.append(f'\n  <figcaption id="{i}-cap">{t}.</figcaption>\n</figure>')
         return Markup("".join(out))
     desc = (
-        f"One square per local day from {escape(points[0][0])} to {escape(points[-1][0])}, a "
+        f"One square per local day from {escape(g['from'])} to {escape(g['to'])}, a "
         "column per week, Monday on top; the darker a square, the larger the share of its open "
         "time the ride was down that day. Dashed squares: no data (the ride or its park closed)."
     )
@@ -455,22 +503,17 @@ def calendar_figure(id: str, title: str, points: Sequence[tuple[str, float | Non
         out.append(f'\n    <text x="{label["x"]}" y="10">{label["text"]}</text>')
     for w in g["weekdays"]:
         out.append(f'\n    <text x="0" y="{w["y"]}">{w["text"]}</text>')
-    squares: dict[str, list[str]] = {}
-    for c in g["cells"]:  # one path per colour: a year of <rect>s weighed 30 kB a page
-        squares.setdefault(c["cls"], []).append(
-            f"M{c['x']} {c['y']}h{CAL_CELL}v{CAL_CELL}h-{CAL_CELL}z"
-        )
-    for cls, shapes in squares.items():
-        out.append(f'\n    <path class="{cls}" d="{"".join(shapes)}"/>')
+    for cls, path in g["squares"].items():  # one path per colour: <rect>s weighed 30 kB
+        out.append(f'\n    <path class="{cls}" d="{path}"/>')
     out.append("\n  </svg>\n  </div>")
     out.append(
         f'\n  <figcaption id="{i}-cap">{t}. Colour: the share of its open time the ride was down '
         "that day.</figcaption>"
     )
-    out.append(_legend(heat_legend(), "Colour key: share of open time down"))
+    out.append(_calendar_legend())
     body = []
     for month, m in g["months"].items():
-        down = ", ".join(f"{short_day(d)}: {num(v, 'uptime_pct')} %" for d, v in m["down"])
+        down = ", ".join(m["down"])
         body.append(
             f'\n        <tr><th scope="row">{month}</th><td class="num">{m["measured"]}</td>'
             f"<td>{down or 'none'}</td></tr>"
@@ -482,6 +525,12 @@ def calendar_figure(id: str, title: str, points: Sequence[tuple[str, float | Non
     out.append(_alternative(t, f"{t}: by month (other measured days: 100 % uptime)", head, body))
     out.append("\n</figure>")
     return Markup("".join(out))
+
+
+@functools.cache
+def _calendar_legend() -> str:
+    """The calendar's colour key, the same on every ride page."""
+    return _legend(heat_legend(), "Colour key: share of open time down")
 
 
 def _legend(entries: list[dict[str, str]], label: str = "Colour key") -> str:

@@ -9,6 +9,7 @@ not part of the page's content hash, so an unchanged page keeps its bytes).
 
 from __future__ import annotations
 
+from array import array
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 from hallofshame import fields, metrics
 from hallofshame.clock import as_utc, iso
 from publisher import columns
-from publisher.data import CALENDAR_DAYS, PARK_OUTAGES, SiteData
+from publisher.data import CALENDAR_DAYS, NO_ROW, PARK_OUTAGES, UPTIMES, SiteData
 from publisher.urls import LEVELS, url
 from reader.spans import PARK, RIDE, Stats
 
@@ -519,19 +520,32 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
 
 def ride_year(data: SiteData, ride_id: int, today: date) -> dict[str, Any]:
     """The ride's year calendar (on its page only): each ended local day's uptime up to its
-    park's yesterday, over the CALENDAR_DAYS before or from the week of its first daily row if
-    that is later (weeks before anything was measured are not drawn as empty)."""
+    park's yesterday (None: no data), over the CALENDAR_DAYS before or from the week of its
+    first daily row if that is later (weeks before anything was measured are not drawn as
+    empty)."""
     last = today - timedelta(days=1)
     first = last - timedelta(days=CALENDAR_DAYS - 1)
-    found = [row for row in data.ride_year(ride_id) if first <= row["day"] <= last]
-    if found:
-        first = max(first, found[0]["day"] - timedelta(days=found[0]["day"].weekday()))
-    rows = [
-        {"day": row["day"].isoformat(), "uptime_pct": fields.for_display("uptime_pct", up)}
-        for row in found
-        if (up := row["uptime_pct"]) is not None
-    ]
-    return {"from": first.isoformat(), "to": last.isoformat(), "rows": rows}
+    start, codes = data.ride_year(ride_id)
+    if start is not None:
+        shown = range(max((first - start).days, 0), min((last - start).days + 1, len(codes)))
+        found = next((n for n in shown if codes[n] != NO_ROW), None)
+        if found is not None:
+            day = start + timedelta(days=found)
+            first = max(first, day - timedelta(days=day.weekday()))
+    values = _uptimes(start, codes, first, last)
+    return {"from": first.isoformat(), "to": last.isoformat(), "values": values}
+
+
+def _uptimes(start: date | None, codes: array, first: date, last: date) -> list[float | None]:
+    """The published uptime of each day from `first` to `last` of a ride's year (`codes`, a
+    day each from `start`); None for a day without one."""
+    span = (last - first).days + 1
+    if start is None:
+        return [None] * span
+    offset = (first - start).days  # where `first` is among the codes (negative: before them)
+    shown = codes[max(offset, 0) : max(offset + span, 0)]
+    values = [None] * min(-offset, span) + [UPTIMES[code] for code in shown]
+    return values + [None] * (span - len(values))
 
 
 def ride_windows(ctx: dict[str, Any], today: date) -> dict[str, Any]:

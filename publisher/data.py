@@ -12,7 +12,9 @@ before the earliest park-local today) is kept in a cache between publishes, keye
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
+from array import array
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
-from hallofshame import metrics, schema
+from hallofshame import fields, metrics, schema
 from hallofshame.clock import as_utc, to_db
 from publisher.cache import Lazy, LazyDict, SettledCache
 from reader import batch, spans
@@ -34,6 +36,18 @@ PARK_OUTAGES = 10  # the longest outages a park page lists
 DAY = timedelta(days=1)
 READERS = 3  # connections reading at once (the database does the summing)
 Rows = dict[int, list[dict[str, Any]]]
+# A ride's year of daily uptime, kept compactly (a year of 5,000 rides is 1.8M days, which as
+# row dicts took seconds to pickle and to walk): its first row's day and one unsigned 16-bit
+# code a day from it, the uptime at display precision counted in steps of its last decimal
+# (100 % is 1000), or one of two sentinels.
+UPTIME_STEPS = 10 ** fields.DECIMALS["uptime_pct"]
+NO_ROW, UNMEASURED = 0xFFFF, 0xFFFE  # no daily row; a row without open or down minutes
+UPTIMES: dict[int, float | None] = {
+    **{code: code / UPTIME_STEPS for code in range(100 * UPTIME_STEPS + 1)},
+    NO_ROW: None,
+    UNMEASURED: None,
+}  # code -> the published uptime (`code / steps` is the float `fields.for_display` gives)
+CODES = frozenset(UPTIMES)
 
 
 @dataclass
@@ -79,12 +93,19 @@ class SiteData:
             self.memo["ride_trends"] = _joined(past, self.ride_trends)
         return self.memo["ride_trends"].get(ride_id, [])
 
-    def ride_year(self, ride_id: int) -> list[dict[str, Any]]:
-        """A ride's daily rows over the CALENDAR_DAYS before the window's end, in day order:
-        the settled days before the window (read with the other settled ride rows) then the
-        window's (`ride_history`)."""
+    def ride_year(self, ride_id: int) -> tuple[date | None, array]:
+        """A ride's first day and its daily uptime codes from that day on (`uptime_code`) over
+        the CALENDAR_DAYS before the window's end: the settled days before the window (read
+        with the other settled ride rows) then the window's (`ride_history`)."""
         past = self.past_rides.get()["ride_year"] if self.past_rides else {}
-        return [*past.get(ride_id, []), *self.ride_history(ride_id)]
+        first, blob = past.get(ride_id, (None, b""))
+        codes = array("H", blob)
+        for row in self.ride_history(ride_id):
+            first = first or row["day"]
+            at = (row["day"] - first).days
+            codes.extend(array("H", [NO_ROW]) * (at + 1 - len(codes)))
+            codes[at] = uptime_code(row["uptime_pct"])
+        return first, codes
 
     def ride_outages(self, ride_id: int) -> list[dict[str, Any]]:
         """A ride's outages over the window, longest first."""
@@ -260,6 +281,49 @@ def _longest_per_park(
     return {k: sorted(v, key=longest_first)[:PARK_OUTAGES] for k, v in grouped.items()}
 
 
+def uptime_code(uptime: float | None) -> int:
+    """A day's uptime (`metrics.uptime_pct`) as a code of a ride's year (`UPTIMES`)."""
+    if uptime is None:
+        return UNMEASURED
+    return round(fields.for_display("uptime_pct", uptime) * UPTIME_STEPS)
+
+
+def ride_years(conn: Connection, first: date, last: date) -> dict[int, tuple[date, bytes]]:
+    """Each ride's first day in [first, last] and its uptime codes (`uptime_code`) from then
+    to its last row, as bytes: only the columns the calendar needs, one row a ride and day."""
+    d = schema.ride_daily.c
+    query = (
+        select(d.ride_id, d.day, d.open_minutes, d.down_minutes)
+        .where(d.day >= first, d.day <= last)
+        .order_by(d.ride_id, d.day)
+    )
+    years = {}
+    for ride_id, rows in itertools.groupby(conn.execute(query), key=lambda row: row[0]):
+        rows = list(rows)
+        start = rows[0][1].toordinal()
+        codes = array("H", [NO_ROW]) * (rows[-1][1].toordinal() - start + 1)
+        for _, day, open_minutes, down_minutes in rows:
+            codes[day.toordinal() - start] = uptime_code(
+                metrics.uptime_pct(open_minutes, down_minutes)
+            )
+        years[ride_id] = (rows[0][1], codes.tobytes())
+    return years
+
+
+def _is_years(value: Any) -> bool:
+    """Years per ride: {int: (date, bytes of uptime codes)}, every code one of `UPTIMES`."""
+    return isinstance(value, dict) and all(
+        type(i) is int
+        and type(year) is tuple
+        and len(year) == 2
+        and type(year[0]) is date
+        and type(year[1]) is bytes
+        and len(year[1]) % 2 == 0
+        and CODES.issuperset(array("H", year[1]))
+        for i, year in value.items()
+    )
+
+
 def _is_rows(value: Any, keys: frozenset[str] = frozenset()) -> bool:
     """Rows per id: {int: [dict with `keys`, ...]}."""
     return isinstance(value, dict) and all(
@@ -290,7 +354,7 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
         isinstance(v, dict)
         and v.keys() == {"ride_trends", "outages", "ride_year"}
         and _is_rows(v["ride_trends"])
-        and _is_rows(v["ride_year"])
+        and _is_years(v["ride_year"])
         and isinstance(v["outages"], list)
         and all(_is_row(e, OUTAGE_KEYS) for e in v["outages"])
     ),
@@ -357,7 +421,7 @@ def _past(conn: Connection, window: tuple[date, date] | None, cut: date) -> dict
         return _empty()
     rows = _empty() if window[0] >= cut else _rows(conn, window[0], min(window[1], cut - DAY))
     year = window[1] - timedelta(days=CALENDAR_DAYS - 1), min(window[0], cut) - DAY
-    rows["ride_year"] = batch.daily_trends(conn, RIDE, *year) if year[0] <= year[1] else {}
+    rows["ride_year"] = ride_years(conn, *year) if year[0] <= year[1] else {}
     return rows
 
 

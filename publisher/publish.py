@@ -344,7 +344,9 @@ def _csv_line(cells: list[Any]) -> str:
     """One row. A cell with a quote, a comma, a CR or an LF is quoted: Python's `csv` module
     leaves a bare CR unquoted when rows end with LF, and a spreadsheet then starts a new row
     inside the cell."""
-    texts = (str(cell) for cell in cells)
+    texts = list(map(str, cells))
+    if not CSV_QUOTED.search("".join(texts)):  # most rows: no cell to quote, one search
+        return ",".join(texts) + "\n"
     quoted = ('"' + t.replace('"', '""') + '"' if CSV_QUOTED.search(t) else t for t in texts)
     return ",".join(quoted) + "\n"
 

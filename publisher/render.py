@@ -18,18 +18,20 @@ cannot go), and a rendered page, feed or sitemap has every character XML 1.0 for
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from hallofshame import fields, metrics
 from hallofshame.clock import parse_instant
 from hallofshame.package_data import shipped
 from publisher import charts, urls
+from publisher.columns import Column
 from publisher.formats import NO_DATA, num, pct
 
 TEMPLATES = shipped("templates")
@@ -46,6 +48,7 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=isolate,
+        auto_reload=False,  # one publish, fixed templates: no stat of each imported file per page
     )
     env.globals.update(site=dict(site or {}), url=urls.url, asset=_asset_lookup(asset_urls))
     env.filters.update(
@@ -56,6 +59,9 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         day=day,
         clock=clock,
         day_span=day_span,
+        number_cells=number_cells,
+        wait_cells=wait_cells,
+        ranking_cells=ranking_cells,
     )
     env.tests["shown_in"] = shown_in
     env.globals["fields"] = fields.FIELDS  # the table of published fields: labels, units
@@ -100,6 +106,172 @@ def isolate(value: Any) -> Any:
 def xml_chars(text: str) -> str:
     """A rendered text with U+FFFD for each character XML 1.0 forbids."""
     return XML_FORBIDDEN.sub("\ufffd", text) if XML_FORBIDDEN.search(text) else text
+
+
+# A ride page's period and waits tables print about 150 numbers, 5,000 ride pages a publish: a
+# row's cells are written here, as the templates wrote them (each text isolated and escaped),
+# rather than by a template loop that looked up, isolated and escaped every part of every cell.
+def number_cells(numbers: Mapping[str, Any], columns: Sequence[Column], period: str) -> Markup:
+    """A period table row's number cells (`_period_table.html`), each labelled for a phone;
+    the change in shame score in words (`score_change`), or said not compared (live, today)."""
+    return Markup("".join(f"{_number_cell(c)}{_number(numbers, c, period)}</td>" for c in columns))
+
+
+def _number(numbers: Mapping[str, Any], c: Column, period: str) -> str:
+    if c.name != CHANGE:
+        return _shown(numbers.get(c.name), c.name)
+    if not fields.PERIODS[period].previous:
+        return NOT_COMPARED
+    return score_change(numbers.get(CHANGE), period)
+
+
+CHANGE = "shame_score_change"
+NOT_COMPARED = (
+    '<span aria-hidden="true">–</span>'
+    '<span class="visually-hidden">not compared: not a finished period</span>'
+)
+
+
+@lru_cache(maxsize=1024)
+def score_change(value: float | None, period: str) -> str:
+    """A change of a shame score against its period's previous span: an arrow and the points
+    ("▲ 0.4", "▼ 1.2", a dash without data to compare), and the same in words ("up 0.4 from the
+    previous 7 days") on hover and for a screen reader, so colour is never the only cue."""
+    before = fields.PERIODS[period].previous
+    if value is None:
+        words = f"no data to compare with {before}"
+        return (
+            f'<span class="change" title="{_text(words.capitalize())}"><span aria-hidden="true">'
+            f'{NO_DATA}</span><span class="visually-hidden">{_text(words)}</span></span>'
+        )
+    way = "up" if value > 0 else "down" if value < 0 else "same"
+    points = _shown(abs(value), CHANGE)
+    words = f"{way} {points}" if way != "same" else "unchanged"
+    words = f"{words} from {before}"
+    arrow = {"up": "▲ ", "down": "▼ "}.get(way, "")
+    return (
+        f'<span class="change {way}" title="{_text(words.capitalize())}"><span aria-hidden="true">'
+        f'{arrow}{points}</span><span class="visually-hidden">{_text(words)}</span></span>'
+    )
+
+
+def wait_cells(numbers: Mapping[str, Any], columns: Sequence[Column]) -> Markup:
+    """A waits table row's cells (`_period_table.html`)."""
+    return Markup(
+        "".join(f"{_wait_cell(c)}{_shown(numbers.get(c.name), c.name)}</td>" for c in columns)
+    )
+
+
+@cache
+def _number_cell(c: Column) -> str:
+    key, label = _text(c.name), _text(c.label)
+    return f'      <td class="{_text(c.css)}" data-key="{key}" data-label="{label}">'
+
+
+@cache
+def _wait_cell(c: Column) -> str:
+    role = _text("c-" + c.name.replace("_", "-"))
+    return f'      <td class="num {role}" data-key="{_text(c.name)}">'
+
+
+def ranking_cells(
+    item: Mapping[str, Any],
+    columns: Sequence[Column],
+    level: str,
+    link_target: str | None,
+    period: str,
+) -> Markup:
+    """A ranking row's cells (`_ranking_table.html`): its place, its name linked to its page,
+    its park's, its status in words, its numbers. Eighty rankings of up to 200 rows of a
+    dozen cells, their embeds and the home page: a macro call per cell cost more than the
+    rest of these pages."""
+    target = f' target="{_text(link_target)}"' if link_target else ""
+    return Markup(
+        "".join(
+            "  "
+            + (
+                _change_cell(item, c, period)
+                if c.name == CHANGE
+                else _RANKING_CELLS.get(c.name, _value_cell)(item, c, level, target)
+            )
+            for c in columns
+        )
+    )
+
+
+def _rank_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
+    rank = _text(item["rank"])
+    return f'<td class="{_text(c.css)}" data-key="rank" data-sort="{rank}">{rank}</td>'
+
+
+def _name_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
+    if level == "parks":
+        page = urls.url("park", park_id=item["park_id"])
+    else:
+        page = urls.url("ride", ride_id=item["ride_id"])
+    return (
+        f'<th scope="row" class="{_text(c.css)}" data-key="name"><a href="{_text(page)}"'
+        f"{target}>{_text(item['name'])}</a></th>"
+    )
+
+
+def _park_name_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
+    page = urls.url("park", park_id=item["park_id"])
+    return (
+        f'<td class="{_text(c.css)}" data-key="park_name" data-label="{_text(c.label)}">'
+        f'<a href="{_text(page)}"{target}>{_text(item["park_name"])}</a></td>'
+    )
+
+
+def _status_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
+    value = item["status"]
+    known = value in fields.STATUSES
+    role = value.replace(" ", "-") if known else "unknown"
+    label = fields.STATUSES[value if known else "unknown"].label
+    why = ""
+    if item.get("park_closed") and value == metrics.CLOSED:  # `_labels.html` ride_status
+        why = f' <span class="meta">({_text(fields.FIELDS["park_closed"].label.lower())})</span>'
+    return (
+        f'<td class="{_text(c.css)}" data-key="status" data-label="{_text(c.label)}">'
+        f'<span class="status status-{_text(role)}">{_text(label)}</span>{why}</td>'
+    )
+
+
+def _value_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
+    value = item.get(c.name)
+    shown = _shown(value, c.name) if c.number else _text(value)
+    return f'{_value_open(c)}{"" if value is None else _text(value)}">{shown}</td>'
+
+
+def _change_cell(item: Mapping[str, Any], c: Column, period: str) -> str:
+    value = item.get(c.name)
+    sort = "" if value is None else _text(value)
+    return f'{_value_open(c)}{sort}">{score_change(value, period)}</td>'
+
+
+@cache
+def _value_open(c: Column) -> str:
+    key, label = _text(c.name), _text(c.label)
+    return f'<td class="{_text(c.css)}" data-key="{key}" data-label="{label}" data-sort="'
+
+
+_RANKING_CELLS = {
+    "rank": _rank_cell,
+    "name": _name_cell,
+    "park_name": _park_name_cell,
+    "status": _status_cell,
+}
+
+
+@lru_cache(maxsize=16384, typed=True)
+def _shown(value: Any, name: str) -> str:
+    """What `{{ value | num(name) }}` prints."""
+    return _text(num(value, name))
+
+
+def _text(value: Any) -> str:
+    """What `{{ value }}` prints: isolated (the environment's finalize), then escaped."""
+    return str(escape(isolate(value)))
 
 
 def _asset_lookup(asset_urls: Mapping[str, str]) -> Any:

@@ -201,21 +201,42 @@ def test_the_year_calendar_has_a_square_per_day_by_week_and_weekday() -> None:
     2 Jul has no data (dashed), 3 Jul lost 7.5 % of its open time (the heatmap's 5-10 % bin)."""
     days = charts.days_between("2026-07-01", "2026-08-03")
     values = {"2026-07-02": None, "2026-07-03": 92.5}
-    g = charts.calendar([(d, values.get(d, 100.0)) for d in days])
-    assert len(g["cells"]) == len(days) == 34
-    first, second, third = g["cells"][:3]
-    assert (first["x"], first["y"]) == (charts.CAL_LEFT, charts.CAL_TOP + 2 * charts.CAL_STEP)
-    assert (second["cls"], third["cls"], first["cls"]) == ("hnone", "h3", "h0")
-    last = g["cells"][-1]
-    assert (last["x"], last["y"]) == (charts.CAL_LEFT + 5 * charts.CAL_STEP, charts.CAL_TOP)
+    uptimes = [values.get(d, 100.0) for d in days]
+    g = charts.calendar("2026-07-01", uptimes)
+    assert sum(path.count("M") for path in g["squares"].values()) == len(days) == 34
+    assert list(g["squares"]) == ["h0", "hnone", "h3"]  # in the order of their first day
+    square = f"h{charts.CAL_CELL}v{charts.CAL_CELL}h-{charts.CAL_CELL}z"
+    first, second, third = (charts.CAL_TOP + r * charts.CAL_STEP for r in (2, 3, 4))
+    assert g["squares"]["h0"].startswith(f"M{charts.CAL_LEFT} {first}{square}M")
+    assert g["squares"]["hnone"] == f"M{charts.CAL_LEFT} {second}{square}"
+    assert g["squares"]["h3"] == f"M{charts.CAL_LEFT} {third}{square}"
+    last = charts.CAL_LEFT + 5 * charts.CAL_STEP
+    assert g["squares"]["h0"].endswith(f"M{last} {charts.CAL_TOP}{square}")
+    assert (g["from"], g["to"]) == ("2026-07-01", "2026-08-03")
     assert g["width"] == charts.CAL_LEFT + 6 * charts.CAL_STEP
     assert [label["text"] for label in g["labels"]] == ["Jul", "Aug"]
-    assert g["months"]["Jul 2026"] == {"measured": 30, "down": [("2026-07-03", 92.5)]}
-    figure = charts.calendar_figure("cal", "<b>Ride</b>", [(d, values.get(d, 100.0)) for d in days])
+    assert g["months"]["Jul 2026"] == {"measured": 30, "down": ["3 Jul: 92.5 %"]}
+    assert g["months"]["Aug 2026"] == {"measured": 3, "down": []}
+    figure = charts.calendar_figure("cal", "<b>Ride</b>", "2026-07-01", uptimes)
     assert "&lt;b&gt;Ride&lt;/b&gt;" in figure and "<b>" not in figure
     assert "3 Jul: 92.5 %" in figure  # the text alternative names the day with downtime
 
 
+def test_the_calendar_counts_months_of_every_length() -> None:
+    """A span from 30 Jan over a leap February into March: each month gets its own row, its
+    own label and its own days (the loop names a month only when it changes)."""
+    days = charts.days_between("2028-01-30", "2028-03-02")
+    g = charts.calendar("2028-01-30", [99.0] * len(days))
+    assert {k: m["measured"] for k, m in g["months"].items()} == {
+        "Jan 2028": 2,
+        "Feb 2028": 29,
+        "Mar 2028": 2,
+    }
+    assert g["months"]["Feb 2028"]["down"][-1] == "29 Feb: 99.0 %"
+    assert g["months"]["Mar 2028"]["down"][0] == "1 Mar: 99.0 %"
+    assert [label["text"] for label in g["labels"]] == ["Feb", "Mar"]  # Jan's two days: no room
+
+
 def test_a_calendar_without_a_measured_day_says_so() -> None:
-    figure = charts.calendar_figure("cal", "Ride", [("2026-07-01", None), ("2026-07-02", None)])
+    figure = charts.calendar_figure("cal", "Ride", "2026-07-01", [None, None])
     assert "nothing to draw" in figure and "<svg" not in figure

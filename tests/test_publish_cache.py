@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from datetime import timedelta
+from array import array
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,24 @@ def test_foreign_or_wrongly_shaped_entries_are_misses(engine, settings, tmp_path
     publish(engine, settings, tmp_path, LATER)
     same_as_a_fresh_publish(engine, settings, tmp_path)
     assert not marker.exists()
+
+
+def test_a_ride_year_holding_a_code_of_no_uptime_is_a_miss(engine, settings, tmp_path, cached):
+    """A ride's year is cached as 16-bit uptime codes: one that is no uptime (1001 tenths of
+    a percent) fails the shape check, and the publish reads the rows again."""
+    cache = SettledCache(tmp_path / DIRECTORY)
+    planted = 0
+    for path in cached:
+        key, value = read_entry(path)
+        if key[0] == "past-rides":
+            value["ride_year"][1001] = (date(2026, 1, 1), array("H", [1000, 1001]).tobytes())
+            cache.save(key, value)
+            with pytest.raises(Miss, match="wrong shape"):
+                cache.load(key, SHAPES[key[0]])
+            planted += 1
+    assert planted == 1
+    publish(engine, settings, tmp_path, LATER)
+    same_as_a_fresh_publish(engine, settings, tmp_path)
 
 
 class Runs:
