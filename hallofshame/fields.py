@@ -596,11 +596,17 @@ def file_numbers_of(level: str) -> list[Field]:
     return [f for f in FIELDS_LIST if {NUMBERS, FILES} & set(f.groups) and level in f.levels]
 
 
-@lru_cache(maxsize=16384, typed=True)  # a publish rounds the same few thousand values 1M times
 def for_display(name: str, value: float | None) -> float | None:
     """A published number rounded to its field's precision (half away from zero, METRICS.md);
     None (no data) stays None."""
     decimals = DECIMALS.get(name)
     if value is None or decimals is None:
         return value
+    return _rounded(value, decimals)
+
+
+@lru_cache(maxsize=16384, typed=True)  # a publish rounds the same few thousand values 1M times
+def _rounded(value: float, decimals: int) -> float:
+    """Keyed by the precision, not the field: a change of a field's decimals is never served a
+    number rounded the old way."""
     return metrics.round_half_away(value, decimals)

@@ -263,9 +263,14 @@ _RANKING_CELLS = {
 }
 
 
-@lru_cache(maxsize=16384, typed=True)
 def _shown(value: Any, name: str) -> str:
     """What `{{ value | num(name) }}` prints."""
+    return _shown_at(value, name, fields.DECIMALS.get(name))
+
+
+@lru_cache(maxsize=16384, typed=True)
+def _shown_at(value: Any, name: str, decimals: int | None) -> str:
+    """Keyed by the field's precision too: a change of it is never served the old text."""
     return _text(num(value, name))
 
 
