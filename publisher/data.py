@@ -298,14 +298,17 @@ def ride_years(conn: Connection, first: date, last: date) -> dict[int, tuple[dat
         .order_by(d.ride_id, d.day)
     )
     years = {}
-    for ride_id, rows in itertools.groupby(conn.execute(query), key=lambda row: row[0]):
+    coded: dict[tuple[int, int], int] = {}  # (open, down minutes): its code (they repeat a lot)
+    for ride_id, rows in itertools.groupby(conn.execute(query).all(), key=lambda row: row[0]):
         rows = list(rows)
         start = rows[0][1].toordinal()
         codes = array("H", [NO_ROW]) * (rows[-1][1].toordinal() - start + 1)
         for _, day, open_minutes, down_minutes in rows:
-            codes[day.toordinal() - start] = uptime_code(
-                metrics.uptime_pct(open_minutes, down_minutes)
-            )
+            minutes = (open_minutes, down_minutes)
+            code = coded.get(minutes)
+            if code is None:
+                code = coded[minutes] = uptime_code(metrics.uptime_pct(*minutes))
+            codes[day.toordinal() - start] = code
         years[ride_id] = (rows[0][1], codes.tobytes())
     return years
 
