@@ -510,11 +510,9 @@ def ride(data: SiteData, ride_id: int) -> dict[str, Any]:
         **ride_windows(ctx, today),
         "year": ride_year(data, ride_id, today),
         "period_columns": columns.period_columns("rides", numbered(ctx["periods"])),
-        "wait_columns": columns.wait_columns(),
+        "wait_columns": (waits := columns.wait_columns()),
         "has_waits": any(  # else one sentence, not a table of dashes
-            numbers.get(c.name) is not None
-            for numbers in ctx["periods"].values()
-            for c in columns.wait_columns()
+            numbers.get(c.name) is not None for numbers in ctx["periods"].values() for c in waits
         ),
         # for site/live.js, which fills in the ride's cards: their status words and values
         "status_labels": STATUS_LABELS,

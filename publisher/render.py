@@ -62,6 +62,7 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         number_cells=number_cells,
         wait_cells=wait_cells,
         ranking_cells=ranking_cells,
+        status_words=status_words,
     )
     env.tests["shown_in"] = shown_in
     env.globals["fields"] = fields.FIELDS  # the table of published fields: labels, units
@@ -224,17 +225,23 @@ def _park_name_cell(item: Mapping[str, Any], c: Column, level: str, target: str)
 
 
 def _status_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
-    value = item["status"]
+    return (
+        f'<td class="{_text(c.css)}" data-key="status" data-label="{_text(c.label)}">'
+        f"{status_words(item['status'], item.get('park_closed', False))}</td>"
+    )
+
+
+def status_words(value: str, park_closed: bool = False) -> Markup:
+    """A status in words, classed for its colour; a ride closed with its park says so (the
+    publisher decides, `park_closed`; a ride seen open while its park counts as closed is
+    simply open). The one writer of a status: `_labels.html` and the ranking cells."""
     known = value in fields.STATUSES
     role = value.replace(" ", "-") if known else "unknown"
     label = fields.STATUSES[value if known else "unknown"].label
     why = ""
-    if item.get("park_closed") and value == metrics.CLOSED:  # `_labels.html` ride_status
+    if park_closed and value == metrics.CLOSED:
         why = f' <span class="meta">({_text(fields.FIELDS["park_closed"].label.lower())})</span>'
-    return (
-        f'<td class="{_text(c.css)}" data-key="status" data-label="{_text(c.label)}">'
-        f'<span class="status status-{_text(role)}">{_text(label)}</span>{why}</td>'
-    )
+    return Markup(f'<span class="status status-{_text(role)}">{_text(label)}</span>{why}')
 
 
 def _value_cell(item: Mapping[str, Any], c: Column, level: str, target: str) -> str:
