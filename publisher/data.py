@@ -157,27 +157,41 @@ def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
             else:
                 futures[key] = pool.submit(_on_connection, engine, build)
 
-        for level in (PARK, RIDE):
-            for period in metrics.PERIODS:
-                keep = period not in metrics.PROVISIONAL_PERIODS
-                submit(("stats", level, period, todays), _stats_reader(level, period, now), keep)
-            for period in metrics.COMPARED_PERIODS:
-                submit(("previous", level, period, todays), _previous_reader(level, period, now))
+        # Longest first, so that no long read starts last while the other connections idle:
+        # the rides' periods from the longest (this year), with the settled rows' parts (a year
+        # of ride calendars, outages, trends) after the first.
+        reads = [
+            (
+                ("stats", level, period, todays),
+                _stats_reader(level, period, now),
+                period not in metrics.PROVISIONAL_PERIODS,
+            )
+            for level in (RIDE, PARK)
+            for period in reversed(metrics.PERIODS)
+        ]
+        reads += [
+            (("previous", level, period, todays), _previous_reader(level, period, now), True)
+            for level in (RIDE, PARK)
+            for period in reversed(metrics.COMPARED_PERIODS)
+        ]
+        submit(*reads[0])
         past_keys = [("past-parks", window), ("past-rides", window)]
         if all(cache.has((*key, settled)) for key in past_keys):
             for key, part in zip(past_keys, (0, 1), strict=True):
                 build = lambda conn, part=part: _split(_past(conn, window, cut))[part]  # noqa: E731
                 submit(key, build)
         else:
-            futures[("past",)] = pool.submit(
-                _on_connection, engine, lambda c: _past(c, window, cut)
-            )
+            for name, read in _past_reads(window, cut).items():
+                futures[("past", name)] = pool.submit(_on_connection, engine, read)
+        for read in reads[1:]:
+            submit(*read)
         futures[("recent",)] = pool.submit(
             _on_connection, engine, lambda conn: _recent(conn, window, cut)
         )
     found = {key: future.result() for key, future in futures.items()}
-    if ("past",) in found:
-        for key, value in zip(past_keys, _split(found.pop(("past",))), strict=True):
+    past = {key[1]: found.pop(key) for key in list(found) if key[0] == "past"}
+    if past:
+        for key, value in zip(past_keys, _split(past), strict=True):
             found[key] = value
     for key, value in found.items():
         if key[0] != "recent" and not (key[0] == "stats" and key[2] in metrics.PROVISIONAL_PERIODS):
@@ -482,13 +496,22 @@ def _ids_signature(catalog: batch.Catalog) -> str:
 
 
 def _past(conn: Connection, window: tuple[date, date] | None, cut: date) -> dict[str, Any]:
-    """Trend, heatmap and outage rows of the window's days before `cut`."""
+    """Trend, heatmap and outage rows of the window's days before `cut`, and the rides' years
+    of daily uptime before the window (or `cut`)."""
+    return {name: read(conn) for name, read in _past_reads(window, cut).items()}
+
+
+def _past_reads(window: tuple[date, date] | None, cut: date) -> dict[str, Callable]:
+    """`_past`'s parts, each a read of its own (a publish runs them on several connections)."""
+    reads: dict[str, Callable] = {name: lambda conn, name=name: _empty()[name] for name in _empty()}
     if window is None:
-        return _empty()
-    rows = _empty() if window[0] >= cut else _rows(conn, window[0], min(window[1], cut - DAY))
+        return reads
+    if window[0] < cut:
+        reads.update(_row_reads(window[0], min(window[1], cut - DAY)))
     year = window[1] - timedelta(days=CALENDAR_DAYS - 1), min(window[0], cut) - DAY
-    rows["ride_year"] = ride_years(conn, *year) if year[0] <= year[1] else {}
-    return rows
+    if year[0] <= year[1]:
+        reads["ride_year"] = lambda conn: ride_years(conn, *year)
+    return dict(sorted(reads.items(), key=lambda read: read[0] != "ride_year"))  # longest first
 
 
 def _recent(conn: Connection, window: tuple[date, date] | None, cut: date) -> dict[str, Any]:
@@ -499,11 +522,15 @@ def _recent(conn: Connection, window: tuple[date, date] | None, cut: date) -> di
 
 
 def _rows(conn: Connection, first: date, last: date) -> dict[str, Any]:
+    return {name: read(conn) for name, read in _row_reads(first, last).items()}
+
+
+def _row_reads(first: date, last: date) -> dict[str, Callable]:
     return {
-        "heatmaps": batch.heatmap(conn, first, last),
-        "park_trends": batch.daily_trends(conn, PARK, first, last),
-        "ride_trends": batch.daily_trends(conn, RIDE, first, last),
-        "outages": batch.outages(conn, first, last),
+        "heatmaps": lambda conn: batch.heatmap(conn, first, last),
+        "park_trends": lambda conn: batch.daily_trends(conn, PARK, first, last),
+        "ride_trends": lambda conn: batch.daily_trends(conn, RIDE, first, last),
+        "outages": lambda conn: batch.outages(conn, first, last),
     }
 
 
