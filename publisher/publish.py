@@ -283,7 +283,7 @@ class Run:
         assert self.env is not None, "assets are written before any page"
         if how.endswith(".liquid"):  # Shopify's template language, filled in by Jinja
             return shopify.render_file(self.env, how, ctx)
-        return render.xml_chars(self.env.get_template(how).render(page=ctx)).encode("utf-8")
+        return render.xml_bytes(self.env.get_template(how).render(page=ctx))
 
 
 VOLATILE = ("generated_at", "data_as_of", "data_as_of_local")

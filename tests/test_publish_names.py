@@ -12,10 +12,11 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
 from sqlalchemy import update
 
 from hallofshame import metrics, schema
-from publisher import publish
+from publisher import publish, render
 from tests.seeding import World, seed
 from tests.site_tree import files, links_of
 
@@ -177,3 +178,20 @@ def test_a_right_to_left_override_in_a_name_reverses_nothing_around_it(engine, s
     assert f"<h1>\u2068{OVERRIDE_RIDE}\u2069</h1>" in ride
     assert f'-t">Daily uptime of \u2068{OVERRIDE_RIDE}\u2069, ' in ride  # the chart's title
     assert load(site / "data/v1/rides/1000.json")["ride"]["name"] == OVERRIDE_RIDE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain ASCII <p>",
+        "Café · Ride – 5 %",
+        "a\x00null, a\x0bvertical tab and a\x1funit separator; tab\t, LF\n and CR\r stay",
+        "a lone surrogate \ud800 and \udfff",
+        "noncharacters \ufffe and \uffff, U+FFFD \ufffd and U+FFFC \ufffc",
+        "\u202eright-to-left override\u202c and \U0001f3a2",
+    ],
+)
+def test_a_page_is_encoded_with_each_forbidden_xml_character_replaced(text) -> None:
+    """The fast check of a rendered page's bytes replaces what the character search did."""
+    assert render.xml_bytes(text) == render.xml_chars(text).encode("utf-8")
+    assert b"\xef\xbf\xbd" in render.xml_bytes(text) or not render.XML_FORBIDDEN.search(text)
