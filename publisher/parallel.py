@@ -1,6 +1,7 @@
-"""Pages rendered on every core: the page list is dealt round-robin into one share per worker;
-the publishing process renders the first share while forked children render the others into
-the same staging directory, then it merges what each wrote (file entries and counts).
+"""Pages rendered on every core: the publishing process and forked children take the pages in
+chunks from one list, each the next chunk not yet taken (a counter in shared memory), so no
+process idles while another still has a long share left; each renders into the same staging
+directory, then the publishing process merges what each wrote (file entries and counts).
 
 Forked, not spawned: the children inherit the loaded numbers and the Jinja environment (the
 pool's initializer hands them their shares without pickling), and send back only their file
@@ -16,7 +17,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -28,9 +29,10 @@ log = logging.getLogger(__name__)
 MIN_PAGES_PER_WORKER = 50  # below this a fork costs more than it saves
 MAX_WORKERS = 4
 PARENT_CHECK_EVERY = 32  # pages between two checks that the parent is alive
+CHUNK = 16  # pages a process takes at a time (a ride page takes about 5 ms)
 
 Item = tuple[Any, ...]  # (page kind, its URL ids, its signature)
-RenderShare = Callable[[Sequence[Item], Callable[[], None] | None], Any]
+RenderShare = Callable[[Iterable[Item], Callable[[], None] | None], Any]
 _inherited: dict[str, Any] = {}  # in a child only: what the initializer handed it
 
 
@@ -47,19 +49,19 @@ def render_all(
     items: Sequence[Item], render_share: RenderShare, merge: Callable[[Any], None], count: int
 ) -> None:
     """Render `items` on `count` processes (`workers_for`): `render_share(share, check)`
-    renders a share; in a child (`check` given, to call now and then) it returns its outcome,
-    which `merge` takes in."""
+    renders the pages it is given; in a child (`check` given, to call now and then) it returns
+    its outcome, which `merge` takes in."""
     if count <= 1:
         render_share(items, None)
         return
     log.debug("rendering %d pages on %d processes", len(items), count)
-    shares = [items[i::count] for i in range(count)]
-    inherited = (shares, render_share, os.getpid())
     fork = multiprocessing.get_context("fork")
+    taken = fork.Value("q", 0)  # the first page no process has taken yet
+    inherited = (items, taken, render_share, os.getpid())
     try:
         with ProcessPoolExecutor(count - 1, fork, initializer=_adopt, initargs=inherited) as pool:
-            pending = [pool.submit(_child, n) for n in range(1, count)]
-            render_share(shares[0], None)
+            pending = [pool.submit(_child) for _ in range(1, count)]
+            render_share(_taking(items, taken), None)
             for outcome in pending:
                 merge(outcome.result())
     except BrokenProcessPool as exc:
@@ -67,11 +69,22 @@ def render_all(
         raise PublishError(message) from exc
 
 
-def _adopt(shares: list[Sequence[Item]], render_share: RenderShare, parent: int) -> None:
-    _inherited.update(shares=shares, render_share=render_share, parent=parent)
+def _taking(items: Sequence[Item], taken: Any) -> Iterator[Item]:
+    """The pages of one process: chunk after chunk of those no other process has taken."""
+    while True:
+        with taken.get_lock():
+            start = taken.value
+            taken.value = start + CHUNK
+        if start >= len(items):
+            return
+        yield from items[start : start + CHUNK]
 
 
-def _child(n: int) -> Any:
+def _adopt(items: Sequence[Item], taken: Any, render_share: RenderShare, parent: int) -> None:
+    _inherited.update(items=items, taken=taken, render_share=render_share, parent=parent)
+
+
+def _child() -> Any:
     parent = _inherited["parent"]
     seen = [0]
 
@@ -80,4 +93,4 @@ def _child(n: int) -> Any:
         if seen[0] % PARENT_CHECK_EVERY == 0 and os.getppid() != parent:
             os._exit(1)  # the publish was killed: stop writing into its staging directory
 
-    return _inherited["render_share"](_inherited["shares"][n], check)
+    return _inherited["render_share"](_taking(_inherited["items"], _inherited["taken"]), check)

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -145,7 +146,7 @@ def _build(
     if workers > 1:  # the forked children never read the database: load what they need
         site_data.load_everything(data, rides=any(kind.name == "ride" for kind, _, _ in builds))
 
-    def render_share(share: list[tuple[pages.PageKind, dict[str, Any], str | None]], check: Any):
+    def render_share(share: Iterable[parallel.Item], check: Any):
         mine = run if check is None else run.fork()  # a child starts from no file
         for kind, ids, sig in share:
             if check is not None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 from dataclasses import replace
 
 import pytest
 
-from publisher import PublishError, publish
+from publisher import PublishError, parallel, publish
 from tests.seeding import World, seed
 
 WORLD = World()
@@ -44,3 +45,28 @@ def test_a_worker_that_dies_fails_the_publish_at_once(engine, settings, tmp_path
         signal.signal(signal.SIGALRM, previous)
     assert os.readlink(tmp_path / "current") == current
     assert not [p for p in (tmp_path / "releases").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_processes_take_every_page_once_in_chunks() -> None:
+    """Three processes take chunks of one list in turn: each page is rendered once, and the
+    process whose first chunk is slow renders fewer pages while the others take the rest
+    (dealt in equal shares up front, it rendered a third)."""
+    items = [(n,) for n in range(10 * parallel.CHUNK + 3)]
+    parent, seen, mine_in_parent = os.getpid(), [], []
+
+    def render_share(share, check):
+        mine = []
+        for item in share:
+            if check is not None:
+                check()
+            elif len(mine) < parallel.CHUNK:  # the parent's first chunk is slow
+                time.sleep(0.05)
+            mine.append(item)
+        if os.getpid() == parent:
+            mine_in_parent.extend(mine)
+            return None
+        return mine
+
+    parallel.render_all(items, render_share, seen.extend, 3)
+    assert sorted(seen + mine_in_parent) == items
+    assert len(mine_in_parent) < len(items) / 3
