@@ -24,6 +24,7 @@ import logging
 import os
 import pickle
 import shutil
+import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,7 @@ class SettledCache:
         self.fresh = fresh
         self.used: set[str] = set()
         self.unwritable = False  # set by the first failed save: the rest are not tried
+        self._failing = threading.Lock()  # saves run on the reading threads: one warning
 
     def _name(self, key: Hashable) -> str:
         text = FORMAT + repr(key).encode()
@@ -107,8 +109,11 @@ class SettledCache:
             _remove(self.root / name, directories_only=True)
             os.replace(temporary, self.root / name)
         except OSError as exc:
-            self.unwritable = True
             temporary.unlink(missing_ok=True)
+            with self._failing:
+                if self.unwritable:
+                    return
+                self.unwritable = True
             log.warning("publish cache: not stored (%s); the next publish reads the database", exc)
 
     def keep(self, key: Hashable) -> None:

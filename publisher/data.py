@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import threading
 import time
 from array import array
 from collections.abc import Callable
@@ -155,7 +156,28 @@ def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
                 fetch = lambda: _on_connection(engine, build)  # noqa: E731
                 lazies[key] = Lazy(cache, (*key, settled), fetch, SHAPES[key[0]])
             else:
-                futures[key] = pool.submit(_on_connection, engine, build)
+                futures[key] = pool.submit(read_and_keep, key, build, keep)
+
+        def read_and_keep(key: tuple, build: Any, keep: bool) -> Any:
+            """A read, stored in the cache on its own thread while the other reads run."""
+            value = _on_connection(engine, build)
+            if keep:
+                cache.save((*key, settled), value)
+            return value
+
+        past_parts: dict[str, Any] = {}
+        joining = threading.Lock()
+
+        def read_past(name: str, read: Any, parts: int) -> None:
+            """A part of the settled rows; the last part read joins and stores them all."""
+            value = _on_connection(engine, read)
+            with joining:
+                past_parts[name] = value
+                if len(past_parts) < parts:
+                    return
+            for key, joined in zip(past_keys, _split(past_parts), strict=True):
+                cache.save((*key, settled), joined)
+                past_found[key] = joined
 
         # Longest first, so that no long read starts last while the other connections idle:
         # the rides' periods from the longest (this year), with the settled rows' parts (a year
@@ -176,26 +198,22 @@ def load(engine: Engine, now: datetime, cache: SettledCache) -> SiteData:
         ]
         submit(*reads[0])
         past_keys = [("past-parks", window), ("past-rides", window)]
+        past_found: dict[tuple, Any] = {}
         if all(cache.has((*key, settled)) for key in past_keys):
             for key, part in zip(past_keys, (0, 1), strict=True):
                 build = lambda conn, part=part: _split(_past(conn, window, cut))[part]  # noqa: E731
                 submit(key, build)
         else:
-            for name, read in _past_reads(window, cut).items():
-                futures[("past", name)] = pool.submit(_on_connection, engine, read)
+            parts = _past_reads(window, cut)
+            for name, read in parts.items():
+                futures[("past", name)] = pool.submit(read_past, name, read, len(parts))
         for read in reads[1:]:
             submit(*read)
         futures[("recent",)] = pool.submit(
             _on_connection, engine, lambda conn: _recent(conn, window, cut)
         )
-    found = {key: future.result() for key, future in futures.items()}
-    past = {key[1]: found.pop(key) for key in list(found) if key[0] == "past"}
-    if past:
-        for key, value in zip(past_keys, _split(past), strict=True):
-            found[key] = value
-    for key, value in found.items():
-        if key[0] != "recent" and not (key[0] == "stats" and key[2] in metrics.PROVISIONAL_PERIODS):
-            cache.save((*key, settled), value)
+    found = {key: future.result() for key, future in futures.items()}  # a failed read raises
+    found = {key: value for key, value in found.items() if key[0] != "past"} | past_found
     stats = {level: _by_period(lazies, found, "stats", level, todays) for level in (PARK, RIDE)}
     previous = {
         level: _by_period(lazies, found, "previous", level, todays) for level in (PARK, RIDE)
