@@ -262,7 +262,7 @@ def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
         months[key] = {
             "measured": len(days) - days.count(None),
             "down": [
-                f"{number} {name}: {num(v, 'uptime_pct')} %"
+                f"{number} {name}: {_uptime_text(v)}"
                 for number, v in enumerate(days, day.day)
                 if v is not None and v < 100
             ],
@@ -295,6 +295,12 @@ def _month(year: int, month: int) -> tuple[str, str, int]:
     first = date(year, month, 1)
     following = date(year + month // 12, month % 12 + 1, 1)
     return first.strftime("%b"), first.strftime("%b %Y"), (following - first).days
+
+
+@functools.cache
+def _uptime_text(uptime: float) -> str:
+    """A day's uptime in the calendar's table (`92.5 %`): a thousand values, a million days."""
+    return f"{num(uptime, 'uptime_pct')} %"
 
 
 @functools.cache
