@@ -142,9 +142,11 @@ def span_stats(
         if by_ids:
             params["ids"] = ids
         wanted = set(ids)
-        for row in conn.execute(_span_query(level, by_ids), params).mappings():
-            if row["id"] in wanted:
-                _add_sums(found[row["id"]], row)
+        result = conn.execute(_span_query(level, by_ids), params)
+        names = list(result.keys())[1:]  # after the id: plain rows, not mappings (a third faster)
+        for id_, *values in result:
+            if id_ in wanted:
+                _add_sums(found[id_], names, values)
     if level == RIDE and details:
         _add_tiers(conn, found)
         _add_wait_quantiles(conn, found)
@@ -154,10 +156,11 @@ def span_stats(
 LARGEST = frozenset(("wait_max", "longest_outage_minutes"))  # a span's is its runs' largest
 
 
-def _add_sums(stats: Stats, row: Mapping[str, Any]) -> None:
-    """One run's sums into a span's (the largest for a maximum)."""
-    for name, value in row.items():
-        if name == "id" or value is None:
+def _add_sums(stats: Stats, names: list[str], values: list[Any]) -> None:
+    """One run's sums (`values` of the columns `names`) into a span's (the largest for a
+    maximum)."""
+    for name, value in zip(names, values, strict=True):
+        if value is None:
             continue
         before = getattr(stats, name)
         if name in LARGEST:
