@@ -236,8 +236,8 @@ WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri"}
 def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
     """The calendar of each day's uptime % from `first` on (None: no data): one path of
     squares per colour, by week column and weekday row, a label at each month's first column,
-    and per month the days measured and each day with downtime in words (`4 Jul: 92.5 %`,
-    the text alternative).
+    and per month the days measured and each day with downtime in words (`4 Jul: 92.5 %`, no
+    line break inside a day's words: the text alternative).
 
     A ride page draws a year of days, and there are thousands of ride pages: a square's
     colour and path are looked up by value and by day count from the first Monday, and the
@@ -262,7 +262,7 @@ def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
         months[key] = {
             "measured": len(days) - days.count(None),
             "down": [
-                f"{number} {name}: {_uptime_text(v)}"
+                f"{number}\u00a0{name}: {_uptime_text(v)}"
                 for number, v in enumerate(days, day.day)
                 if v is not None and v < 100
             ],
@@ -299,8 +299,9 @@ def _month(year: int, month: int) -> tuple[str, str, int]:
 
 @functools.cache
 def _uptime_text(uptime: float) -> str:
-    """A day's uptime in the calendar's table (`92.5 %`): a thousand values, a million days."""
-    return f"{num(uptime, 'uptime_pct')} %"
+    """A day's uptime in the calendar's table (`92.5 %`, the sign kept with its number on a
+    phone): a thousand values, a million days."""
+    return f"{num(uptime, 'uptime_pct')}\u00a0%"
 
 
 @functools.cache

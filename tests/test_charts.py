@@ -215,11 +215,11 @@ def test_the_year_calendar_has_a_square_per_day_by_week_and_weekday() -> None:
     assert (g["from"], g["to"]) == ("2026-07-01", "2026-08-03")
     assert g["width"] == charts.CAL_LEFT + 6 * charts.CAL_STEP
     assert [label["text"] for label in g["labels"]] == ["Jul", "Aug"]
-    assert g["months"]["Jul 2026"] == {"measured": 30, "down": ["3 Jul: 92.5 %"]}
+    assert g["months"]["Jul 2026"] == {"measured": 30, "down": ["3\u00a0Jul: 92.5\u00a0%"]}
     assert g["months"]["Aug 2026"] == {"measured": 3, "down": []}
     figure = charts.calendar_figure("cal", "<b>Ride</b>", "2026-07-01", uptimes)
     assert "&lt;b&gt;Ride&lt;/b&gt;" in figure and "<b>" not in figure
-    assert "3 Jul: 92.5 %" in figure  # the text alternative names the day with downtime
+    assert "3\u00a0Jul: 92.5\u00a0%" in figure  # the text alternative names the day with downtime
 
 
 def test_the_calendar_counts_months_of_every_length() -> None:
@@ -232,8 +232,8 @@ def test_the_calendar_counts_months_of_every_length() -> None:
         "Feb 2028": 29,
         "Mar 2028": 2,
     }
-    assert g["months"]["Feb 2028"]["down"][-1] == "29 Feb: 99.0 %"
-    assert g["months"]["Mar 2028"]["down"][0] == "1 Mar: 99.0 %"
+    assert g["months"]["Feb 2028"]["down"][-1] == "29\u00a0Feb: 99.0\u00a0%"
+    assert g["months"]["Mar 2028"]["down"][0] == "1\u00a0Mar: 99.0\u00a0%"
     assert [label["text"] for label in g["labels"]] == ["Feb", "Mar"]  # Jan's two days: no room
 
 

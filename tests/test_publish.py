@@ -393,5 +393,7 @@ def test_a_ride_pages_year_calendar_reaches_back_past_the_30_day_window(engine, 
         assert sum(d.count("M") for d in paths.values()) == (max(days) - first_monday).days + 1
         assert sum(d.count("M") for cls, d in paths.items() if cls != "hnone") == len(days)
         oldest = min(day for day, uptime in days.items() if uptime < 100)
-        shown = f"{oldest.day} {oldest.strftime('%b')}: {num(days[oldest], 'uptime_pct')} %"
+        shown = (
+            f"{oldest.day}\u00a0{oldest.strftime('%b')}: {num(days[oldest], 'uptime_pct')}\u00a0%"
+        )
         assert shown in figure  # the table lists the days with downtime, the oldest too
