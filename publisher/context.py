@@ -338,6 +338,17 @@ def numbered(periods: dict[str, dict[str, Any]]) -> list[str]:
     return sorted({k for numbers in periods.values() for k, v in numbers.items() if v is not None})
 
 
+def park_feed(ctx: dict[str, Any]) -> dict[str, Any]:
+    """What a park's feed is made of (`park_feed.xml`): the park, its links and its outages,
+    not the live rows that move every cycle."""
+    view = ctx["view"]
+    return {
+        "park": ctx["park"],
+        "data_as_of": ctx["data_as_of"],
+        "view": {k: view[k] for k in ("feed_url", "page_url", "feed_entries")},
+    }
+
+
 def park_feed_entries(data: SiteData, park_id: int) -> list[dict[str, Any]]:
     """The park's Atom feed of breakdowns, newest first: every outage of the days read in this
     publish (today's, in every park) and the park's longest of the last 30 days. Read from what

@@ -18,10 +18,14 @@ Ids = dict[str, Any]
 @dataclass(frozen=True)
 class Output:
     """One file rendered from a page's context: `url_kind` of `publisher.urls`, and `render`
-    a template name or one of the data formats "json" and "csv"."""
+    a template name or one of the data formats "json" and "csv". `shows`: the part of the
+    context the file is made from, when it is much less than all of it (a park's feed: its
+    outages, not its live rows); the file is rendered from that part alone and carried over
+    while that part's hash stands, however the rest moved."""
 
     url_kind: str
     render: str
+    shows: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ class PageKind:
     # (data, **ids) -> a cheap stand-in for the context: when it equals the previous publish's,
     # the page's files are kept without building the context (None: always build and hash it)
     signature: Callable[..., Any] | None = None
+    # False: the signature moves only when the page does (a ride's own days), so a page whose
+    # signature moved is rendered without hashing its context first (5,000 hashes a full publish)
+    rehash: bool = True
 
 
 def one(data: SiteData) -> list[Ids]:
@@ -82,7 +89,7 @@ PAGES: tuple[PageKind, ...] = (
         context.park,
         (
             Output("park", "park.html"),
-            Output("park_feed", "park_feed.xml"),
+            Output("park_feed", "park_feed.xml", context.park_feed),
             Output("embed_park", "embed_park.html"),
             Output("park_json", "json"),
         ),
@@ -93,6 +100,7 @@ PAGES: tuple[PageKind, ...] = (
         context.ride,
         (Output("ride", "ride.html"), Output("ride_json", "json")),
         signature=context.ride_signature,
+        rehash=False,
     ),
     PageKind(
         "awards",

@@ -151,7 +151,7 @@ def _build(
         for kind, ids, sig in share:
             if check is not None:
                 check()
-            mine.emit(kind.build(data, **ids), ids, kind.outputs, sig)
+            mine.emit(kind.build(data, **ids), ids, kind.outputs, sig, kind.rehash)
         return mine.outcome()
 
     parallel.render_all(builds, render_share, run.merge, workers)
@@ -252,12 +252,17 @@ class Run:
         ids: dict[str, Any],
         outputs: tuple[pages.Output, ...],
         sig: str | None = None,
+        rehash: bool = True,
     ) -> None:
-        digest = content_hash(ctx, self.fingerprint)
+        """Render a context's files, or carry over those whose part of it did not move (its
+        hash, or the page's signature when the signature alone tells: `PageKind.rehash`)."""
+        whole = sig if sig is not None and not rehash else content_hash(ctx, self.fingerprint)
         if "generated_at" in ctx:
             ctx["generated_at"] = self.generated_at
         for out in outputs:
             rel = file_of(url(out.url_kind, **ids))
+            shown = ctx if out.shows is None else out.shows(ctx)
+            digest = whole if out.shows is None else content_hash(shown, self.fingerprint)
             key = f"{digest}:{out.render}"
             before = self.old.get("files", {}).get(rel, {})
             if self.incremental and before.get("hash") == key and self.writer.keep(rel):
@@ -265,7 +270,7 @@ class Run:
                 self.files[rel]["hash"] = key
             else:
                 self.rendered += 1
-                self.put(rel, self.render(out.render, ctx), key)
+                self.put(rel, self.render(out.render, shown), key)
             if sig is not None:
                 self.files[rel]["sig"] = sig
 
