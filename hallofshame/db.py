@@ -11,7 +11,17 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Integer, Table, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Integer,
+    Table,
+    cast,
+    create_engine,
+    event,
+    func,
+)
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.compiler import compiles
@@ -132,6 +142,12 @@ def upsert(
     else:  # pragma: no cover - make_engine refuses other databases
         raise DatabaseError(f"no upsert for {conn.dialect.name}")
     conn.execute(stmt, list(rows))
+
+
+def int_sum(column: Any) -> Any:
+    """SUM of an integer column, read as an integer: MariaDB sums integers as DECIMAL, which
+    the driver turns into a `Decimal` per value (a publish reads a million of them)."""
+    return cast(func.sum(column), BigInteger)
 
 
 class days_since(FunctionElement):

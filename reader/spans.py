@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Select, bindparam, case, func, select
 
 from hallofshame import fields, metrics, schema
 from hallofshame.clock import as_utc, iso
+from hallofshame.db import int_sum
 from hallofshame.schema import ADDITIVE
 
 PARK, RIDE = "park", "ride"
@@ -176,14 +177,14 @@ def _span_query(level: str, by_ids: bool) -> Select[Any]:
     costs more than running it."""
     table = schema.park_daily if level == PARK else schema.ride_daily
     key = table.c.park_id if level == PARK else table.c.ride_id
-    columns = [func.sum(table.c[name]).label(name) for name in SUMMED]
+    columns = [int_sum(table.c[name]).label(name) for name in SUMMED]
     if level == PARK:
-        columns.append(func.sum(table.c.park_open_minutes).label("park_open_minutes"))
+        columns.append(int_sum(table.c.park_open_minutes).label("park_open_minutes"))
     query = (
         select(
             key.label("id"),
             func.count().label("days"),
-            func.sum(case((table.c.final.is_(False), 1), else_=0)).label("provisional_days"),
+            int_sum(case((table.c.final.is_(False), 1), else_=0)).label("provisional_days"),
             func.max(table.c.wait_max).label("wait_max"),
             func.max(table.c.longest_outage_minutes).label("longest_outage_minutes"),
             *columns,
@@ -219,7 +220,7 @@ def _wait_counts(by_ids: bool) -> Select[Any]:
     stored by day) and keeps the wanted rides afterwards, as `span_stats` does."""
     w = schema.ride_daily_waits.c
     query = (
-        select(w.ride_id, w.wait, func.sum(w.open_cycles).label("cycles"))
+        select(w.ride_id, w.wait, int_sum(w.open_cycles).label("cycles"))
         .where(w.day >= bindparam("first"), w.day <= bindparam("last"))
         .group_by(w.ride_id, w.wait)
     )
