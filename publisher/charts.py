@@ -246,12 +246,10 @@ def calendar(first: str, values: Sequence[float | None]) -> dict[str, Any]:
         return {"empty": True}
     start = date.fromisoformat(first)
     weekday = start.weekday()
-    classes = list(map(_uptime_level, values))
-    paths = _squares(weekday, len(values))
-    squares = {  # one path per colour, in the order of their first days
-        cls: "".join(itertools.compress(paths, map(cls.__eq__, classes)))
-        for cls in dict.fromkeys(classes)
-    }
+    by_class: dict[str, list[str]] = {}  # one path per colour, in the order of their first days
+    for cls, path in zip(map(_uptime_level, values), _squares(weekday, len(values)), strict=True):
+        by_class.setdefault(cls, []).append(path)
+    squares = {cls: "".join(paths) for cls, paths in by_class.items()}
     months, labels = {}, []
     n = 0
     while n < len(values):
