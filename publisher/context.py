@@ -353,8 +353,7 @@ def park_feed_entries(data: SiteData, park_id: int) -> list[dict[str, Any]]:
     """The park's Atom feed of breakdowns, newest first: every outage of the days read in this
     publish (today's, in every park) and the park's longest of the last 30 days. Read from what
     the page already holds, so the feed costs the publish no query."""
-    events = [e for e in data.outages if e["park_id"] == park_id]
-    events += data.park_outages.get(park_id, [])
+    events = [*data.park_recent_outages(park_id), *data.park_outages.get(park_id, [])]
     unique = {(e["ride_id"], e["start_at"]): e for e in events}
     newest = sorted(unique.values(), key=lambda e: (e["start_at"], e["ride_id"]), reverse=True)
     return [outage_row(data, e) for e in newest[:FEED_ENTRIES]]

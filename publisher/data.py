@@ -124,6 +124,12 @@ class SiteData:
             self.memo["recent_outages"] = group_by(self.outages, "ride_id")
         return self.memo["recent_outages"].get(ride_id, [])
 
+    def park_recent_outages(self, park_id: int) -> list[dict[str, Any]]:
+        """A park's outages of the days read in this publish, longest first."""
+        if "park_recent_outages" not in self.memo:
+            self.memo["park_recent_outages"] = group_by(self.outages, "park_id")
+        return self.memo["park_recent_outages"].get(park_id, [])
+
 
 def group_by(events: list[dict[str, Any]], key: str) -> dict[int, list[dict[str, Any]]]:
     """Events per park_id or ride_id, in their order."""
