@@ -18,7 +18,7 @@ cannot go), and a rendered page, feed or sitemap has every character XML 1.0 for
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -63,6 +63,7 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         wait_cells=wait_cells,
         ranking_cells=ranking_cells,
         ride_cells=ride_cells,
+        outage_rows=outage_rows,
         status_words=status_words,
     )
     env.tests["shown_in"] = shown_in
@@ -324,6 +325,29 @@ def _ride_cell(ride: Mapping[str, Any], c: Column, value: Any) -> str:
         shown = _shown(value, c.name)
         return f'<td class="{css}" data-label="{_text(c.label)}" data-sort="{sort}">{shown}</td>'
     return f'<td class="{css}" data-label="{_text(c.label)}">{_text(value or "–")}</td>'
+
+
+def outage_rows(
+    events: Iterable[Mapping[str, Any]], timezone: str | None, first: str = "day"
+) -> Markup:
+    """An outage table's rows in the given order: its day (a ride's page) or its ride linked to
+    its page (`first="ride"`, a park's), then its start and end in park time and its minutes.
+    Thirty days of outages on each of 5,000 ride pages: a template loop cost a sixth of them."""
+    rows = []
+    for e in events:
+        if first == "ride":
+            page = _text(urls.url("ride", ride_id=e["ride_id"]))
+            head = f'<a href="{page}">{_text(e["ride_name"])}</a>'
+        else:
+            head = f'<time datetime="{_text(e["day"])}">{_text(day(e["day"]))}</time>'
+        start, end = e["start_at"], e["end_at"]
+        rows.append(
+            f'<tr><th scope="row">{head}</th>'
+            f'<td><time datetime="{_text(start)}" data-local>{_text(clock(start, timezone))}</time>'
+            f'</td><td><time datetime="{_text(end)}" data-local>{_text(clock(end, timezone))}'
+            f'</time></td><td class="num">{_text(e["minutes"])}</td></tr>'
+        )
+    return Markup("\n    ".join(rows))
 
 
 _RANKING_CELLS = {
