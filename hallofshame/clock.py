@@ -66,4 +66,6 @@ def iso(value: datetime | None) -> str | None:
     before 1000, where strftime's %Y would write `1-01-01`)."""
     if value is None:
         return None
-    return as_utc(value).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    if value.tzinfo is None:  # as read from the database: UTC
+        return value.isoformat(timespec="seconds") + "Z"
+    return value.astimezone(UTC).isoformat(timespec="seconds")[:-6] + "Z"  # without "+00:00"

@@ -5,7 +5,7 @@ replayed far from the others is aggregated on its own days only. Both databases.
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, update
@@ -30,6 +30,24 @@ def simulator():
 def count(engine, table) -> int:
     with engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(table))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (datetime(2026, 7, 4, 12, 30, 5), "2026-07-04T12:30:05Z"),  # naive: UTC, as stored
+        (datetime(2026, 7, 4, 12, 30, 5, 999, tzinfo=UTC), "2026-07-04T12:30:05Z"),
+        (
+            datetime(2026, 7, 4, 7, 30, 5, tzinfo=timezone(timedelta(hours=-5))),
+            "2026-07-04T12:30:05Z",
+        ),
+        (datetime(999, 1, 1, tzinfo=UTC), "0999-01-01T00:00:00Z"),
+        (datetime(9999, 12, 31, 23, 59, 59, 999999), "9999-12-31T23:59:59Z"),
+        (None, None),
+    ],
+)
+def test_an_instant_is_written_in_utc_to_the_second(value, text):
+    assert iso(value) == text
 
 
 def test_the_skew_is_the_limit():
