@@ -236,7 +236,7 @@ def compared(data: SiteData, stats: Stats, period: str) -> dict[str, Any]:
     if period in metrics.COMPARED_PERIODS:
         before = data.previous[stats.level][period].get(stats.id)
         numbers["shame_score_change"] = metrics.score_change(
-            stats.shame_score, before.shame_score if before else None, SCORE_DECIMALS
+            stats.shame_score, before, SCORE_DECIMALS
         )
     return numbers
 

@@ -79,9 +79,9 @@ class SiteData:
     # (time zone, completed period) -> the last aggregated cycle inside the period's local days
     # there (None: no reading inside it): what a finished period's page is stamped with
     last_readings: dict[tuple[str, str], datetime | None] = field(default_factory=dict)
-    # level -> completed period -> id -> the sums of its previous span (`metrics.PREVIOUS`):
-    # what the period's shame score is compared with
-    previous: dict[str, dict[str, dict[int, Stats]]] = field(default_factory=dict)
+    # level -> completed period -> id -> the shame score of its previous span
+    # (`metrics.PREVIOUS`, None without data): what the period's score is compared with
+    previous: dict[str, dict[str, dict[int, float | None]]] = field(default_factory=dict)
 
     @property
     def periods(self) -> list[str]:
@@ -446,7 +446,10 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     "stats": lambda v: (
         isinstance(v, dict) and all(type(i) is int and type(s) is Stats for i, s in v.items())
     ),
-    "previous": lambda v: SHAPES["stats"](v),
+    "previous": lambda v: (
+        isinstance(v, dict)
+        and all(type(i) is int and (s is None or type(s) is float) for i, s in v.items())
+    ),
     "past-parks": lambda v: (
         isinstance(v, dict)
         and v.keys() == {"heatmaps", "park_trends", "park_outages"}
@@ -494,7 +497,12 @@ def _stats_reader(level: str, period: str, now: datetime) -> Any:
 
 
 def _previous_reader(level: str, period: str, now: datetime) -> Any:
-    return lambda conn: spans.previous_period_stats(conn, level, None, period, now)
+    """Each park's (or ride's) shame score over the previous span of `period`: all a page
+    compares with, kept rather than the spans' sums (cached and loaded after every cycle)."""
+    return lambda conn: {
+        id_: stats.shame_score
+        for id_, stats in spans.previous_period_stats(conn, level, None, period, now).items()
+    }
 
 
 def _by_period(
