@@ -176,7 +176,7 @@ def _names(data: SiteData, level: str) -> dict[int, str]:
 
 def park_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> dict[str, Any]:
     park = data.catalog.parks[stats.id]
-    numbers = compared(data, stats, period) if rank is not None else {}
+    numbers = ranked_numbers(data, stats, period) if rank is not None else {}
     facts = {"rank": rank, "park_id": park.id, "name": park.name}
     facts.update({"country": park.country, "continent": park.continent})
     if period in metrics.PROVISIONAL_PERIODS:
@@ -214,7 +214,7 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
     ride = data.catalog.rides[stats.id]
     park = data.catalog.parks[ride.park_id]
     shown_stats = data.stats[RIDE]["today"][ride.id] if period == metrics.LIVE else stats
-    numbers = compared(data, shown_stats, period) if rank is not None else {}
+    numbers = ranked_numbers(data, shown_stats, period) if rank is not None else {}
     facts = {
         "rank": rank,
         "ride_id": ride.id,
@@ -227,6 +227,18 @@ def ride_item(data: SiteData, stats: Stats, period: str, rank: int | None) -> di
         now = ride_now(data, ride.id)
         facts.update(status=now["status"], park_closed=now["park_closed"])
     return _item(level="rides", period=period, facts=facts, numbers=numbers)
+
+
+def ranked_numbers(data: SiteData, stats: Stats, period: str) -> dict[str, Any]:
+    """`compared`, worked out once per publish for each Stats and period: a ride is ranked
+    under every filter it is in (all, its continent, Disney and Universal). Not to be changed:
+    an item copies what it shows."""
+    memo = data.memo.setdefault("ranked", {})
+    key = (id(stats), period)
+    found = memo.get(key)
+    if found is None or found[0] is not stats:
+        found = memo[key] = (stats, compared(data, stats, period))
+    return found[1]
 
 
 def compared(data: SiteData, stats: Stats, period: str) -> dict[str, Any]:
