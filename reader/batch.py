@@ -147,9 +147,17 @@ def heatmap(conn: Connection, first: date, last: date) -> dict[int, list[dict[st
         .order_by(h.park_id, h.day, h.local_hour)
     )
     cells: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in conn.execute(query).mappings():
-        cell = dict(row)
-        cells[cell.pop("park_id")].append(cell)
+    for park_id, day, hour, down, open_, unknown, breakdowns in conn.execute(query):
+        cells[park_id].append(
+            {
+                "day": day,
+                "local_hour": hour,
+                "down_minutes": down,
+                "open_minutes": open_,
+                "unknown_minutes": unknown,
+                "breakdowns": breakdowns,
+            }
+        )
     return cells
 
 
@@ -176,16 +184,19 @@ def daily_trends(
         .order_by(key, c.day)
     )
     trends: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in conn.execute(query).mappings():
-        measured = row["open_minutes"] + row["down_minutes"] > 0
-        trends[row["id"]].append(
+    # plain rows, unpacked: 150,000 of them in a publish, and a mapping a row cost a third more
+    for id_, day, final, open_, down, breakdowns, weighted_down, weighted_time in conn.execute(
+        query
+    ):
+        measured = open_ + down > 0
+        trends[id_].append(
             {
-                "day": row["day"],
-                "final": bool(row["final"]),
-                "shame_score": metrics.shame_score(row["weighted_down"], row["weighted_time"]),
-                "downtime_hours": metrics.downtime_hours(row["down_minutes"]) if measured else None,
-                "uptime_pct": metrics.uptime_pct(row["open_minutes"], row["down_minutes"]),
-                "breakdowns": row["breakdowns"] if measured else None,
+                "day": day,
+                "final": bool(final),
+                "shame_score": metrics.shame_score(weighted_down, weighted_time),
+                "downtime_hours": metrics.downtime_hours(down) if measured else None,
+                "uptime_pct": metrics.uptime_pct(open_, down),
+                "breakdowns": breakdowns if measured else None,
             }
         )
     return trends
@@ -201,9 +212,16 @@ def outages(conn: Connection, first: date, last: date) -> list[dict[str, Any]]:
         .where(o.park_id.in_(park_ids), o.day >= first, o.day <= last)
         .order_by(o.minutes.desc(), o.start_at, o.ride_id)
     )
-    return [
-        {**row, "start_at": as_utc(row["start_at"]), "end_at": as_utc(row["end_at"])}
-        for row in conn.execute(query).mappings()
+    return [  # plain rows, unpacked (a year of outages: a mapping a row cost a third more)
+        {
+            "ride_id": ride_id,
+            "park_id": park_id,
+            "day": day,
+            "start_at": as_utc(start_at),
+            "end_at": as_utc(end_at),
+            "minutes": minutes,
+        }
+        for ride_id, park_id, day, start_at, end_at, minutes in conn.execute(query)
     ]
 
 
