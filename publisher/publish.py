@@ -12,7 +12,6 @@ not rewritten).
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import json
@@ -21,7 +20,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -92,29 +91,31 @@ def publish(
     db.require_schema(engine)
     with docroot.locked():
         cache = SettledCache(docroot.root / CACHE_DIRECTORY, fresh=full)
-        with _uncollected():
-            data = site_data.load(engine, now, cache)
-        docroot.clean_stale()
-        previous = docroot.current()
-        staging = docroot.stage()
+        data = _load_uncollected(engine, now, cache)
         try:
-            building = time.monotonic()
-            summary, manifest = _build(data, settings, staging, previous, full, now)
-            build_s = time.monotonic() - building
-            _write_manifest(staging, manifest)
-            final = docroot.commit(staging)
-        except BaseException as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            release.manifest_of(staging).unlink(missing_ok=True)
-            if isinstance(exc, TemplateError | LookupError):  # a bug: keep where it happened
-                log.error("publish failed; the live site is unchanged", exc_info=exc)
-            if isinstance(exc, OSError | TemplateError | LookupError):
-                raise PublishError(
-                    f"{type(exc).__name__}: {exc} (the live site is unchanged)"
-                ) from exc
-            raise
-        cache.prune()
-        docroot.prune()
+            docroot.clean_stale()
+            previous = docroot.current()
+            staging = docroot.stage()
+            try:
+                building = time.monotonic()
+                summary, manifest = _build(data, settings, staging, previous, full, now)
+                build_s = time.monotonic() - building
+                _write_manifest(staging, manifest)
+                final = docroot.commit(staging)
+            except BaseException as exc:
+                shutil.rmtree(staging, ignore_errors=True)
+                release.manifest_of(staging).unlink(missing_ok=True)
+                if isinstance(exc, TemplateError | LookupError):  # a bug: keep where it happened
+                    log.error("publish failed; the live site is unchanged", exc_info=exc)
+                if isinstance(exc, OSError | TemplateError | LookupError):
+                    raise PublishError(
+                        f"{type(exc).__name__}: {exc} (the live site is unchanged)"
+                    ) from exc
+                raise
+            cache.prune()
+            docroot.prune()
+        finally:
+            gc.unfreeze()
     summary.release = final.name
     summary.timings.update({**data.timings, "build": build_s})
     summary.timings = {name: round(value, 2) for name, value in summary.timings.items()}
@@ -123,17 +124,21 @@ def publish(
     return summary
 
 
-@contextlib.contextmanager
-def _uncollected() -> Iterator[None]:
-    """No cyclic garbage collection while the load makes its millions of rows (none of them in
-    a cycle): each collection walked every object made so far, 1.4 s of a full publish."""
+def _load_uncollected(engine: Engine, now: datetime, cache: SettledCache) -> site_data.SiteData:
+    """The load, with no cyclic garbage collection while it makes its millions of rows (none
+    in a cycle: each collection walked every object made so far, 1.4 s of a full publish). Its
+    objects are then frozen (`gc.freeze`) until the publish ends: they live to the end, so no
+    collection walks them again while the pages are built, in this process or in a forked
+    child (where touching an object copies its memory page)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        data = site_data.load(engine, now, cache)
+        gc.freeze()
     finally:
         if enabled:
             gc.enable()
+    return data
 
 
 def _build(
@@ -170,11 +175,7 @@ def _build(
             mine.emit(kind.build(data, **ids), ids, kind.outputs, sig, kind.rehash)
         return mine.outcome()
 
-    gc.freeze()  # the loaded data lives to the end: collections skip it, a child shares its pages
-    try:
-        parallel.render_all(builds, render_share, run.merge, workers)
-    finally:
-        gc.unfreeze()
+    parallel.render_all(builds, render_share, run.merge, workers)
     _write_extras(run, data, settings)
     summary = PublishSummary(
         mode="incremental" if run.incremental else "full",

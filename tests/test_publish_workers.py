@@ -4,6 +4,7 @@ leaves the publish waiting for an answer that cannot come until the job's timeou
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -13,6 +14,7 @@ from dataclasses import replace
 import pytest
 
 from publisher import PublishError, parallel, publish
+from publisher.writer import Writer
 from tests.seeding import World, seed
 
 WORLD = World()
@@ -70,3 +72,21 @@ def test_the_processes_take_every_page_once_in_chunks() -> None:
     parallel.render_all(items, render_share, seen.extend, 3)
     assert sorted(seen + mine_in_parent) == items
     assert len(mine_in_parent) < len(items) / 3
+
+
+def test_a_publish_leaves_garbage_collection_as_it_found_it(
+    engine, settings, tmp_path, monkeypatch
+):
+    """The load runs without collection and its data is frozen while pages render: after a
+    publish, whole or failed, nothing stays frozen and collection is on again."""
+    seed(engine, WORLD)
+    publish(engine, settings, tmp_path, NOW)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Writer, "write", full_disk)
+    with pytest.raises(PublishError, match="No space left"):
+        publish(engine, settings, tmp_path, NOW, full=True)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
