@@ -10,6 +10,7 @@ not part of the page's content hash, so an unchanged page keeps its bytes).
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,11 +43,17 @@ STATUS_LABELS = {name: term.label for name, term in fields.STATUSES.items()}
 def shown(data: SiteData, stats: Stats) -> dict[str, Any]:
     """`stats.as_json()`, computed once per publish for each Stats (a ride's today numbers
     appear in several rankings, the live ranking and its park's page); a copy to change."""
-    memo = data.memo.setdefault("shown", {})
-    found = memo.get(id(stats))
+    return dict(_once(data, "shown", stats, None, stats.as_json))
+
+
+def _once(data: SiteData, name: str, stats: Stats, key: Any, make: Callable[[], Any]) -> Any:
+    """`make()`, worked out once per publish for a Stats object and `key` (kept in `name` of
+    the publish's memo; a Stats freed and another made at its address is not mistaken for it)."""
+    memo = data.memo.setdefault(name, {})
+    found = memo.get((id(stats), key))
     if found is None or found[0] is not stats:
-        found = memo[id(stats)] = (stats, stats.as_json())
-    return dict(found[1])
+        found = memo[(id(stats), key)] = (stats, make())
+    return found[1]
 
 
 def common(data: SiteData, as_of: datetime | None) -> dict[str, Any]:
@@ -233,12 +240,7 @@ def ranked_numbers(data: SiteData, stats: Stats, period: str) -> dict[str, Any]:
     """`compared`, worked out once per publish for each Stats and period: a ride is ranked
     under every filter it is in (all, its continent, Disney and Universal). Not to be changed:
     an item copies what it shows."""
-    memo = data.memo.setdefault("ranked", {})
-    key = (id(stats), period)
-    found = memo.get(key)
-    if found is None or found[0] is not stats:
-        found = memo[key] = (stats, compared(data, stats, period))
-    return found[1]
+    return _once(data, "ranked", stats, period, lambda: compared(data, stats, period))
 
 
 def compared(data: SiteData, stats: Stats, period: str) -> dict[str, Any]:

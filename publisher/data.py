@@ -120,15 +120,17 @@ class SiteData:
 
     def recent_outages(self, ride_id: int) -> list[dict[str, Any]]:
         """A ride's outages of the days read in this publish (all of them without a cache)."""
-        if "recent_outages" not in self.memo:
-            self.memo["recent_outages"] = group_by(self.outages, "ride_id")
-        return self.memo["recent_outages"].get(ride_id, [])
+        return self._recent_by("ride_id").get(ride_id, [])
 
     def park_recent_outages(self, park_id: int) -> list[dict[str, Any]]:
         """A park's outages of the days read in this publish, longest first."""
-        if "park_recent_outages" not in self.memo:
-            self.memo["park_recent_outages"] = group_by(self.outages, "park_id")
-        return self.memo["park_recent_outages"].get(park_id, [])
+        return self._recent_by("park_id").get(park_id, [])
+
+    def _recent_by(self, key: str) -> dict[int, list[dict[str, Any]]]:
+        name = f"recent_outages_by_{key}"
+        if name not in self.memo:
+            self.memo[name] = group_by(self.outages, key)
+        return self.memo[name]
 
 
 def group_by(events: list[dict[str, Any]], key: str) -> dict[int, list[dict[str, Any]]]:

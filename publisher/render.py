@@ -67,6 +67,7 @@ def make_env(asset_urls: Mapping[str, str], site: Mapping[str, Any] | None = Non
         period_rows=period_rows,
         wait_rows=wait_rows,
         period_heads=period_heads,
+        period_label=period_label,
         wait_heads=wait_heads,
         status_words=status_words,
     )
@@ -172,9 +173,10 @@ def wait_rows(periods: Mapping[str, Mapping[str, Any]], columns: Sequence[Column
 
 
 @cache
-def period_label(period: str) -> str:
-    """A period's name in words (`labels.period_label`), escaped."""
-    return _text(fields.PERIODS[period].label if period in fields.PERIODS else period)
+def period_label(period: str) -> Markup:
+    """A period's name in words from the table of fields (an unknown slug as it is), escaped:
+    the period tables' and `labels.period_label`'s."""
+    return Markup(_text(fields.PERIODS[period].label if period in fields.PERIODS else period))
 
 
 def _days_of(period: str, n: Mapping[str, Any]) -> str:
